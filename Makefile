@@ -1,0 +1,54 @@
+# The two commands of the README are `make run` and `make test`; everything else serves them.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 3000
+VENV := .venv
+VENV_SAM := .venv-sam
+BIN := $(VENV)/bin
+# The Python of the template's runtime (python3.12): on PATH, or under pyenv on this kind of machine.
+LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: run test lint format build package-check clean
+
+$(VENV)/.installed: requirements-dev.txt shared/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(VENV_SAM)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(VENV_SAM)
+	$(VENV_SAM)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+## run: the whole system on http://127.0.0.1:$(PORT), AWS emulated in-process (no account, no Docker)
+run: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/python -m local.runner
+
+## test: lint, template lint, unit, integration and end-to-end tests, then the packaging check
+test: lint
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/pytest tests/unit tests/integration tests/e2e
+	$(MAKE) package-check
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## build: sam build, with the runtime's Python on PATH
+build: $(VENV_SAM)/.installed
+	@test -x "$(LAMBDA_PYTHON)" || { echo "python3.12 (the template's runtime) was not found" >&2; exit 1; }
+	PATH="$(dir $(LAMBDA_PYTHON)):$$PATH" $(VENV_SAM)/bin/sam build
+
+## package-check: import every built handler from the build output alone, with the runtime's Python
+package-check: build $(VENV)/.installed
+	$(LAMBDA_PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade --target .aws-sam/runtime-sdk -r tests/packaging/lambda-runtime-sdk.txt
+	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(BIN)/pytest tests/packaging
+
+clean:
+	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache

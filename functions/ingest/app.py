@@ -1,0 +1,139 @@
+"""HTTP adapter for deployment events and pipelines: webhooks, the generic API, management, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import overview, pipelines
+from shared.api import base_url, create_resolver, raw_request, resolve
+from shared.errors import DomainError
+from shared.ingest import IngestOutcome, ingest_generic, ingest_github, ingest_gitlab
+from shared.models.events import DeploymentEvent, EventPage
+from shared.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
+from shared.timestamps import utc_now
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_resolver()
+
+PipelineId = Annotated[str, Path()]
+IntegrationKey = Annotated[str, Path()]
+"""Any value: an unknown or malformed key is a 404 like any other unknown key (SPEC §7)."""
+
+
+def _count_outcome(source: str, outcome: str) -> None:
+    """One metric per request with its own dimensions, so concurrent requests cannot mix them."""
+    dimensions = {"source": source, "outcome": outcome}
+    with single_metric(name="DeploymentEvents", unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
+        pass
+
+
+def _ingest(source: str, run: Callable[[], IngestOutcome]) -> Response[IngestOutcome]:
+    try:
+        outcome = run()
+    except DomainError as error:
+        _count_outcome(source, f"rejected:{error.code}")
+        raise
+    _count_outcome(source, outcome.metric_outcome)
+    logger.info(
+        "deployment event ingested", extra={"source": source, "outcome": outcome.metric_outcome, "id": outcome.id}
+    )
+    return Response(outcome.http_status, content_types.APPLICATION_JSON, outcome)
+
+
+@app.post("/api/deployment-events")
+def post_generic_event() -> Response[IngestOutcome]:
+    return _ingest("api", lambda: ingest_generic(raw_request(app), utc_now()))
+
+
+@app.post("/api/v1/deployment-events/github/<integrationKey>")
+def post_github_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest("github", lambda: ingest_github(integrationKey, raw_request(app), utc_now()))
+
+
+@app.post("/api/v1/deployment-events/gitlab/<integrationKey>")
+def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest("gitlab", lambda: ingest_gitlab(integrationKey, raw_request(app), utc_now()))
+
+
+@app.get("/api/deployment-events")
+def list_deployment_events(
+    pipeline: Annotated[str | None, Query(max_length=128)] = None,
+    team: Annotated[str | None, Query(max_length=128)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
+    until: Annotated[str | None, Query(max_length=64)] = None,
+    max_results: Annotated[
+        int, Query(alias="max-results", ge=1, le=overview.MAX_PAGE_SIZE)
+    ] = overview.DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> EventPage:
+    return overview.list_events(
+        now=utc_now(),
+        pipeline_id=pipeline or None,
+        team_id=team or None,
+        start=overview.parse_bound(from_, "from"),
+        end=overview.parse_bound(until, "until"),
+        max_results=max_results,
+        cursor=cursor or None,
+    )
+
+
+@app.get("/api/deployment-events/<eventId>")
+def get_deployment_event(eventId: Annotated[str, Path()]) -> DeploymentEvent:  # noqa: N803
+    return overview.get_event(eventId)
+
+
+@app.post("/api/deployment-pipelines")
+def create_pipeline(request: PipelineCreateRequest) -> Response[PipelineResponse]:
+    created = pipelines.create_pipeline(request, base_url(app), utc_now())
+    return Response(201, content_types.APPLICATION_JSON, created)
+
+
+@app.get("/api/deployment-pipelines")
+def list_pipelines(
+    start_index: Annotated[int, Query(alias="start-index", ge=0, le=100_000)] = 0,
+    max_results: Annotated[int, Query(alias="max-results", ge=1, le=100)] = 50,
+) -> list[PipelineResponse]:
+    return pipelines.list_pipelines(start_index, max_results, base_url(app))
+
+
+@app.get("/api/deployment-pipelines/<pipelineId>")
+def get_pipeline(pipelineId: PipelineId) -> PipelineResponse:  # noqa: N803
+    return pipelines.get_pipeline(pipelineId, base_url(app))
+
+
+@app.put("/api/deployment-pipelines/<pipelineId>")
+def update_pipeline(pipelineId: PipelineId, request: PipelineUpdateRequest) -> PipelineResponse:  # noqa: N803
+    return pipelines.update_pipeline(pipelineId, request, utc_now(), base_url(app))
+
+
+@app.delete("/api/deployment-pipelines/<pipelineId>")
+def delete_pipeline(pipelineId: PipelineId) -> Response[None]:  # noqa: N803
+    pipelines.delete_pipeline(pipelineId)
+    return Response(204)
+
+
+@app.post("/api/deployment-pipelines/<pipelineId>/rotate-key")
+def rotate_key(pipelineId: PipelineId) -> PipelineResponse:  # noqa: N803
+    return pipelines.rotate_integration_key(pipelineId, utc_now(), base_url(app))
+
+
+@app.get("/api/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

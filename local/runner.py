@@ -1,0 +1,219 @@
+"""The whole system on one machine: no AWS account, no Docker (SPEC §10).
+
+HTTP requests become the API Gateway (HTTP API, payload 2.0) events the real handlers receive,
+routed as ``template.yaml`` routes them. DynamoDB, EventBridge, SQS and SSM are emulated in this
+process by moto, with the resources the template declares; events put on the bus reach the
+functions through the template's EventBridge rules, with Lambda's asynchronous retries and
+dead-letter queues.
+
+Environment: ``PORT`` (default 3000; 0 picks a free port), ``HOST`` (default 127.0.0.1),
+``ADMIN_TOKEN`` (default ``local-dev-token``), ``ENRICHMENT_WEBHOOK_SECRET``, and
+``PARAMETER_OVERRIDES`` (``Name=value Name=value``, as ``sam deploy --parameter-overrides``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import signal
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from moto import mock_aws
+
+from local.aws import CreatedResources, RuleTarget, create_resources, serialize_emulated_calls, use_local_credentials
+from local.gateway import FunctionPool, Gateway, GatewayResponse
+from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, REPOSITORY_ROOT, LocalStack
+
+DEFAULT_ADMIN_TOKEN = "local-dev-token"
+DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
+API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
+RETRY_DELAYS_SECONDS = (0.2, 0.5)
+"""Lambda waits about 1 and then 2 minutes between asynchronous retries; locally we do not."""
+
+
+class GatewayRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: LocalServer
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        if os.environ.get("LOCAL_ACCESS_LOG", "1") != "0":
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None when it is larger than API Gateway accepts."""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                total += size
+                if total > API_GATEWAY_PAYLOAD_LIMIT:
+                    return None
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > API_GATEWAY_PAYLOAD_LIMIT:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, response: GatewayResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        body = self._read_body()
+        if body is None:
+            self.close_connection = True
+            self._send(
+                GatewayResponse(413, {"Content-Type": "application/json"}, b'{"message":"Request Entity Too Large"}')
+            )
+            return
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            headers[key] = f"{headers[key]},{value}" if key in headers else value
+        self._send(self.server.gateway.handle(self.command, url.path, url.query, headers, body, self.client_address[0]))
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+        super().__init__(address, GatewayRequestHandler)
+        self.gateway = gateway
+
+
+class RuleDispatcher:
+    """EventBridge rule -> Lambda, asynchronously: retries, then the function's dead-letter queue."""
+
+    def __init__(self, stack: LocalStack, resources: CreatedResources, pools: dict[str, FunctionPool]) -> None:
+        self._targets = resources.rule_targets
+        self._pools = pools
+        self._functions = stack.functions()
+        self._queue_urls = resources.queue_urls
+        self._sqs = boto3.client("sqs", region_name=LOCAL_REGION)
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        for target in self._targets:
+            threading.Thread(target=self._drain, args=(target,), name=f"rule-{target.rule_name}", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _drain(self, target: RuleTarget) -> None:
+        while not self._stopping.is_set():
+            messages = self._sqs.receive_message(QueueUrl=target.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            for message in messages:
+                self._sqs.delete_message(QueueUrl=target.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                threading.Thread(target=self.deliver, args=(target, json.loads(message["Body"])), daemon=True).start()
+            if not messages:
+                self._stopping.wait(0.02)
+
+    def deliver(self, target: RuleTarget, event: dict[str, Any]) -> None:
+        event.setdefault("account", LOCAL_ACCOUNT_ID)
+        function = self._functions[target.function]
+        for attempt in range(function.maximum_retry_attempts + 1):
+            try:
+                self._pools[target.function].invoke(event)
+                return
+            except Exception:  # noqa: BLE001 - an asynchronous invocation failed; Lambda retries it
+                traceback.print_exc()
+                if attempt < function.maximum_retry_attempts:
+                    time.sleep(RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS) - 1)])
+        if function.dead_letter_queue:
+            self._sqs.send_message(QueueUrl=self._queue_urls[function.dead_letter_queue], MessageBody=json.dumps(event))
+            sys.stderr.write(
+                f"{target.function} failed {function.maximum_retry_attempts + 1} times; "
+                f"the event is in {function.dead_letter_queue}\n"
+            )
+
+
+def parameter_overrides(text: str) -> dict[str, str]:
+    overrides = {}
+    for item in shlex.split(text):
+        name, separator, value = item.partition("=")
+        if not separator:
+            raise SystemExit(f"PARAMETER_OVERRIDES: expected Name=value, got {item!r}")
+        overrides[name] = value
+    return overrides
+
+
+def start(
+    port: int, host: str = "127.0.0.1", overrides: dict[str, str] | None = None, admin_token: str = DEFAULT_ADMIN_TOKEN
+) -> tuple[LocalServer, RuleDispatcher]:
+    """Starts the emulated AWS, creates the template's resources and serves them; returns at once."""
+    stack = LocalStack(overrides or {})
+    use_local_credentials()
+    os.environ.update(stack.environment())
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    if str(REPOSITORY_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPOSITORY_ROOT))
+    serialize_emulated_calls()
+    mock_aws().start()
+    secrets = {}
+    if stack.parameters.get("EnrichmentWebhookSecretParameter"):
+        secret = os.environ.get("ENRICHMENT_WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET
+        secrets[stack.parameters["EnrichmentWebhookSecretParameter"]] = secret
+    resources = create_resources(stack, admin_token, secrets)
+    gateway = Gateway.from_stack(stack)
+    server = LocalServer((host, port), gateway)
+    dispatcher = RuleDispatcher(stack, resources, gateway.pools)
+    dispatcher.start()
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    return server, dispatcher
+
+
+def main() -> None:
+    port = int(os.environ.get("PORT") or 3000)
+    host = os.environ.get("HOST") or "127.0.0.1"
+    admin_token = os.environ.get("ADMIN_TOKEN") or DEFAULT_ADMIN_TOKEN
+    server, dispatcher = start(port, host, parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", "")), admin_token)
+    url = f"http://{host}:{server.server_port}"
+    print(f"Deployment events is running at {url}", flush=True)
+    print(f"  overview:    {url}/#token={admin_token}", flush=True)
+    print(f"  admin token: {admin_token}", flush=True)
+    print(f"  health:      {url}/api/health", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.wait()
+    dispatcher.stop()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

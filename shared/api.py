@@ -1,0 +1,139 @@
+"""What every HTTP handler shares: the resolver, admin authentication and error responses.
+
+Errors become responses here, in one place: domain errors get the status SPEC §3 gives them,
+request validation becomes 400 (query, path, unreadable body) or 422 (a field of the body).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.errors import BadRequest, DomainError, InvalidField, problems_from
+from shared.ingest import RawRequest
+from shared.settings import access_settings
+
+logger = Logger(child=True)
+
+PUBLIC_ROUTES = frozenset(
+    {
+        "GET /",
+        "GET /api/health",
+        "POST /api/deployment-events",
+        "POST /api/v1/deployment-events/github/{integrationKey}",
+        "POST /api/v1/deployment-events/gitlab/{integrationKey}",
+    }
+)
+"""Routes authenticated by an integration key (or not at all); every other route needs the admin token."""
+
+ADMIN_TOKEN_MAX_AGE_SECONDS = 300
+_BODY_LOCATIONS = {"body"}
+
+
+def json_response(status_code: int, body: object, headers: Mapping[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, separators=(",", ":")),
+        headers=dict(headers or {}),
+    )
+
+
+def _domain_error(error: DomainError) -> Response[str]:
+    if error.status_code >= 500:
+        logger.warning("request not served", extra={"code": error.code, "reason": error.message})
+    headers = {"Retry-After": "1"} if error.status_code == 503 else None
+    return json_response(error.status_code, error.to_body(), headers)
+
+
+def _validation_error(error: RequestValidationError) -> Response[str]:
+    errors = list(error.errors())
+    unreadable_body = any(
+        item.get("type") in ("json_invalid", "model_attributes_type", "dict_type")
+        or tuple(item.get("loc", ())) == ("body",)
+        for item in errors
+    )
+    outside_body = any(tuple(item.get("loc", ("body",)))[:1] != ("body",) for item in errors)
+    problems = problems_from(errors)
+    if unreadable_body:
+        return _domain_error(BadRequest("the body must be a JSON object"))
+    if outside_body:
+        return _domain_error(BadRequest("; ".join(f"{p.field}: {p.message}" for p in problems), problems))
+    return _domain_error(InvalidField.of_many(problems))
+
+
+def _unreadable_body(_: Exception) -> Response[str]:
+    return _domain_error(BadRequest("the body is not readable JSON (invalid UTF-8, or nested too deeply)"))
+
+
+def create_resolver() -> APIGatewayHttpResolver:
+    """An HTTP API resolver with validation (and so an OpenAPI document) and our error mapping."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler([UnicodeDecodeError, RecursionError])(_unreadable_body)
+    return app
+
+
+def raw_request(app: APIGatewayHttpResolver) -> RawRequest:
+    """The body exactly as the sender's bytes, which signatures are computed over."""
+    event = app.current_event
+    body = event.body or ""
+    raw = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8", "surrogateescape")
+    headers = {name.lower(): value for name, value in (event.headers or {}).items()}
+    return RawRequest(body=raw, headers=headers)
+
+
+def base_url(app: APIGatewayHttpResolver) -> str:
+    """Where this API is reachable, for the integration URLs shown to users."""
+    configured = access_settings().public_base_url
+    if configured:
+        return configured.rstrip("/")
+    event = app.current_event
+    headers = {name.lower(): value for name, value in (event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "https")
+    host = event.request_context.domain_name or headers.get("host", "localhost")
+    return f"{scheme}://{host}"
+
+
+def _admin_token() -> str:
+    # Imported on first use: the parameters utility is not needed by public routes' cold starts.
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
+
+    token = parameters.get_parameter(
+        access_settings().admin_token_parameter, decrypt=True, max_age=ADMIN_TOKEN_MAX_AGE_SECONDS
+    )
+    return str(token)
+
+
+def _is_admin(headers: Mapping[str, str]) -> bool:
+    authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+    scheme, _, presented = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not presented:
+        return False
+    return hmac.compare_digest(_admin_token().encode("utf-8"), presented.strip().encode("utf-8", "surrogateescape"))
+
+
+def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Authenticates admin routes before anything else reads the request, then routes it."""
+    if event.get("routeKey") not in PUBLIC_ROUTES and not _is_admin(event.get("headers") or {}):
+        return {
+            "statusCode": 401,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON, "WWW-Authenticate": "Bearer"},
+            "body": json.dumps(
+                {
+                    "status": "rejected",
+                    "code": "unauthorized",
+                    "message": "Authorization: Bearer <admin token> is required",
+                }
+            ),
+        }
+    return app.resolve(event, context)

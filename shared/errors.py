@@ -1,0 +1,93 @@
+"""Domain errors, each with the HTTP status SPEC §3 gives it; handlers map them in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, problems: Sequence[FieldProblem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def to_body(self) -> dict[str, object]:
+        body: dict[str, object] = {"status": "rejected", "code": self.code, "message": self.message}
+        if self.problems:
+            body["errors"] = [{"field": problem.field, "message": problem.message} for problem in self.problems]
+        return body
+
+
+class BadRequest(DomainError):
+    """Malformed JSON, a body that is not an object, or an unusable query parameter."""
+
+
+class InvalidField(DomainError):
+    status_code = 422
+    code = "invalid_field"
+
+    @classmethod
+    def of(cls, field: str, message: str) -> InvalidField:
+        return cls(f"{field}: {message}", [FieldProblem(field, message)])
+
+    @classmethod
+    def of_many(cls, problems: Sequence[FieldProblem]) -> InvalidField:
+        return cls("; ".join(f"{problem.field}: {problem.message}" for problem in problems), problems)
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class Busy(DomainError):
+    """Nothing was stored and the sender should retry (SPEC §3: a 5xx is safe to retry)."""
+
+    status_code = 503
+    code = "busy"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+def problems_from(errors: Sequence[Mapping[str, Any]], prefix: str = "") -> list[FieldProblem]:
+    """Names each field the way the sender wrote it: ``pull_request.merged_at``, ``links.0.href``."""
+    problems = []
+    for error in errors:
+        path = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
+        field = ".".join(part for part in (prefix, path) if part) or "body"
+        problems.append(FieldProblem(field, _plain_message(error)))
+    return problems
+
+
+def _plain_message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "is invalid"))
+    return message.removeprefix("Value error, ")

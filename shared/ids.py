@@ -1,0 +1,31 @@
+"""Identifiers: time-ordered ids for new records, deterministic ids for natural keys."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_EVENT_NAMESPACE = uuid.UUID("8a6d3f0e-5b7c-4c1e-9a57-2f4d0c9b1e36")
+
+
+def new_sortable_id() -> str:
+    """A ULID: 48 bits of milliseconds then 80 random bits, so ids sort by creation time."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def event_id_for(pipeline_id: str, natural_key: str | None) -> str:
+    """Redeliveries of one change map to one id, which the conditional write then dedupes."""
+    if natural_key is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{pipeline_id}\n{natural_key}"))
+
+
+MAX_ID_LENGTH = 128
+
+
+def is_storable_id(value: str) -> bool:
+    """Ids from URLs go into DynamoDB keys: anything longer, or with the separator, cannot exist."""
+    return 0 < len(value) <= MAX_ID_LENGTH and "#" not in value

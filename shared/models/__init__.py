@@ -1,0 +1,1 @@
+"""Pydantic models of every boundary: API bodies and responses, stored items, bus events."""

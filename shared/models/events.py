@@ -1,0 +1,118 @@
+"""Deployment events (SPEC §3): the generic API's body and the normalised event."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from shared.models.common import ApiModel, HttpUrl, Label, Link, ShortText, UtcTime
+from shared.models.pipelines import IntegrationType
+from shared.timestamps import parse_timestamp
+
+SUMMARY_MAX_LENGTH = 1024
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EventKind(StrEnum):
+    RELEASE = "release"
+    MERGE = "merge"
+    PUSH = "push"
+    DEPLOYMENT = "deployment"
+    WORKFLOW = "workflow"
+    CUSTOM = "custom"
+
+
+def _valid_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address")
+    return value
+
+
+def cut_summary(summary: str) -> str:
+    return summary[:SUMMARY_MAX_LENGTH]
+
+
+SenderTime = Annotated[datetime, BeforeValidator(parse_timestamp)]
+"""Epoch seconds, epoch milliseconds or ISO-8601, as SPEC §3 allows; always UTC once parsed."""
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_valid_email)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(cut_summary)]
+
+
+class LinkIn(ApiModel):
+    href: HttpUrl
+    text: ShortText | None = None
+
+
+class GenericEventRequest(ApiModel):
+    """The ilert-compatible body of ``POST /api/deployment-events``, plus our structured fields."""
+
+    integration_key: str | None = None
+    api_key: str | None = None
+    summary: Summary
+    timestamp: SenderTime | None = None
+    user_email: Email | None = None
+    user_name: ShortText | None = None
+    custom_details: dict[str, Any] | None = None
+    links: Annotated[list[LinkIn], Field(max_length=50)] | None = None
+    repository: Label | None = None
+    environment: Label | None = None
+    version: Label | None = None
+    commit_sha: Label | None = None
+    branch: Label | None = None
+    status: Label | None = None
+    service: Label | None = None
+    dedup_key: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
+
+
+class DeploymentEvent(ApiModel):
+    """The one shape every source is normalised to, as stored and as listed."""
+
+    id: str
+    pipeline_id: str
+    pipeline_name: str
+    integration_type: IntegrationType
+    kind: EventKind
+    summary: str
+    timestamp: UtcTime
+    received_at: UtcTime
+    teams: list[str]
+    repository: str | None = None
+    service: str | None = None
+    environment: str | None = None
+    version: str | None = None
+    commit_sha: str | None = None
+    branch: str | None = None
+    status: str | None = None
+    user_name: str | None = None
+    user_email: str | None = None
+    links: list[Link] = Field(default_factory=list)
+    custom_details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Revision(BaseModel):
+    """Orders the states of one updatable event (a deployment's statuses).
+
+    ``at`` then ``tiebreak`` decide which state is newer; ``identity`` tells a redelivery of the
+    stored state (a duplicate) from a different state at the same time.
+    """
+
+    at: datetime
+    tiebreak: str
+    identity: str
+
+    def is_newer_than(self, other: Revision) -> bool:
+        return (self.at, self.tiebreak) > (other.at, other.tiebreak)
+
+
+class EventPage(BaseModel):
+    """A page of the overview; ``nextCursor`` is null, not absent, on the last page."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    items: list[DeploymentEvent]
+    next_cursor: str | None

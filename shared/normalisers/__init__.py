@@ -1,0 +1,1 @@
+"""One normaliser per source, all with the signature of ``Normaliser``."""

@@ -1,0 +1,72 @@
+"""Configuration from environment variables, validated once per container (cold start).
+
+Each concern has its own small model so a function only needs the variables it uses.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _EnvironmentSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class StoreSettings(_EnvironmentSettings):
+    table_name: str = Field(alias="TABLE_NAME", min_length=1)
+    retention_days: int = Field(alias="RETENTION_DAYS", default=90, ge=1, le=3650)
+
+
+class BusSettings(_EnvironmentSettings):
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+    alert_event_source: str = Field(alias="ALERT_EVENT_SOURCE", min_length=1)
+
+
+class AccessSettings(_EnvironmentSettings):
+    admin_token_parameter: str = Field(alias="ADMIN_TOKEN_PARAMETER", min_length=1)
+    public_base_url: str = Field(alias="PUBLIC_BASE_URL", default="")
+
+
+class CorrelationSettings(_EnvironmentSettings):
+    team_lookback_minutes: int = Field(alias="TEAM_LOOKBACK_MINUTES", default=10080, ge=1, le=525600)
+    account_lookback_minutes: int = Field(alias="ACCOUNT_LOOKBACK_MINUTES", default=120, ge=1, le=525600)
+    max_related_deployments: int = Field(alias="MAX_RELATED_DEPLOYMENTS", default=3, ge=1, le=20)
+
+
+class WebhookSettings(_EnvironmentSettings):
+    enrichment_webhook_url: str = Field(alias="ENRICHMENT_WEBHOOK_URL", default="")
+    enrichment_webhook_secret_parameter: str = Field(alias="ENRICHMENT_WEBHOOK_SECRET_PARAMETER", default="")
+
+
+@cache
+def store_settings() -> StoreSettings:
+    return StoreSettings.model_validate(os.environ)
+
+
+@cache
+def bus_settings() -> BusSettings:
+    return BusSettings.model_validate(os.environ)
+
+
+@cache
+def access_settings() -> AccessSettings:
+    return AccessSettings.model_validate(os.environ)
+
+
+@cache
+def correlation_settings() -> CorrelationSettings:
+    return CorrelationSettings.model_validate(os.environ)
+
+
+@cache
+def webhook_settings() -> WebhookSettings:
+    return WebhookSettings.model_validate(os.environ)
+
+
+def reset_settings_cache() -> None:
+    """For tests and the local runner, which change the environment between 'cold starts'."""
+    for loader in (store_settings, bus_settings, access_settings, correlation_settings, webhook_settings):
+        loader.cache_clear()

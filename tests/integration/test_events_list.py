@@ -1,0 +1,90 @@
+"""Listing deployment events (SPEC §8): newest first, cursor paging, filters, 400s."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from shared.timestamps import isoformat, utc_now
+from tests.conftest import Api
+
+
+def send(api: Api, key: str, summary: str, minutes_ago: float) -> str:
+    timestamp = isoformat(utc_now() - timedelta(minutes=minutes_ago))
+    response = api.call(
+        "POST", "/api/deployment-events", {"integrationKey": key, "summary": summary, "timestamp": timestamp}
+    )
+    assert response.status == 202
+    return str(response.json()["id"])
+
+
+def page(api: Api, query: str) -> dict[str, Any]:
+    response = api.call("GET", "/api/deployment-events", query=query)
+    assert response.status == 200, response.body
+    listed: dict[str, Any] = response.json()
+    return listed
+
+
+def test_newest_first_across_days_and_every_event_once_across_pages(api: Api) -> None:
+    # Given events spread over three days
+    key = api.create_pipeline("API")["integrationKey"]
+    minutes = [5, 60, 60 * 20, 60 * 30, 60 * 50, 60 * 51, 90]
+    ids = {send(api, key, f"event {m}", m): m for m in minutes}
+    expected = sorted(ids, key=lambda event_id: ids[event_id])
+    # When they are read two at a time
+    seen: list[str] = []
+    cursor = None
+    while True:
+        listed = page(api, "max-results=2" + (f"&cursor={cursor}" if cursor else ""))
+        seen.extend(item["id"] for item in listed["items"])
+        cursor = listed["nextCursor"]
+        if cursor is None:
+            break
+    # Then each appears exactly once, newest first
+    assert seen == expected
+
+
+def test_team_and_pipeline_filters(api: Api) -> None:
+    payments = api.create_pipeline("API", teams=[{"id": "payments"}])["integrationKey"]
+    search = api.create_pipeline("API", teams=[{"id": "search"}])
+    a = send(api, payments, "payments deploy", 1)
+    b = send(api, search["integrationKey"], "search deploy", 2)
+    assert [item["id"] for item in page(api, "team=payments")["items"]] == [a]
+    assert [item["id"] for item in page(api, f"pipeline={search['id']}")["items"]] == [b]
+    assert page(api, "team=nobody")["items"] == []
+
+
+def test_from_and_until_are_inclusive(api: Api) -> None:
+    key = api.create_pipeline("API")["integrationKey"]
+    moment = utc_now().replace(microsecond=0) - timedelta(hours=1)
+    api.call(
+        "POST", "/api/deployment-events", {"integrationKey": key, "summary": "edge", "timestamp": isoformat(moment)}
+    )
+    exact = isoformat(moment)
+    assert len(page(api, f"from={exact}&until={exact}")["items"]) == 1
+    after = isoformat(moment + timedelta(seconds=1))
+    assert page(api, f"from={after}")["items"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "max-results=0",
+        "max-results=101",
+        "max-results=x",
+        "cursor=garbage!",
+        "cursor=eyJ4IjoxfQ",
+        "from=yesterday",
+        "until=2026-13-45",
+        "from=2026-11-02&until=2026-11-01",
+    ],
+)
+def test_bad_queries_are_400(api: Api, query: str) -> None:
+    assert api.call("GET", "/api/deployment-events", query=query).status == 400
+
+
+def test_unknown_event_is_404(api: Api) -> None:
+    assert api.call("GET", "/api/deployment-events/nope").status == 404
+    assert api.call("GET", "/api/deployment-events/" + "x" * 3000).status == 404

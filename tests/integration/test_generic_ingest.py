@@ -1,0 +1,192 @@
+"""The generic API (SPEC §3.1) through the ingest handler: statuses, order of checks, storage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from shared.timestamps import utc_now
+from tests.conftest import JSON, Api, Aws
+
+PUBLIC = {"authorization": ""}
+
+
+@pytest.fixture
+def key(api: Api) -> str:
+    created: dict[str, Any] = api.create_pipeline("API", teams=[{"id": "payments", "name": "Payments"}])
+    return str(created["integrationKey"])
+
+
+def post(api: Api, body: Any, headers: dict[str, str] | None = None) -> Any:
+    return api.call("POST", "/api/deployment-events", body, {**PUBLIC, **(headers or {})})
+
+
+def test_accepted_event_is_listed_with_the_pipeline_and_teams(api: Api, key: str) -> None:
+    # When an ilert-style event is sent
+    response = post(
+        api,
+        {"integrationKey": key, "summary": "Deployed shop v1.4.0", "version": "v1.4.0", "customDetails": {"build": 7}},
+    )
+    # Then it is accepted and listed, normalised
+    assert response.status == 202
+    assert response.json()["status"] == "accepted"
+    listed = api.call("GET", "/api/deployment-events").json()
+    assert listed["nextCursor"] is None
+    [item] = listed["items"]
+    assert item["id"] == response.json()["id"]
+    assert item["kind"] == "custom"
+    assert item["integrationType"] == "API"
+    assert item["teams"] == ["payments"]
+    assert item["version"] == "v1.4.0"
+    assert item["customDetails"] == {"build": 7}
+    assert "repository" not in item  # fields without a value are omitted
+
+
+def test_api_key_alias_as_ilerts_github_action_sends_it(api: Api, key: str) -> None:
+    assert post(api, {"apiKey": key, "summary": "from the GitHub Action"}).status == 202
+
+
+@pytest.mark.parametrize("kind", ["seconds", "milliseconds", "iso"])
+def test_timestamp_forms(api: Api, key: str, kind: str) -> None:
+    moment = utc_now().replace(microsecond=0)
+    value: Any = {
+        "seconds": int(moment.timestamp()),
+        "milliseconds": int(moment.timestamp()) * 1000,
+        "iso": moment.strftime("%Y-%m-%dT%H:%M:%S"),
+    }[kind]
+    event_id = post(api, {"integrationKey": key, "summary": "x", "timestamp": value}).json()["id"]
+    stored = api.call("GET", f"/api/deployment-events/{event_id}").json()
+    assert stored["timestamp"] == moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_idempotency_key_makes_a_repeat_a_duplicate(api: Api, key: str, aws: Aws) -> None:
+    body = {"integrationKey": key, "summary": "Campaign launched", "timestamp": int(utc_now().timestamp())}
+    first = post(api, body, {"Idempotency-Key": "campaign-42"})
+    again = post(api, body, {"Idempotency-Key": "campaign-42"})
+    assert (first.status, first.json()["status"]) == (202, "accepted")
+    assert (again.status, again.json()) == (202, {"status": "duplicate", "id": first.json()["id"]})
+    assert len(aws.stored_event_ids()) == 1
+
+
+def test_without_a_key_every_event_is_new(api: Api, key: str, aws: Aws) -> None:
+    body = {"integrationKey": key, "summary": "same text"}
+    ids = {post(api, body).json()["id"] for _ in range(3)}
+    assert len(ids) == 3
+    assert aws.stored_event_ids() == ids
+
+
+def test_newer_body_under_the_same_key_updates_and_older_is_stale(api: Api, key: str) -> None:
+    now = int(utc_now().timestamp())
+    base = {"integrationKey": key, "dedupKey": "deploy-9"}
+    first = post(api, {**base, "summary": "Deploying", "status": "started", "timestamp": now - 60})
+    newer = post(api, {**base, "summary": "Deployed", "status": "success", "timestamp": now})
+    older = post(api, {**base, "summary": "Deploying again?", "status": "started", "timestamp": now - 120})
+    assert [first.json()["status"], newer.json()["status"]] == ["accepted", "accepted"]
+    assert (older.status, older.json()) == (200, {"status": "ignored", "reason": "stale status"})
+    [item] = api.call("GET", "/api/deployment-events").json()["items"]
+    assert (item["summary"], item["status"]) == ("Deployed", "success")
+
+
+def test_summary_is_cut_to_1024(api: Api, key: str) -> None:
+    event_id = post(api, {"integrationKey": key, "summary": "s" * 2000}).json()["id"]
+    assert len(api.call("GET", f"/api/deployment-events/{event_id}").json()["summary"]) == 1024
+
+
+def test_an_event_older_than_the_retention_period_is_ignored(api: Api, key: str, aws: Aws) -> None:
+    response = post(api, {"integrationKey": key, "summary": "old", "timestamp": "2019-05-15T15:20:55Z"})
+    assert response.status == 200
+    assert response.json()["status"] == "ignored"
+    assert not aws.stored_event_ids()
+
+
+# Every bad input of SPEC §3: its status, and nothing stored.
+BAD_INPUTS = [
+    ("malformed JSON", b'{"integrationKey": ', JSON, 400),
+    ("not an object", b"[1, 2]", JSON, 400),
+    ("a string", b'"summary"', JSON, 400),
+    ("NaN is not JSON", b'{"integrationKey": "k", "summary": NaN}', JSON, 400),
+    ("invalid UTF-8", b'{"summary": "\xff\xfe"}', JSON, 400),
+    ("nested too deeply", b"[" * 100_000 + b"]" * 100_000, JSON, 400),
+    ("missing key", b'{"summary": "x"}', JSON, 422),
+    ("empty key", b'{"integrationKey": "", "summary": "x"}', JSON, 422),
+    ("unknown key", b'{"integrationKey": "dpl_unknown", "summary": "x"}', JSON, 404),
+    ("too large", b'{"summary": "' + b"x" * (256 * 1024) + b'"}', JSON, 413),
+    ("form encoded", b"integrationKey=k&summary=x", {"content-type": "application/x-www-form-urlencoded"}, 415),
+    ("no content type", b'{"summary": "x"}', {}, 415),
+    ("text/plain", b'{"summary": "x"}', {"content-type": "text/plain"}, 415),
+]
+
+
+@pytest.mark.parametrize(("label", "body", "headers", "status"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_gets_its_status_and_stores_nothing(
+    api: Api, aws: Aws, key: str, label: str, body: bytes, headers: dict[str, str], status: int
+) -> None:
+    response = api.gateway.handle("POST", "/api/deployment-events", "", headers, body)
+    assert response.status == status, response.body
+    assert response.json()["message"]
+    assert not aws.stored_event_ids()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"summary": ""}, "summary"),
+        ({"summary": None}, "summary"),
+        ({"timestamp": "soon"}, "timestamp"),
+        ({"timestamp": 10**22}, "timestamp"),
+        ({"userEmail": "nobody"}, "userEmail"),
+        ({"links": [{"href": "javascript:alert(1)", "text": "x"}]}, "links.0.href"),
+        ({"customDetails": "text"}, "customDetails"),
+    ],
+)
+def test_field_errors_are_422_naming_the_field(
+    api: Api, aws: Aws, key: str, changes: dict[str, Any], field: str
+) -> None:
+    response = post(api, {"integrationKey": key, "summary": "ok", **changes})
+    assert response.status == 422
+    assert field in response.json()["message"]
+    assert field in [error["field"] for error in response.json()["errors"]]
+    assert not aws.stored_event_ids()
+
+
+def test_a_key_of_another_integration_type_is_404_like_an_unknown_one(api: Api, aws: Aws) -> None:
+    github_key = api.create_pipeline("GITHUB")["integrationKey"]
+    response = post(api, {"integrationKey": github_key, "summary": "x"})
+    unknown = post(api, {"integrationKey": "dpl_nope", "summary": "x"})
+    assert response.status == unknown.status == 404
+    assert response.body == unknown.body
+    assert not aws.stored_event_ids()
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        # 413 comes before 415 and before the key is read
+        (b"x" * (256 * 1024 + 1), {"content-type": "text/plain"}, 413),
+        # 415 comes before malformed JSON
+        (b"{", {"content-type": "text/plain"}, 415),
+        # 400 comes before a missing key
+        (b"{", JSON, 400),
+        # a missing key (422) comes before other field errors
+        (b'{"summary": ""}', JSON, 422),
+        # an unknown key (404) comes before field errors
+        (b'{"integrationKey": "dpl_nope", "summary": ""}', JSON, 404),
+    ],
+)
+def test_checks_run_in_the_order_of_spec_3(api: Api, body: bytes, headers: dict[str, str], status: int) -> None:
+    assert api.gateway.handle("POST", "/api/deployment-events", "", headers, body).status == status
+
+
+def test_missing_key_names_the_field(api: Api) -> None:
+    response = post(api, {"summary": "x"})
+    assert response.json()["errors"] == [{"field": "integrationKey", "message": "is required (apiKey is accepted too)"}]
+
+
+def test_json_with_charset_and_vendor_types_is_json(api: Api, key: str) -> None:
+    body = json.dumps({"integrationKey": key, "summary": "x"}).encode()
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json", "Application/JSON"):
+        assert (
+            api.gateway.handle("POST", "/api/deployment-events", "", {"content-type": content_type}, body).status == 202
+        )

@@ -1,0 +1,92 @@
+"""Key builders: every DynamoDB key comes from shared/keys.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared import keys
+
+
+def test_record_keys_have_distinct_prefixes() -> None:
+    # Given one id used for every kind of record
+    # When each key is built
+    built = [
+        keys.pipeline_key("x"),
+        keys.integration_key_key("x"),
+        keys.team_pipelines_key("x"),
+        keys.event_key("x"),
+        keys.alert_source_key("x"),
+        keys.escalation_policy_key("x"),
+        keys.enrichment_key("x"),
+    ]
+    # Then no two collide
+    assert len(set(built)) == len(built)
+    assert keys.pipeline_key("p1") == keys.ItemKey("PIPELINES", "PIPELINE#p1")
+    assert keys.integration_key_key("abc") == keys.ItemKey("INTEGRATION_KEY#abc", "INTEGRATION_KEY")
+    assert keys.enrichment_key("a-1") == keys.ItemKey("ALERT#a-1", "ENRICHMENT")
+
+
+def test_time_bucket_is_the_utc_day() -> None:
+    # Given an instant late in the evening two hours east of UTC
+    moment = datetime.fromisoformat("2026-11-30T01:30:00+02:00")
+    # Then its bucket is the UTC day
+    assert keys.time_bucket(moment) == "2026-11-29"
+    assert keys.account_bucket_pk("2026-11-29") == "ACCOUNT#DAY#2026-11-29"
+    assert keys.team_bucket_pk("payments", "2026-11-29") == "TEAM#payments#DAY#2026-11-29"
+
+
+def test_sort_keys_order_by_time_then_id() -> None:
+    # Given two events a millisecond apart and two in the same millisecond
+    early = datetime(2026, 11, 29, 10, 0, 0, 1000, tzinfo=UTC)
+    late = early + timedelta(milliseconds=1)
+    # Then string order is time order, and the id separates equal times
+    assert keys.timeline_sort_key(early, "b") < keys.timeline_sort_key(late, "a")
+    assert keys.timeline_sort_key(early, "a") < keys.timeline_sort_key(early, "b")
+    assert keys.timeline_sort_key(early, "id") == "2026-11-29T10:00:00.001Z#id"
+
+
+def test_timeline_keys_cover_account_and_each_team_once() -> None:
+    # Given an event of a pipeline listing a team twice
+    moment = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    # When its timeline keys are built
+    built = keys.timeline_keys(moment, "e1", ["payments", "checkout", "payments"])
+    # Then it goes to the account bucket and to each team's bucket exactly once
+    assert [key.pk for key in built] == [
+        "ACCOUNT#DAY#2026-11-29",
+        "TEAM#payments#DAY#2026-11-29",
+        "TEAM#checkout#DAY#2026-11-29",
+    ]
+    assert {key.sk for key in built} == {"2026-11-29T12:00:00.000Z#e1"}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2026-11-29T10:00:00Z", "2026-11-29T12:00:00Z", ["2026-11-29"]),
+        ("2026-11-28T23:00:00Z", "2026-11-29T00:30:00Z", ["2026-11-29", "2026-11-28"]),
+        ("2026-11-22T12:00:00Z", "2026-11-29T12:02:00Z", [f"2026-11-{day}" for day in range(29, 21, -1)]),
+    ],
+)
+def test_buckets_between_are_newest_first(start: str, end: str, expected: list[str]) -> None:
+    # When the buckets of a window are listed
+    listed = list(keys.buckets_between(datetime.fromisoformat(start), datetime.fromisoformat(end)))
+    # Then each day touched appears once, newest first
+    assert listed == expected
+
+
+def test_sort_key_range_includes_both_ends() -> None:
+    # Given a window and events exactly on its edges and just outside
+    start = datetime(2026, 11, 29, 10, tzinfo=UTC)
+    end = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    lower, upper = keys.sort_key_range(start, end)
+    on_start = keys.timeline_sort_key(start, "zzzz-uuid")
+    on_end = keys.timeline_sort_key(end, "ffffffff-ffff")
+    before = keys.timeline_sort_key(start - timedelta(milliseconds=1), "a")
+    after = keys.timeline_sort_key(end + timedelta(milliseconds=1), "a")
+    # Then the edges are inside and the rest outside
+    assert lower <= on_start <= upper
+    assert lower <= on_end <= upper
+    assert not lower <= before <= upper
+    assert not lower <= after <= upper

@@ -1,0 +1,62 @@
+"""Webhook authentication: GitHub's HMAC over the raw bytes, GitLab's token."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shared.errors import Unauthorized
+from shared.ingest import verify_github_signature, verify_gitlab_token
+from tests.fixture_files import fixture_bytes, fixture_headers, fixture_json
+
+CAPTURED = fixture_json("github/_signature-test-vector.captured-captures.json")
+
+
+def test_githubs_documented_test_vector() -> None:
+    # Given the vector of GitHub's "Validating webhook deliveries" page
+    vector = fixture_json("github/_signature-test-vector.github-docs.json")
+    # Then its signature verifies
+    verify_github_signature(vector["secret"], vector["payload"].encode("utf-8"), vector["X-Hub-Signature-256"])
+
+
+@pytest.mark.parametrize("vector", CAPTURED["vectors"], ids=lambda vector: vector["body_file"])
+def test_real_captured_deliveries_verify_over_their_raw_bytes(vector: dict[str, str]) -> None:
+    # Given a real delivery, byte for byte as GitHub sent it, and its real signature header
+    body = fixture_bytes(f"github/{vector['body_file']}")
+    verify_github_signature(CAPTURED["secret"], body, vector["x-hub-signature-256"])
+    # Then the same JSON re-serialised no longer verifies: only the raw bytes count
+    reserialised = json.dumps(json.loads(body)).encode("utf-8")
+    with pytest.raises(Unauthorized):
+        verify_github_signature(CAPTURED["secret"], reserialised, vector["x-hub-signature-256"])
+
+
+def test_captured_headers_carry_the_same_signature() -> None:
+    headers = fixture_headers("github/pull_request.closed.merged.json")
+    verify_github_signature(
+        CAPTURED["secret"], fixture_bytes("github/pull_request.closed.merged.json"), headers["x-hub-signature-256"]
+    )
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "",
+        "sha1=7a3986cee59f5af6e5e48b7ffd1d1d2d3280fa75",
+        "sha256=",
+        "sha256=" + "0" * 64,
+        "sha256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17",
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\u00e9",
+    ],
+)
+def test_wrong_or_missing_signatures_are_unauthorized(signature: str) -> None:
+    with pytest.raises(Unauthorized):
+        verify_github_signature("It's a Secret to Everybody", b"Hello, World!", signature)
+
+
+def test_gitlab_token_from_the_real_capture() -> None:
+    headers = fixture_headers("gitlab/merge_request.opened.captured.json")
+    verify_gitlab_token(headers["x-gitlab-token"], headers["x-gitlab-token"])
+    for wrong in (None, "", headers["x-gitlab-token"][:-1], headers["x-gitlab-token"] + "x"):
+        with pytest.raises(Unauthorized):
+            verify_gitlab_token(headers["x-gitlab-token"], wrong)
