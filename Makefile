@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test lint format build package-check clean
+.PHONY: run test lint format build package-check demo clean
 
 $(VENV)/.installed: requirements-dev.txt shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ package-check: build $(VENV)/.installed
 
 clean:
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache
+
+## demo: pipelines, real GitHub/GitLab payloads and three alerts; prints each enrichment
+demo: $(VENV)/.installed
+	LOCAL_ACCESS_LOG=0 $(BIN)/python -m local.demo

@@ -14,30 +14,25 @@ Environment: ``PORT`` (default 3000; 0 picks a free port), ``HOST`` (default 127
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shlex
 import signal
 import sys
 import threading
-import time
-import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
 from moto import mock_aws
 
-from local.aws import CreatedResources, RuleTarget, create_resources, serialize_emulated_calls, use_local_credentials
-from local.gateway import FunctionPool, Gateway, GatewayResponse
-from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, REPOSITORY_ROOT, LocalStack
+from local.aws import create_resources, serialize_emulated_calls, use_local_credentials
+from local.eventbridge import RuleDispatcher
+from local.gateway import Gateway, GatewayResponse
+from local.template import REPOSITORY_ROOT, LocalStack
 
 DEFAULT_ADMIN_TOKEN = "local-dev-token"
 DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
-RETRY_DELAYS_SECONDS = (0.2, 0.5)
-"""Lambda waits about 1 and then 2 minutes between asynchronous retries; locally we do not."""
 
 
 class GatewayRequestHandler(BaseHTTPRequestHandler):
@@ -114,52 +109,6 @@ class LocalServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         super().__init__(address, GatewayRequestHandler)
         self.gateway = gateway
-
-
-class RuleDispatcher:
-    """EventBridge rule -> Lambda, asynchronously: retries, then the function's dead-letter queue."""
-
-    def __init__(self, stack: LocalStack, resources: CreatedResources, pools: dict[str, FunctionPool]) -> None:
-        self._targets = resources.rule_targets
-        self._pools = pools
-        self._functions = stack.functions()
-        self._queue_urls = resources.queue_urls
-        self._sqs = boto3.client("sqs", region_name=LOCAL_REGION)
-        self._stopping = threading.Event()
-
-    def start(self) -> None:
-        for target in self._targets:
-            threading.Thread(target=self._drain, args=(target,), name=f"rule-{target.rule_name}", daemon=True).start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    def _drain(self, target: RuleTarget) -> None:
-        while not self._stopping.is_set():
-            messages = self._sqs.receive_message(QueueUrl=target.queue_url, MaxNumberOfMessages=10).get("Messages", [])
-            for message in messages:
-                self._sqs.delete_message(QueueUrl=target.queue_url, ReceiptHandle=message["ReceiptHandle"])
-                threading.Thread(target=self.deliver, args=(target, json.loads(message["Body"])), daemon=True).start()
-            if not messages:
-                self._stopping.wait(0.02)
-
-    def deliver(self, target: RuleTarget, event: dict[str, Any]) -> None:
-        event.setdefault("account", LOCAL_ACCOUNT_ID)
-        function = self._functions[target.function]
-        for attempt in range(function.maximum_retry_attempts + 1):
-            try:
-                self._pools[target.function].invoke(event)
-                return
-            except Exception:  # noqa: BLE001 - an asynchronous invocation failed; Lambda retries it
-                traceback.print_exc()
-                if attempt < function.maximum_retry_attempts:
-                    time.sleep(RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS) - 1)])
-        if function.dead_letter_queue:
-            self._sqs.send_message(QueueUrl=self._queue_urls[function.dead_letter_queue], MessageBody=json.dumps(event))
-            sys.stderr.write(
-                f"{target.function} failed {function.maximum_retry_attempts + 1} times; "
-                f"the event is in {function.dead_letter_queue}\n"
-            )
 
 
 def parameter_overrides(text: str) -> dict[str, str]:

@@ -23,6 +23,9 @@ from shared.settings import access_settings
 
 logger = Logger(child=True)
 
+CORRELATION_ID_PATH = "requestContext.requestId || detail.alertId || detail.id"
+"""The request for HTTP calls; the alert for the bus events of correlate and enrich."""
+
 PUBLIC_ROUTES = frozenset(
     {
         "GET /",
@@ -120,6 +123,11 @@ def _is_admin(headers: Mapping[str, str]) -> bool:
     if scheme.lower() != "bearer" or not presented:
         return False
     return hmac.compare_digest(_admin_token().encode("utf-8"), presented.strip().encode("utf-8", "surrogateescape"))
+
+
+def is_http_event(event: dict[str, Any]) -> bool:
+    """API Gateway's events carry a route; EventBridge's a detail-type."""
+    return "routeKey" in event and "requestContext" in event
 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -11,8 +11,6 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -23,6 +21,7 @@ from shared.errors import BadRequest, NotFound
 from shared.ids import is_storable_id
 from shared.ingest import FUTURE_TOLERANCE
 from shared.models.events import DeploymentEvent, EventPage
+from shared.parallel import run_all
 from shared.settings import store_settings
 from shared.timestamps import TimestampError, parse_timestamp
 
@@ -101,7 +100,7 @@ def list_events(
     while position < len(buckets) and len(items) < max_results:
         batch = buckets[position : position + batch_size]
         needed = max_results - len(items)
-        pages = _in_parallel([partial(first_page, bucket, needed) for bucket in batch])
+        pages = run_all([partial(first_page, bucket, needed) for bucket in batch])
         for bucket, first in zip(batch, pages, strict=True):
             items.extend(first.events[: max_results - len(items)])
             after = first.last_sort_key
@@ -124,14 +123,6 @@ def list_events(
         position += len(batch)
         batch_size = min(batch_size * 2, MAX_PARALLEL_BUCKETS)
     return EventPage(items=items, next_cursor=None)
-
-
-def _in_parallel(queries: list[Callable[[], store.TimelinePage]]) -> list[store.TimelinePage]:
-    """Sparse accounts have many empty day buckets; probing several at once keeps paging fast."""
-    if len(queries) == 1:
-        return [queries[0]()]
-    with ThreadPoolExecutor(max_workers=len(queries)) as executor:
-        return list(executor.map(lambda query: query(), queries))
 
 
 def get_event(event_id: str) -> DeploymentEvent:

@@ -377,3 +377,94 @@ def query_timeline(
         last_sort_key=last_key["SK"]["S"] if last_key else None,
         items_read=int(response.get("ScannedCount", len(events))),
     )
+
+
+def query_window(partition_key: str, start: datetime, end: datetime) -> TimelinePage:
+    """Every event of one bucket partition within [start, end], following DynamoDB's pages."""
+    events: list[DeploymentEvent] = []
+    items_read = 0
+    after: str | None = None
+    while True:
+        page = query_timeline(partition_key, start, end, after_sort_key=after)
+        events.extend(page.events)
+        items_read += page.items_read
+        after = page.last_sort_key
+        if after is None:
+            return TimelinePage(events, None, items_read)
+
+
+# --- alert resources registry ------------------------------------------------------------------
+
+
+def _registered_key(kind: str, resource_id: str) -> keys.ItemKey:
+    return keys.alert_source_key(resource_id) if kind == "alert-source" else keys.escalation_policy_key(resource_id)
+
+
+def put_registered(kind: str, resource_id: str, values: dict[str, Any]) -> None:
+    item = {**_key(_registered_key(kind, resource_id)), **_to_item({"recordType": kind, **values})}
+    dynamodb().put_item(TableName=_table(), Item=item)
+
+
+def get_registered_many(wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Registered resources by (kind, id), in one BatchGetItem."""
+    if not wanted:
+        return {}
+    by_key = {_registered_key(kind, resource_id): (kind, resource_id) for kind, resource_id in wanted}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    pending: dict[str, Any] = {_table(): {"Keys": [_key(key) for key in by_key], "ConsistentRead": True}}
+    while pending:
+        response = dynamodb().batch_get_item(RequestItems=pending)
+        for item in response.get("Responses", {}).get(_table(), []):
+            values = _from_item(item)
+            found[by_key[keys.ItemKey(values.pop("PK"), values.pop("SK"))]] = values
+        pending = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def delete_registered(kind: str, resource_id: str) -> bool:
+    try:
+        dynamodb().delete_item(
+            TableName=_table(), Key=_key(_registered_key(kind, resource_id)), ConditionExpression="attribute_exists(PK)"
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+# --- enrichments -------------------------------------------------------------------------------
+
+
+def put_enrichment(alert_id: str, enrichment_json: str, correlated_at: datetime) -> bool:
+    """Replaces the alert's enrichment unless a later correlation is already stored."""
+    stamp = correlated_at.isoformat()
+    item = {
+        **_key(keys.enrichment_key(alert_id)),
+        **_to_item(
+            {
+                "recordType": "enrichment",
+                "enrichment": enrichment_json,
+                "correlatedAt": stamp,
+                "expiresAt": _expires_at(correlated_at),
+            }
+        ),
+    }
+    try:
+        dynamodb().put_item(
+            TableName=_table(),
+            Item=item,
+            ConditionExpression="attribute_not_exists(PK) OR correlatedAt <= :stamp",
+            ExpressionAttributeValues={":stamp": {"S": stamp}},
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def get_enrichment(alert_id: str) -> str | None:
+    response = dynamodb().get_item(TableName=_table(), Key=_key(keys.enrichment_key(alert_id)), ConsistentRead=True)
+    item = response.get("Item")
+    return str(item["enrichment"]["S"]) if item else None

@@ -14,12 +14,14 @@ from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS  #
 from moto import mock_aws
 
 from local.aws import CreatedResources, create_resources, serialize_emulated_calls
+from local.eventbridge import RuleDispatcher
 from local.gateway import Gateway, GatewayResponse
-from local.template import LOCAL_REGION, LocalStack
-from shared import store
+from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, LocalStack
+from shared import bus, store
 from shared.settings import reset_settings_cache
 
 ADMIN_TOKEN = "test-admin-token"
+WEBHOOK_SECRET = "test-webhook-secret"
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}"}
 JSON = {"content-type": "application/json"}
 
@@ -50,6 +52,7 @@ class Aws:
 def _reset_caches() -> None:
     reset_settings_cache()
     store.reset_client()
+    bus.reset_client()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     DEFAULT_PROVIDERS.clear()
 
@@ -79,7 +82,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> It
     serialize_emulated_calls()
     with mock_aws():
         _reset_caches()
-        yield Aws(stack, create_resources(stack, ADMIN_TOKEN))
+        secret_parameter = stack.parameters["EnrichmentWebhookSecretParameter"]
+        secrets = {secret_parameter: WEBHOOK_SECRET} if secret_parameter else {}
+        yield Aws(stack, create_resources(stack, ADMIN_TOKEN, secrets))
     _reset_caches()
 
 
@@ -113,3 +118,56 @@ class Api:
 @pytest.fixture
 def api(gateway: Gateway) -> Api:
     return Api(gateway)
+
+
+class Bus:
+    """The alert bus: events put on it reach the template's rules and so the functions."""
+
+    OBSERVER_QUEUE = "test-observer"
+
+    def __init__(self, aws: Aws, gateway: Gateway) -> None:
+        self.aws = aws
+        self.dispatcher = RuleDispatcher(aws.stack, aws.resources, gateway.pools)
+        self.events = boto3.client("events", region_name=LOCAL_REGION)
+        self.sqs = boto3.client("sqs", region_name=LOCAL_REGION)
+        self.bus_name = aws.stack.parameters["AlertEventBusName"]
+        self.observer_url = self.sqs.create_queue(QueueName=self.OBSERVER_QUEUE)["QueueUrl"]
+        self.events.put_rule(
+            Name="test-observer",
+            EventBusName=self.bus_name,
+            EventPattern=json.dumps({"detail-type": ["Alert Created", "Alert Correlated", "Alert Enriched"]}),
+        )
+        observer_arn = f"arn:aws:sqs:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:{self.OBSERVER_QUEUE}"
+        self.events.put_targets(
+            Rule="test-observer", EventBusName=self.bus_name, Targets=[{"Id": "observer", "Arn": observer_arn}]
+        )
+        self.seen: list[dict[str, Any]] = []
+
+    def put_alert(self, alert: dict[str, Any]) -> None:
+        """What an alerting system does: an ``Alert Created`` event with the alert as detail."""
+        entry = {
+            "EventBusName": self.bus_name,
+            "Source": self.aws.stack.parameters["AlertEventSource"],
+            "DetailType": "Alert Created",
+            "Detail": json.dumps(alert),
+        }
+        assert self.events.put_events(Entries=[entry])["FailedEntryCount"] == 0
+
+    def deliver(self) -> int:
+        """Runs the rules until the bus is quiet, as Lambda would, but in this thread."""
+        return self.dispatcher.deliver_pending()
+
+    def observed(self, detail_type: str) -> list[dict[str, Any]]:
+        while True:
+            messages = self.sqs.receive_message(QueueUrl=self.observer_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                break
+            for message in messages:
+                self.seen.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.observer_url, ReceiptHandle=message["ReceiptHandle"])
+        return [event for event in self.seen if event["detail-type"] == detail_type]
+
+
+@pytest.fixture
+def alert_bus(aws: Aws, gateway: Gateway) -> Bus:
+    return Bus(aws, gateway)

@@ -23,6 +23,9 @@ pytestmark = pytest.mark.packaging
 BUILD_DIR = REPOSITORY_ROOT / ".aws-sam" / "build"
 RUNTIME_SDK = REPOSITORY_ROOT / ".aws-sam" / "runtime-sdk"
 
+EVERY_FUNCTION = {"EnrichmentWebhookUrl": "https://hooks.example.com/enrichment", "EnrichmentWebhookSecretParameter": "/hook"}
+"""Parameters under which every function of the template exists, the conditional ones too."""
+
 IMPORT_AND_SMOKE = """
 import json, sys
 sys.path[:0] = json.loads(sys.argv[1])
@@ -32,9 +35,9 @@ handler = getattr(module, handler_name)
 assert callable(handler)
 loaded = sorted({name.split(".")[0] for name in sys.modules})
 assert "shared" in loaded and "pydantic_core" in loaded, loaded
-outside = [m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None) and "site-packages" in m.__file__]
-assert not outside, outside
-print(json.dumps({"python": sys.version.split()[0], "shared": module.__dict__.get("shared", sys.modules["shared"]).__file__}))
+files = [getattr(loaded_module, "__file__", None) or "" for loaded_module in list(sys.modules.values())]
+assert not [name for name in files if "site-packages" in name], files
+print(json.dumps({"python": sys.version.split()[0], "shared": sys.modules["shared"].__file__}))
 """
 
 
@@ -75,7 +78,7 @@ def test_handler_imports_from_the_build_output_alone(logical_id: str) -> None:
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
-        **LocalStack({}).functions()[logical_id].environment,
+        **LocalStack(EVERY_FUNCTION).functions()[logical_id].environment,
     }
     # When the runtime's Python imports the handler without site-packages (-S) or user site (-s)
     result = subprocess.run(  # noqa: S603 - our own build

@@ -1,0 +1,63 @@
+"""Every file in events/ (for `sam local invoke`) is accepted by its function, in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.gateway import Gateway
+from shared import pipelines
+from tests.conftest import Api, Aws
+from tests.integration.test_enrichment_webhook import Receiver, receiver  # noqa: F401 - the fixture
+
+EVENTS = sorted((Path(__file__).parents[2] / "events").glob("*.json"))
+FUNCTION_BY_PREFIX = {
+    "ingest": "IngestFunction",
+    "correlate": "CorrelateFunction",
+    "enrich": "EnrichFunction",
+    "webhook": "EnrichmentWebhookFunction",
+}
+EXPECTED_BUS_RESULTS = {
+    "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
+    "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
+    "webhook-alert-enriched.json": {"delivered": True, "status": 200},
+}
+EXAMPLE_KEYS = {"API": "dpl_example-api-key", "GITHUB": "dpl_example-github-key", "GITLAB": "dpl_example-gitlab-key"}
+
+
+@pytest.fixture
+def stack_parameters(receiver: Receiver) -> dict[str, str]:  # noqa: F811 - overrides conftest's
+    return {
+        "RetentionDays": "3650",
+        "EnrichmentWebhookUrl": f"http://127.0.0.1:{receiver.port}/hook",
+        "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",
+    }
+
+
+@pytest.fixture
+def example_pipelines(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pipelines whose integration keys are the ones written in the sample events."""
+    for integration_type, key in EXAMPLE_KEYS.items():
+        monkeypatch.setattr(pipelines, "generate_integration_key", lambda key=key: key)
+        api.create_pipeline(integration_type, teams=[{"id": "payments", "name": "Payments"}])
+
+
+def test_there_is_a_sample_for_each_function() -> None:
+    assert {path.name.split("-", 1)[0] for path in EVENTS} == set(FUNCTION_BY_PREFIX)
+
+
+@pytest.mark.parametrize("path", EVENTS, ids=[path.name for path in EVENTS])
+def test_sample_event_is_accepted(path: Path, aws: Aws, gateway: Gateway, example_pipelines: None) -> None:
+    # Given the sample event and the function `sam local invoke` would give it to
+    event: dict[str, Any] = json.loads(path.read_text())
+    function = gateway.pools[FUNCTION_BY_PREFIX[path.name.split("-", 1)[0]]].function
+    # When the real handler takes it
+    result = gateway.pools[function.logical_id].invoke(event)
+    # Then it succeeds: a 2xx for HTTP events, a result for bus events
+    if "routeKey" in event:
+        assert 200 <= result["statusCode"] < 300, result
+    else:
+        assert result == EXPECTED_BUS_RESULTS[path.name]
