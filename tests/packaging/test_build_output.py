@@ -23,7 +23,10 @@ pytestmark = pytest.mark.packaging
 BUILD_DIR = REPOSITORY_ROOT / ".aws-sam" / "build"
 RUNTIME_SDK = REPOSITORY_ROOT / ".aws-sam" / "runtime-sdk"
 
-EVERY_FUNCTION = {"EnrichmentWebhookUrl": "https://hooks.example.com/enrichment", "EnrichmentWebhookSecretParameter": "/hook"}
+EVERY_FUNCTION = {
+    "EnrichmentWebhookUrl": "https://hooks.example.com/enrichment",
+    "EnrichmentWebhookSecretParameter": "/hook",
+}
 """Parameters under which every function of the template exists, the conditional ones too."""
 
 IMPORT_AND_SMOKE = """
