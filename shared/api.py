@@ -6,7 +6,6 @@ request validation becomes 400 (query, path, unreadable body) or 422 (a field of
 
 from __future__ import annotations
 
-import base64
 import hmac
 import json
 from collections.abc import Mapping
@@ -18,7 +17,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.errors import BadRequest, DomainError, InvalidField, problems_from
-from shared.ingest import RawRequest
 from shared.settings import access_settings
 
 logger = Logger(child=True)
@@ -84,15 +82,6 @@ def create_resolver() -> APIGatewayHttpResolver:
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler([UnicodeDecodeError, RecursionError])(_unreadable_body)
     return app
-
-
-def raw_request(app: APIGatewayHttpResolver) -> RawRequest:
-    """The body exactly as the sender's bytes, which signatures are computed over."""
-    event = app.current_event
-    body = event.body or ""
-    raw = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8", "surrogateescape")
-    headers = {name.lower(): value for name, value in (event.headers or {}).items()}
-    return RawRequest(body=raw, headers=headers)
 
 
 def base_url(app: APIGatewayHttpResolver) -> str:

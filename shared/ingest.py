@@ -25,15 +25,14 @@ from shared.ids import event_id_for
 from shared.models.common import ApiModel
 from shared.models.events import DeploymentEvent
 from shared.models.pipelines import IntegrationType, PipelineRecord
-from shared.normalisers import generic, github, gitlab
 from shared.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
 from shared.pipelines import resolve_pipeline
 from shared.settings import store_settings
+from shared.timestamps import FUTURE_TOLERANCE
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_WRITE_ATTEMPTS = 5
-FUTURE_TOLERANCE = timedelta(days=1)
-"""Senders' clocks drift; beyond this a timestamp is a mistake (often seconds sent as ms)."""
+
 JSON_CONTENT = "json"
 FORM_CONTENT = "form"
 
@@ -70,6 +69,8 @@ def ingest_github(integration_key: str, request: RawRequest, received_at: dateti
         verify_github_signature(pipeline.webhook_secret, request.body, request.headers.get("x-hub-signature-256", ""))
     payload = _form_payload(request.body) if content == FORM_CONTENT else parse_json_object(request.body)
     event_name = _required_header(request, "x-github-event", "X-GitHub-Event")
+    from shared.normalisers import github  # noqa: PLC0415 - load only this source's models
+
     return _normalise_and_record(
         github.normalise, Delivery(event_name, payload, request.headers, received_at), pipeline
     )
@@ -83,6 +84,8 @@ def ingest_gitlab(integration_key: str, request: RawRequest, received_at: dateti
         verify_gitlab_token(pipeline.webhook_secret, request.headers.get("x-gitlab-token"))
     payload = parse_json_object(request.body)
     event_name = _required_header(request, "x-gitlab-event", "X-Gitlab-Event")
+    from shared.normalisers import gitlab  # noqa: PLC0415 - load only this source's models
+
     return _normalise_and_record(
         gitlab.normalise, Delivery(event_name, payload, request.headers, received_at), pipeline
     )
@@ -97,6 +100,8 @@ def ingest_generic(request: RawRequest, received_at: datetime) -> IngestOutcome:
         raise InvalidField.of("integrationKey", "is required (apiKey is accepted too)")
     pipeline = resolve_pipeline(integration_key, IntegrationType.API)
     delivery = Delivery("deployment-event", payload, request.headers, received_at)
+    from shared.normalisers import generic  # noqa: PLC0415 - load only this source's models
+
     return _normalise_and_record(generic.normalise, delivery, pipeline)
 
 

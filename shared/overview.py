@@ -19,11 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared import keys, store
 from shared.errors import BadRequest, NotFound
 from shared.ids import is_storable_id
-from shared.ingest import FUTURE_TOLERANCE
 from shared.models.events import DeploymentEvent, EventPage
 from shared.parallel import run_all
 from shared.settings import store_settings
-from shared.timestamps import TimestampError, parse_timestamp
+from shared.timestamps import FUTURE_TOLERANCE, TimestampError, parse_timestamp
 
 MAX_PARALLEL_BUCKETS = 16
 DEFAULT_PAGE_SIZE = 50

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+FUTURE_TOLERANCE = timedelta(days=1)
+"""Senders' clocks drift; a time further ahead is a mistake (often milliseconds sent as seconds)."""
 EPOCH_MILLISECONDS_THRESHOLD = 10**11
 """Numbers below are epoch seconds (until year 5138), above epoch milliseconds (SPEC §3)."""
 

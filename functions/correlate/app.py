@@ -19,7 +19,7 @@ from shared.models.alerts import Alert, AlertAccepted, RegisteredResource, Regis
 from shared.timestamps import utc_now
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 app = create_resolver()
 

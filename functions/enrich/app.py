@@ -14,7 +14,7 @@ from shared.bus import parse_detail
 from shared.models.alerts import Enrichment
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 app = create_resolver()
 

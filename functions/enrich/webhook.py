@@ -13,7 +13,7 @@ from shared.bus import parse_detail
 from shared.models.alerts import Enrichment
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -13,21 +14,30 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import overview, pipelines
-from shared.api import base_url, create_resolver, raw_request, resolve
+from shared.api import base_url, create_resolver, resolve
 from shared.errors import DomainError
-from shared.ingest import IngestOutcome, ingest_generic, ingest_github, ingest_gitlab
+from shared.ingest import IngestOutcome, RawRequest, ingest_generic, ingest_github, ingest_gitlab
 from shared.models.events import DeploymentEvent, EventPage
 from shared.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
 from shared.timestamps import utc_now
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 app = create_resolver()
 
 PipelineId = Annotated[str, Path()]
 IntegrationKey = Annotated[str, Path()]
 """Any value: an unknown or malformed key is a 404 like any other unknown key (SPEC §7)."""
+
+
+def raw_request() -> RawRequest:
+    """The body exactly as the sender's bytes, which signatures are computed over."""
+    event = app.current_event
+    body = event.body or ""
+    raw = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8", "surrogateescape")
+    headers = {name.lower(): value for name, value in (event.headers or {}).items()}
+    return RawRequest(body=raw, headers=headers)
 
 
 def _count_outcome(source: str, outcome: str) -> None:
@@ -52,17 +62,17 @@ def _ingest(source: str, run: Callable[[], IngestOutcome]) -> Response[IngestOut
 
 @app.post("/api/deployment-events")
 def post_generic_event() -> Response[IngestOutcome]:
-    return _ingest("api", lambda: ingest_generic(raw_request(app), utc_now()))
+    return _ingest("api", lambda: ingest_generic(raw_request(), utc_now()))
 
 
 @app.post("/api/v1/deployment-events/github/<integrationKey>")
 def post_github_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
-    return _ingest("github", lambda: ingest_github(integrationKey, raw_request(app), utc_now()))
+    return _ingest("github", lambda: ingest_github(integrationKey, raw_request(), utc_now()))
 
 
 @app.post("/api/v1/deployment-events/gitlab/<integrationKey>")
 def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
-    return _ingest("gitlab", lambda: ingest_gitlab(integrationKey, raw_request(app), utc_now()))
+    return _ingest("gitlab", lambda: ingest_gitlab(integrationKey, raw_request(), utc_now()))
 
 
 @app.get("/api/deployment-events")

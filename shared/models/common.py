@@ -25,7 +25,7 @@ class ApiModel(BaseModel):
     """camelCase on the wire (ilert's names), snake_case in Python; fields without a value are
     left out of responses rather than sent as null (SPEC §8)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True)
 
     @model_serializer(mode="wrap")
     def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:

@@ -112,7 +112,7 @@ class Revision(BaseModel):
 class EventPage(BaseModel):
     """A page of the overview; ``nextCursor`` is null, not absent, on the last page."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
     items: list[DeploymentEvent]
     next_cursor: str | None

@@ -34,7 +34,7 @@ _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class User(_Payload):

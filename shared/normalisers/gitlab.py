@@ -33,7 +33,7 @@ _REDACTED = "[REDACTED]"
 
 
 class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Project(_Payload):
