@@ -27,6 +27,7 @@ CORRELATION_ID_PATH = "requestContext.requestId || detail.alertId || detail.id"
 PUBLIC_ROUTES = frozenset(
     {
         "GET /",
+        "GET /assets/{name}",
         "GET /api/health",
         "POST /api/deployment-events",
         "POST /api/v1/deployment-events/github/{integrationKey}",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path as PathLib
+from pathlib import PurePath
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -15,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import overview, pipelines
 from shared.api import base_url, create_resolver, resolve
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.ingest import IngestOutcome, RawRequest, ingest_generic, ingest_github, ingest_gitlab
 from shared.models.events import DeploymentEvent, EventPage
 from shared.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
@@ -26,9 +29,31 @@ tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 app = create_resolver()
 
+WEB_ROOT = PathLib(__file__).parent / "web"
+ASSET_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
 PipelineId = Annotated[str, Path()]
 IntegrationKey = Annotated[str, Path()]
 """Any value: an unknown or malformed key is a 404 like any other unknown key (SPEC §7)."""
+
+
+@cache
+def _web_file(relative: str) -> str:
+    return (WEB_ROOT / relative).read_text(encoding="utf-8")
+
+
+@cache
+def _web_assets() -> frozenset[str]:
+    return frozenset(path.name for path in (WEB_ROOT / "assets").iterdir() if path.is_file())
 
 
 def raw_request() -> RawRequest:
@@ -135,6 +160,20 @@ def delete_pipeline(pipelineId: PipelineId) -> Response[None]:  # noqa: N803
 @app.post("/api/deployment-pipelines/<pipelineId>/rotate-key")
 def rotate_key(pipelineId: PipelineId) -> PipelineResponse:  # noqa: N803
     return pipelines.rotate_integration_key(pipelineId, utc_now(), base_url(app))
+
+
+@app.get("/", include_in_schema=False)
+def overview_page() -> Response[str]:
+    """The live overview (SPEC §8): static, so the stack serves it without any other origin."""
+    return Response(200, "text/html; charset=utf-8", _web_file("index.html"), headers=PAGE_HEADERS)
+
+
+@app.get("/assets/<name>", include_in_schema=False)
+def overview_asset(name: Annotated[str, Path()]) -> Response[str]:
+    content_type = ASSET_TYPES.get(PurePath(name).suffix)
+    if content_type is None or name not in _web_assets():
+        raise NotFound(f"no asset {name!r}")
+    return Response(200, content_type, _web_file(f"assets/{name}"), headers=PAGE_HEADERS)
 
 
 @app.get("/api/health")
