@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test lint format build package-check demo clean
+.PHONY: run test lint format build package-check demo bench clean
 
 $(VENV)/.installed: requirements-dev.txt shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,11 @@ $(VENV_SAM)/.installed: requirements-sam.txt
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m local.runner
 
-## test: lint, template lint, unit, integration and end-to-end tests, then the packaging check
+## test: lint, template lint, unit, integration, property, end-to-end and browser tests, then the packaging check
 test: lint
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/pytest tests/unit tests/integration tests/e2e
+	$(BIN)/pytest -n 2 tests/unit tests/integration tests/property
+	$(BIN)/pytest tests/e2e tests/browser
 	$(MAKE) package-check
 
 lint: $(VENV)/.installed
@@ -56,3 +57,7 @@ clean:
 ## demo: pipelines, real GitHub/GitLab payloads and three alerts; prints each enrichment
 demo: $(VENV)/.installed
 	LOCAL_ACCESS_LOG=0 $(BIN)/python -m local.demo
+
+## bench: queries and items per alert (1k vs 100k events), ingest overhead, cold imports (by hand)
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench

@@ -19,6 +19,7 @@ import shlex
 import signal
 import sys
 import threading
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,6 +106,8 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256
+    """socketserver's default backlog of 5 resets connections when many senders arrive at once."""
 
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         super().__init__(address, GatewayRequestHandler)
@@ -126,6 +129,8 @@ def start(
 ) -> tuple[LocalServer, RuleDispatcher]:
     """Starts the emulated AWS, creates the template's resources and serves them; returns at once."""
     stack = LocalStack(overrides or {})
+    # Handlers emit their metrics one by one (single_metric), so log_metrics has none left to flush.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     use_local_credentials()
     os.environ.update(stack.environment())
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")

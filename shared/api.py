@@ -1,4 +1,4 @@
-"""What every HTTP handler shares: the resolver, admin authentication and error responses.
+"""What every HTTP handler shares: the resolver, JSON bodies, admin authentication and error responses.
 
 Errors become responses here, in one place: domain errors get the status SPEC §3 gives them,
 request validation becomes 400 (query, path, unreadable body) or 422 (a field of the body).
@@ -9,20 +9,25 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import AfterValidator
 
-from shared.errors import BadRequest, DomainError, InvalidField, problems_from
+from shared.errors import BadRequest, DomainError, InvalidField, Unauthorized, UnsupportedMediaType, problems_from
 from shared.settings import access_settings
+from shared.strict_json import parse_json
 
 logger = Logger(child=True)
 
-CORRELATION_ID_PATH = "requestContext.requestId || detail.alertId || detail.id"
-"""The request for HTTP calls; the alert for the bus events of correlate and enrich."""
 
 PUBLIC_ROUTES = frozenset(
     {
@@ -35,6 +40,10 @@ PUBLIC_ROUTES = frozenset(
     }
 )
 """Routes authenticated by an integration key (or not at all); every other route needs the admin token."""
+
+PathParameter = Annotated[str, AfterValidator(unquote), Path()]
+"""A path segment as the client meant it. Powertools routes on the raw path and would hand over
+``a%20b`` for ``a b``; API Gateway's own ``pathParameters`` are decoded, and so are these."""
 
 ADMIN_TOKEN_MAX_AGE_SECONDS = 300
 _BODY_LOCATIONS = {"body"}
@@ -76,11 +85,18 @@ def _unreadable_body(_: Exception) -> Response[str]:
     return _domain_error(BadRequest("the body is not readable JSON (invalid UTF-8, or nested too deeply)"))
 
 
+def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
+    """``APPLICATION/JSON`` passes the check in ``resolve`` (media types are case-insensitive) but not
+    Powertools' own; it would answer without a ``message``, where ours has the shape of every error."""
+    return _domain_error(UnsupportedMediaType("Content-Type must be application/json"))
+
+
 def create_resolver() -> APIGatewayHttpResolver:
     """An HTTP API resolver with validation (and so an OpenAPI document) and our error mapping."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(RequestUnsupportedContentType)(_unsupported_content_type)
     app.exception_handler([UnicodeDecodeError, RecursionError])(_unreadable_body)
     return app
 
@@ -97,6 +113,10 @@ def base_url(app: APIGatewayHttpResolver) -> str:
     return f"{scheme}://{host}"
 
 
+def _header(headers: Mapping[str, str], name: str) -> str:
+    return next((value for key, value in headers.items() if key.lower() == name), "")
+
+
 def _admin_token() -> str:
     # Imported on first use: the parameters utility is not needed by public routes' cold starts.
     from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
@@ -108,11 +128,11 @@ def _admin_token() -> str:
 
 
 def _is_admin(headers: Mapping[str, str]) -> bool:
-    authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+    authorization = _header(headers, "authorization")
     scheme, _, presented = authorization.partition(" ")
     if scheme.lower() != "bearer" or not presented:
         return False
-    return hmac.compare_digest(_admin_token().encode("utf-8"), presented.strip().encode("utf-8", "surrogateescape"))
+    return hmac.compare_digest(_admin_token().encode("utf-8"), presented.strip().encode("utf-8", "surrogatepass"))
 
 
 def is_http_event(event: dict[str, Any]) -> bool:
@@ -120,18 +140,32 @@ def is_http_event(event: dict[str, Any]) -> bool:
     return "routeKey" in event and "requestContext" in event
 
 
+def _is_json_or_unlabelled(event: dict[str, Any]) -> bool:
+    """Admin bodies are JSON (README), or carry no Content-Type, which Powertools reads as JSON.
+
+    Powertools would also parse forms and multipart bodies, and its multipart parser raises a
+    bare ValueError (a 500) when the boundary is missing; other types are refused before it runs.
+    """
+    media_type = _header(event.get("headers") or {}, "content-type").split(";", 1)[0].strip().lower()
+    return not event.get("body") or media_type in ("", content_types.APPLICATION_JSON)
+
+
+def _rejection(error: DomainError, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A rejection before routing, as the Lambda result API Gateway turns into the response."""
+    return {
+        "statusCode": error.status_code,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **(headers or {})},
+        "body": json.dumps(error.to_body()),
+    }
+
+
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Authenticates admin routes before anything else reads the request, then routes it."""
-    if event.get("routeKey") not in PUBLIC_ROUTES and not _is_admin(event.get("headers") or {}):
-        return {
-            "statusCode": 401,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON, "WWW-Authenticate": "Bearer"},
-            "body": json.dumps(
-                {
-                    "status": "rejected",
-                    "code": "unauthorized",
-                    "message": "Authorization: Bearer <admin token> is required",
-                }
-            ),
-        }
+    """Authenticates admin routes, and checks their bodies are JSON, before anything else reads
+    the request; then routes it. Public routes read their raw bodies themselves (``shared.ingest``)."""
+    if event.get("routeKey") not in PUBLIC_ROUTES:
+        if not _is_admin(event.get("headers") or {}):
+            unauthorized = Unauthorized("Authorization: Bearer <admin token> is required")
+            return _rejection(unauthorized, {"WWW-Authenticate": "Bearer"})
+        if not _is_json_or_unlabelled(event):
+            return _rejection(UnsupportedMediaType("Content-Type must be application/json"))
     return app.resolve(event, context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import uuid
@@ -17,10 +18,16 @@ def new_sortable_id() -> str:
 
 
 def event_id_for(pipeline_id: str, natural_key: str | None) -> str:
-    """Redeliveries of one change map to one id, which the conditional write then dedupes."""
+    """Redeliveries of one change map to one id, which the conditional write then dedupes.
+
+    A UUID version 5, computed as ``uuid.uuid5`` does but over bytes that any string can be
+    encoded to, since a header such as Idempotency-Key may carry what UTF-8 cannot.
+    """
     if natural_key is None:
         return str(uuid.uuid4())
-    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{pipeline_id}\n{natural_key}"))
+    name = f"{pipeline_id}\n{natural_key}".encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(_EVENT_NAMESPACE.bytes + name, usedforsecurity=False).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=5))
 
 
 MAX_ID_LENGTH = 128

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import math
+import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,11 +23,12 @@ from shared import store
 from shared.errors import BadRequest, Busy, InvalidField, PayloadTooLarge, Unauthorized, UnsupportedMediaType
 from shared.ids import event_id_for
 from shared.models.common import ApiModel
-from shared.models.events import DeploymentEvent
+from shared.models.events import DeploymentEvent, Revision
 from shared.models.pipelines import IntegrationType, PipelineRecord
 from shared.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
 from shared.pipelines import resolve_pipeline
 from shared.settings import store_settings
+from shared.strict_json import parse_json
 from shared.timestamps import FUTURE_TOLERANCE
 
 MAX_BODY_BYTES = 256 * 1024
@@ -143,29 +144,13 @@ def _required_header(request: RawRequest, name: str, display_name: str) -> str:
     return value
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"number {text[:20]}… is out of range")
-    return number
-
-
 def parse_json_object(body: bytes) -> dict[str, Any]:
-    """Strict JSON: valid UTF-8, no NaN or Infinity, an object at the top."""
+    """Strict JSON (see ``parse_json``) in valid UTF-8, with an object at the top."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the body is not valid UTF-8") from None
-    try:
-        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except RecursionError:
-        raise BadRequest("malformed JSON: nested too deeply") from None
-    except ValueError as error:
-        raise BadRequest(f"malformed JSON: {error}") from None
+    value = parse_json(text)
     if not isinstance(value, dict):
         raise BadRequest("the body must be a JSON object")
     return value
@@ -229,19 +214,28 @@ def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received
     if normalised.timestamp > received_at + FUTURE_TOLERANCE:
         raise InvalidField.of("timestamp", "is more than a day in the future")
     event = _deployment_event(pipeline, normalised, received_at)
-    revision = normalised.revision
-    for _ in range(MAX_WRITE_ATTEMPTS):
-        if store.insert_event(event, revision):
-            return IngestOutcome(status="accepted", id=event.id)
-        if revision is None:
-            return IngestOutcome(status="duplicate", id=event.id)
-        current = store.get_event(event.id)
-        if current is None:
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        try:
+            outcome = _write_once(event, normalised.revision)
+        except store.WriteConflict:
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
             continue
-        if current.revision is None or current.revision.identity == revision.identity:
-            return IngestOutcome(status="duplicate", id=event.id)
-        if not revision.is_newer_than(current.revision):
-            return IngestOutcome(status="ignored", reason="stale status", reason_code="stale_status")
-        if store.replace_event(current, event, revision):
-            return IngestOutcome(status="accepted", id=event.id)
+        if outcome is not None:
+            return outcome
     raise Busy("the event is being updated by concurrent deliveries; retry")
+
+
+def _write_once(event: DeploymentEvent, revision: Revision | None) -> IngestOutcome | None:
+    """One conditional attempt; None when another writer got in between and it is worth retrying."""
+    if store.insert_event(event, revision):
+        return IngestOutcome(status="accepted", id=event.id)
+    if revision is None:
+        return IngestOutcome(status="duplicate", id=event.id)
+    current = store.get_event(event.id)
+    if current is None:
+        return None
+    if current.revision is None or current.revision.identity == revision.identity:
+        return IngestOutcome(status="duplicate", id=event.id)
+    if not revision.is_newer_than(current.revision):
+        return IngestOutcome(status="ignored", reason="stale status", reason_code="stale_status")
+    return IngestOutcome(status="accepted", id=event.id) if store.replace_event(current, event, revision) else None

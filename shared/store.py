@@ -8,19 +8,19 @@ Request paths use GetItem, BatchGetItem and Query only, never Scan.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import keys
-from shared.errors import Conflict
+from shared.errors import Busy, Conflict
 from shared.models.events import DeploymentEvent, Revision
 from shared.models.pipelines import PipelineRecord
 from shared.settings import store_settings
@@ -29,6 +29,20 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 _RETRIES = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
+_UNAVAILABLE = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+    }
+)
+"""Errors that mean "not now" rather than "never": the caller answers 503 and the sender retries."""
+Params = ParamSpec("Params")
+Returned = TypeVar("Returned")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -37,6 +51,29 @@ _deserializer = TypeDeserializer()
 def dynamodb() -> BaseClient:
     """One client per container; botocore's standard retry mode absorbs throttling."""
     return boto3.client("dynamodb", config=_RETRIES)
+
+
+class WriteConflict(Exception):
+    """Another transaction touched the same item at the same moment; reading again and retrying settles it."""
+
+
+def storage_call(function: Callable[Params, Returned]) -> Callable[Params, Returned]:
+    """DynamoDB being throttled or down, after botocore's retries, becomes a retryable ``Busy``."""
+
+    @wraps(function)
+    def call(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
+        try:
+            return function(*args, **kwargs)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            reasons = set(_cancellation_codes(error)) if code == "TransactionCanceledException" else set()
+            if code in _UNAVAILABLE or reasons & {"ThrottlingError", "ProvisionedThroughputExceeded"}:
+                raise Busy("the store is busy or unavailable; nothing was stored, retry") from error
+            raise
+        except BotoCoreError as error:
+            raise Busy("the store could not be reached; nothing was stored, retry") from error
+
+    return call
 
 
 def reset_client() -> None:
@@ -129,6 +166,7 @@ def _write_pipeline_transaction(operations: list[dict[str, Any]]) -> None:
         raise
 
 
+@storage_call
 def create_pipeline(record: PipelineRecord) -> None:
     operations = [
         _put_pipeline(record, "attribute_not_exists(PK)"),
@@ -138,6 +176,7 @@ def create_pipeline(record: PipelineRecord) -> None:
     _write_pipeline_transaction(operations)
 
 
+@storage_call
 def replace_pipeline(previous: PipelineRecord, record: PipelineRecord) -> None:
     """Writes a full update or a key rotation; fails with Conflict if someone wrote in between."""
     operations = [
@@ -155,6 +194,7 @@ def replace_pipeline(previous: PipelineRecord, record: PipelineRecord) -> None:
     _write_pipeline_transaction(operations)
 
 
+@storage_call
 def delete_pipeline(record: PipelineRecord) -> None:
     operations = [
         {
@@ -170,12 +210,14 @@ def delete_pipeline(record: PipelineRecord) -> None:
     _write_pipeline_transaction(operations)
 
 
+@storage_call
 def get_pipeline(pipeline_id: str) -> PipelineRecord | None:
     response = dynamodb().get_item(TableName=_table(), Key=_key(keys.pipeline_key(pipeline_id)), ConsistentRead=True)
     item = response.get("Item")
     return _record_from(item) if item else None
 
 
+@storage_call
 def get_pipeline_by_key_hash(integration_key_hash: str) -> PipelineRecord | None:
     """Strongly consistent, so a rotated or deleted key stops working at once."""
     response = dynamodb().get_item(
@@ -185,6 +227,7 @@ def get_pipeline_by_key_hash(integration_key_hash: str) -> PipelineRecord | None
     return _record_from(item) if item else None
 
 
+@storage_call
 def list_pipelines(start_index: int, max_results: int) -> list[PipelineRecord]:
     """Pipelines in creation order (their ids sort by time), as ilert's offset paging expects."""
     wanted = start_index + max_results
@@ -203,6 +246,7 @@ def list_pipelines(start_index: int, max_results: int) -> list[PipelineRecord]:
     return records[start_index:wanted]
 
 
+@storage_call
 def owning_teams(team_ids: Sequence[str]) -> set[str]:
     """Which of these teams own at least one pipeline: one BatchGetItem, not a query per team."""
     unique_ids = list(dict.fromkeys(team_ids))
@@ -271,21 +315,23 @@ def _timeline_puts(event: DeploymentEvent) -> list[dict[str, Any]]:
     ]
 
 
+def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[str, Any]]:
+    """The items one event is stored as: its own, then its account and team bucket copies."""
+    return [_canonical_item(event, revision), *(put["Put"]["Item"] for put in _timeline_puts(event))]
+
+
+@storage_call
 def insert_event(event: DeploymentEvent, revision: Revision | None) -> bool:
     """Writes a new event and all its timeline copies at once; False if its id is already stored."""
+    canonical, *copies = event_items(event, revision)
     operations = [
-        {
-            "Put": {
-                "TableName": _table(),
-                "Item": _canonical_item(event, revision),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
-        *_timeline_puts(event),
+        {"Put": {"TableName": _table(), "Item": canonical, "ConditionExpression": "attribute_not_exists(PK)"}},
+        *({"Put": {"TableName": _table(), "Item": item}} for item in copies),
     ]
     return _transact_event(operations)
 
 
+@storage_call
 def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revision) -> bool:
     """Moves an event to its newer state; False if another writer changed it since it was read."""
     previous_keys = set(keys.timeline_keys(previous.event.timestamp, previous.event.id, previous.event.teams))
@@ -307,15 +353,22 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
 
 
 def _transact_event(operations: list[dict[str, Any]]) -> bool:
+    """True when written, False when the condition on the canonical item failed."""
     try:
         dynamodb().transact_write_items(TransactItems=operations)
     except ClientError as error:
-        if _is_transaction_cancelled(error) and _cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
+        if not _is_transaction_cancelled(error):
+            raise
+        codes = _cancellation_codes(error)
+        if codes[:1] == ["ConditionalCheckFailed"]:
             return False
+        if "TransactionConflict" in codes:
+            raise WriteConflict from error
         raise
     return True
 
 
+@storage_call
 def get_event(event_id: str) -> StoredEvent | None:
     response = dynamodb().get_item(TableName=_table(), Key=_key(keys.event_key(event_id)), ConsistentRead=True)
     item = response.get("Item")
@@ -341,6 +394,7 @@ class TimelinePage:
     items_read: int
 
 
+@storage_call
 def query_timeline(
     partition_key: str,
     start: datetime,
@@ -379,6 +433,7 @@ def query_timeline(
     )
 
 
+@storage_call
 def query_window(partition_key: str, start: datetime, end: datetime) -> TimelinePage:
     """Every event of one bucket partition within [start, end], following DynamoDB's pages."""
     events: list[DeploymentEvent] = []
@@ -400,11 +455,13 @@ def _registered_key(kind: str, resource_id: str) -> keys.ItemKey:
     return keys.alert_source_key(resource_id) if kind == "alert-source" else keys.escalation_policy_key(resource_id)
 
 
+@storage_call
 def put_registered(kind: str, resource_id: str, values: dict[str, Any]) -> None:
     item = {**_key(_registered_key(kind, resource_id)), **_to_item({"recordType": kind, **values})}
     dynamodb().put_item(TableName=_table(), Item=item)
 
 
+@storage_call
 def get_registered_many(wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
     """Registered resources by (kind, id), in one BatchGetItem."""
     if not wanted:
@@ -421,11 +478,10 @@ def get_registered_many(wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, st
     return found
 
 
-def delete_registered(kind: str, resource_id: str) -> bool:
+def _conditionally(operation: Callable[..., Any], **request: Any) -> bool:
+    """Runs a conditional single-item write; False when its condition did not hold."""
     try:
-        dynamodb().delete_item(
-            TableName=_table(), Key=_key(_registered_key(kind, resource_id)), ConditionExpression="attribute_exists(PK)"
-        )
+        operation(TableName=_table(), **request)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return False
@@ -433,9 +489,17 @@ def delete_registered(kind: str, resource_id: str) -> bool:
     return True
 
 
+@storage_call
+def delete_registered(kind: str, resource_id: str) -> bool:
+    return _conditionally(
+        dynamodb().delete_item, Key=_key(_registered_key(kind, resource_id)), ConditionExpression="attribute_exists(PK)"
+    )
+
+
 # --- enrichments -------------------------------------------------------------------------------
 
 
+@storage_call
 def put_enrichment(alert_id: str, enrichment_json: str, correlated_at: datetime) -> bool:
     """Replaces the alert's enrichment unless a later correlation is already stored."""
     stamp = correlated_at.isoformat()
@@ -450,20 +514,15 @@ def put_enrichment(alert_id: str, enrichment_json: str, correlated_at: datetime)
             }
         ),
     }
-    try:
-        dynamodb().put_item(
-            TableName=_table(),
-            Item=item,
-            ConditionExpression="attribute_not_exists(PK) OR correlatedAt <= :stamp",
-            ExpressionAttributeValues={":stamp": {"S": stamp}},
-        )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _conditionally(
+        dynamodb().put_item,
+        Item=item,
+        ConditionExpression="attribute_not_exists(PK) OR correlatedAt <= :stamp",
+        ExpressionAttributeValues={":stamp": {"S": stamp}},
+    )
 
 
+@storage_call
 def get_enrichment(alert_id: str) -> str | None:
     response = dynamodb().get_item(TableName=_table(), Key=_key(keys.enrichment_key(alert_id)), ConsistentRead=True)
     item = response.get("Item")

@@ -29,7 +29,11 @@ def parse_timestamp(value: object) -> datetime:
     if isinstance(value, bool):
         raise TimestampError("must be an epoch number or an ISO-8601 string")
     if isinstance(value, int | float):
-        return _from_epoch(float(value))
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float, such as 10**400
+            raise TimestampError("is out of range") from None
+        return _from_epoch(number)
     if isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"-?\d+(\.\d+)?", text):

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import alerts
 from shared.alerts import ResourceKind
-from shared.api import CORRELATION_ID_PATH, create_resolver, is_http_event, resolve
+from shared.api import PathParameter, create_resolver, is_http_event, resolve
 from shared.bus import parse_detail
 from shared.models.alerts import Alert, AlertAccepted, RegisteredResource, RegisteredResourceResponse
+from shared.observability import CORRELATION_ID_PATH, count
 from shared.timestamps import utc_now
 
 logger = Logger()
@@ -23,10 +22,10 @@ tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 app = create_resolver()
 
-ResourceId = Annotated[str, Path()]
+ResourceId = PathParameter
 
 
-@app.post("/api/alerts")
+@app.post("/api/alerts", status_code=202)
 def post_alert(alert: Alert) -> Response[AlertAccepted]:
     event_id = alerts.submit_alert(alert)
     return Response(202, content_types.APPLICATION_JSON, AlertAccepted(alert_id=alert.id, event_id=event_id))
@@ -42,7 +41,7 @@ def get_alert_source(alertSourceId: ResourceId) -> RegisteredResourceResponse:  
     return alerts.get_resource(ResourceKind.ALERT_SOURCE, alertSourceId)
 
 
-@app.delete("/api/alert-sources/<alertSourceId>")
+@app.delete("/api/alert-sources/<alertSourceId>", status_code=204)
 def delete_alert_source(alertSourceId: ResourceId) -> Response[None]:  # noqa: N803
     alerts.unregister_resource(ResourceKind.ALERT_SOURCE, alertSourceId)
     return Response(204)
@@ -58,7 +57,7 @@ def get_escalation_policy(escalationPolicyId: ResourceId) -> RegisteredResourceR
     return alerts.get_resource(ResourceKind.ESCALATION_POLICY, escalationPolicyId)
 
 
-@app.delete("/api/escalation-policies/<escalationPolicyId>")
+@app.delete("/api/escalation-policies/<escalationPolicyId>", status_code=204)
 def delete_escalation_policy(escalationPolicyId: ResourceId) -> Response[None]:  # noqa: N803
     alerts.unregister_resource(ResourceKind.ESCALATION_POLICY, escalationPolicyId)
     return Response(204)
@@ -68,10 +67,7 @@ def on_alert_created(event: dict[str, Any]) -> dict[str, Any]:
     alert = parse_detail(event, Alert)
     enrichment = alerts.correlate(alert, utc_now())
     alerts.hand_over(enrichment)
-    with single_metric(
-        name="Correlations", unit=MetricUnit.Count, value=1, default_dimensions={"scope": enrichment.scope.value}
-    ):
-        pass
+    count("Correlations", scope=enrichment.scope.value)
     logger.info(
         "alert correlated",
         extra={"alert_id": alert.id, "scope": enrichment.scope.value, "related": len(enrichment.deployments)},

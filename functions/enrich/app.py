@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import alerts
-from shared.api import CORRELATION_ID_PATH, create_resolver, is_http_event, resolve
+from shared.api import PathParameter, create_resolver, is_http_event, resolve
 from shared.bus import parse_detail
 from shared.models.alerts import Enrichment
+from shared.observability import CORRELATION_ID_PATH
 
 logger = Logger()
 tracer = Tracer(patch_modules=["botocore"])
@@ -20,7 +20,7 @@ app = create_resolver()
 
 
 @app.get("/api/alerts/<alertId>/deployments")
-def get_enrichment(alertId: Annotated[str, Path()]) -> Enrichment:  # noqa: N803
+def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803
     return alerts.get_enrichment(alertId)
 
 

@@ -8,9 +8,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import webhook
-from shared.api import CORRELATION_ID_PATH
 from shared.bus import parse_detail
 from shared.models.alerts import Enrichment
+from shared.observability import CORRELATION_ID_PATH
 
 logger = Logger()
 tracer = Tracer(patch_modules=["botocore"])

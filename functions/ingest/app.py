@@ -11,17 +11,18 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import overview, pipelines
-from shared.api import base_url, create_resolver, resolve
+from shared.api import PathParameter, base_url, create_resolver, resolve
 from shared.errors import DomainError, NotFound
 from shared.ingest import IngestOutcome, RawRequest, ingest_generic, ingest_github, ingest_gitlab
 from shared.models.events import DeploymentEvent, EventPage
 from shared.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
+from shared.observability import count
 from shared.timestamps import utc_now
 
 logger = Logger()
@@ -41,9 +42,20 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 
-PipelineId = Annotated[str, Path()]
-IntegrationKey = Annotated[str, Path()]
+PipelineId = PathParameter
+IntegrationKey = PathParameter
 """Any value: an unknown or malformed key is a 404 like any other unknown key (SPEC §7)."""
+INGEST_RESPONSES: dict[int, OpenAPIResponse] = {
+    202: {
+        "description": "Stored, or a redelivery of a stored event",
+        "content": {"application/json": {"model": IngestOutcome}},
+    },
+    200: {
+        "description": "Valid, but not a deployment under the pipeline's filters",
+        "content": {"application/json": {"model": IngestOutcome}},
+    },
+}
+"""SPEC §3's answers, for the OpenAPI document; each ingest route reads its raw body itself."""
 
 
 @cache
@@ -65,37 +77,30 @@ def raw_request() -> RawRequest:
     return RawRequest(body=raw, headers=headers)
 
 
-def _count_outcome(source: str, outcome: str) -> None:
-    """One metric per request with its own dimensions, so concurrent requests cannot mix them."""
-    dimensions = {"source": source, "outcome": outcome}
-    with single_metric(name="DeploymentEvents", unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
-        pass
-
-
 def _ingest(source: str, run: Callable[[], IngestOutcome]) -> Response[IngestOutcome]:
     try:
         outcome = run()
     except DomainError as error:
-        _count_outcome(source, f"rejected:{error.code}")
+        count("DeploymentEvents", source=source, outcome=f"rejected:{error.code}")
         raise
-    _count_outcome(source, outcome.metric_outcome)
+    count("DeploymentEvents", source=source, outcome=outcome.metric_outcome)
     logger.info(
         "deployment event ingested", extra={"source": source, "outcome": outcome.metric_outcome, "id": outcome.id}
     )
     return Response(outcome.http_status, content_types.APPLICATION_JSON, outcome)
 
 
-@app.post("/api/deployment-events")
+@app.post("/api/deployment-events", responses=INGEST_RESPONSES)
 def post_generic_event() -> Response[IngestOutcome]:
     return _ingest("api", lambda: ingest_generic(raw_request(), utc_now()))
 
 
-@app.post("/api/v1/deployment-events/github/<integrationKey>")
+@app.post("/api/v1/deployment-events/github/<integrationKey>", responses=INGEST_RESPONSES)
 def post_github_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest("github", lambda: ingest_github(integrationKey, raw_request(), utc_now()))
 
 
-@app.post("/api/v1/deployment-events/gitlab/<integrationKey>")
+@app.post("/api/v1/deployment-events/gitlab/<integrationKey>", responses=INGEST_RESPONSES)
 def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest("gitlab", lambda: ingest_gitlab(integrationKey, raw_request(), utc_now()))
 
@@ -123,11 +128,11 @@ def list_deployment_events(
 
 
 @app.get("/api/deployment-events/<eventId>")
-def get_deployment_event(eventId: Annotated[str, Path()]) -> DeploymentEvent:  # noqa: N803
+def get_deployment_event(eventId: PathParameter) -> DeploymentEvent:  # noqa: N803
     return overview.get_event(eventId)
 
 
-@app.post("/api/deployment-pipelines")
+@app.post("/api/deployment-pipelines", status_code=201)
 def create_pipeline(request: PipelineCreateRequest) -> Response[PipelineResponse]:
     created = pipelines.create_pipeline(request, base_url(app), utc_now())
     return Response(201, content_types.APPLICATION_JSON, created)
@@ -151,7 +156,7 @@ def update_pipeline(pipelineId: PipelineId, request: PipelineUpdateRequest) -> P
     return pipelines.update_pipeline(pipelineId, request, utc_now(), base_url(app))
 
 
-@app.delete("/api/deployment-pipelines/<pipelineId>")
+@app.delete("/api/deployment-pipelines/<pipelineId>", status_code=204)
 def delete_pipeline(pipelineId: PipelineId) -> Response[None]:  # noqa: N803
     pipelines.delete_pipeline(pipelineId)
     return Response(204)
@@ -169,7 +174,7 @@ def overview_page() -> Response[str]:
 
 
 @app.get("/assets/<name>", include_in_schema=False)
-def overview_asset(name: Annotated[str, Path()]) -> Response[str]:
+def overview_asset(name: PathParameter) -> Response[str]:
     content_type = ASSET_TYPES.get(PurePath(name).suffix)
     if content_type is None or name not in _web_assets():
         raise NotFound(f"no asset {name!r}")

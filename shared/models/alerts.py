@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from shared.models.common import ApiModel, Link, ResourceId, ShortText, Team, TeamList, UtcTime
 from shared.models.events import EventKind, SenderTime
 from shared.models.pipelines import IntegrationType
+from shared.timestamps import FUTURE_TOLERANCE, utc_now
 
 ALERT_CREATED = "Alert Created"
 ALERT_CORRELATED = "Alert Correlated"
@@ -30,6 +32,21 @@ AlertId = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=256),
 ]
 LabelValue = Annotated[str, BeforeValidator(_scalar_to_string), StringConstraints(max_length=512)]
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _correlatable(report_time: datetime) -> datetime:
+    """An alert's window reaches up to a year back and minutes ahead of it: near datetime's
+    limits (year 1, year 9999) it cannot be computed, and the alert would be accepted and then
+    fail on the bus forever. A time further ahead than events may be is a sender's mistake too."""
+    if report_time > utc_now() + FUTURE_TOLERANCE:
+        raise ValueError("is more than a day in the future")
+    if report_time < UNIX_EPOCH:
+        raise ValueError("is before 1970-01-01, the Unix epoch")
+    return report_time
+
+
+ReportTime = Annotated[SenderTime, AfterValidator(_correlatable)]
 
 
 class AlertResource(ApiModel):
@@ -45,7 +62,7 @@ class Alert(ApiModel):
 
     id: AlertId
     summary: Annotated[str, StringConstraints(max_length=4096)] | None = None
-    report_time: SenderTime
+    report_time: ReportTime
     status: ShortText | None = None
     alert_source: AlertResource | None = None
     escalation_policy: AlertResource | None = None

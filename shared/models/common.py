@@ -11,12 +11,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
     SerializerFunctionWrapHandler,
     StringConstraints,
     model_serializer,
 )
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from shared.timestamps import isoformat
 
@@ -26,6 +29,13 @@ class ApiModel(BaseModel):
     left out of responses rather than sent as null (SPEC §8)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Documents the fields (for the OpenAPI document): pydantic would describe a response by
+        the serializer below, whose plain dict says "any object". A field with a default is not
+        required, which is right: the serializer leaves it out when it has no value."""
+        return handler({key: value for key, value in schema.items() if key != "serialization"})
 
     @model_serializer(mode="wrap")
     def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -75,5 +85,4 @@ class Link(ApiModel):
     text: ShortText | None = None
 
 
-TeamList = Annotated[list[Team], Field(max_length=25)]
-"""Bounded so that an event and all its team copies always fit one DynamoDB transaction."""
+TeamList = Annotated[list[Team], Field(max_length=50)]

@@ -15,6 +15,7 @@ from shared.models.pipelines import IntegrationType
 from shared.timestamps import parse_timestamp
 
 SUMMARY_MAX_LENGTH = 1024
+CUSTOM_DETAILS_MAX_DEPTH = 32
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -37,10 +38,33 @@ def cut_summary(summary: str) -> str:
     return summary[:SUMMARY_MAX_LENGTH]
 
 
-SenderTime = Annotated[datetime, BeforeValidator(parse_timestamp)]
-"""Epoch seconds, epoch milliseconds or ISO-8601, as SPEC §3 allows; always UTC once parsed."""
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether objects and arrays nest more than ``limit`` levels; without recursion, so any body
+    the JSON parser accepted can be measured."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _shallow(custom_details: dict[str, Any]) -> dict[str, Any]:
+    """Custom details are stored and listed as sent; pydantic serializes about 250 levels at most,
+    so a deeper body was accepted by validation and then failed to be stored (a 500)."""
+    if _deeper_than(custom_details, CUSTOM_DETAILS_MAX_DEPTH):
+        raise ValueError(f"is nested deeper than {CUSTOM_DETAILS_MAX_DEPTH} levels")
+    return custom_details
+
+
+SenderTime = Annotated[datetime, BeforeValidator(parse_timestamp, json_schema_input_type=float | datetime)]
+"""Epoch seconds, epoch milliseconds or ISO-8601, as SPEC §3 allows; always UTC once parsed.
+The input type documents the numbers too, so OpenAPI clients and the fuzzer send both."""
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_valid_email)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(cut_summary)]
+CustomDetails = Annotated[dict[str, Any], AfterValidator(_shallow)]
 
 
 class LinkIn(ApiModel):
@@ -57,7 +81,7 @@ class GenericEventRequest(ApiModel):
     timestamp: SenderTime | None = None
     user_email: Email | None = None
     user_name: ShortText | None = None
-    custom_details: dict[str, Any] | None = None
+    custom_details: CustomDetails | None = None
     links: Annotated[list[LinkIn], Field(max_length=50)] | None = None
     repository: Label | None = None
     environment: Label | None = None

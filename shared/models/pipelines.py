@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from shared.models.common import ApiModel, ResourceId, Team, TeamList, UtcTime
+from shared.models.common import ApiModel, ResourceId, Team, UtcTime
 
 
 class IntegrationType(StrEnum):
@@ -31,6 +31,10 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 
+MAX_PIPELINE_TEAMS = 10
+PipelineTeams = Annotated[list[Team], Field(max_length=MAX_PIPELINE_TEAMS)]
+"""An event is written once per team of its pipeline, plus twice, in one transaction; with the
+body limit of 256 KiB, ten teams keep that transaction under DynamoDB's 4 MB."""
 BranchPattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 EventName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 PipelineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -47,7 +51,7 @@ class PipelineUpdateRequest(ApiModel):
 
     name: PipelineName
     integration_type: IntegrationType | None = None
-    teams: TeamList | None = None
+    teams: PipelineTeams | None = None
     params: PipelineParams | None = None
     webhook_secret: WebhookSecret | None = None
 

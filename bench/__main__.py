@@ -1,0 +1,54 @@
+"""`make bench`: what correlation and ingest cost, and how fast the functions start.
+
+Run by hand (not by `make test`); every figure is a ratio or a count from this run, so the
+machine's speed does not matter. The last line is the summary the issue tracker asks for.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from bench import cold_import, correlation_cost, ingest_overhead
+
+
+def main() -> None:
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    logging.disable(logging.WARNING)
+
+    print("Correlation cost per alert (5 TEAM-scoped and 5 ACCOUNT-scoped alerts, same in-window events):")
+    per_size = {}
+    for total in (1_000, 100_000):
+        results = correlation_cost.run(total)
+        per_size[total] = correlation_cost.per_alert(results)
+        for scope in ("TEAM", "ACCOUNT"):
+            scoped = [result for result in results if result.scope == scope]
+            print(
+                f"  {total:>7,} events, {scope:<7}: queries {[int(r.queries) for r in scoped]}, "
+                f"items read {[int(r.items_read) for r in scoped]}, related {[int(r.related) for r in scoped]}"
+            )
+    (queries_1k, items_1k), (queries_100k, items_100k) = per_size[1_000], per_size[100_000]
+    print(f"  mean per alert: {queries_1k:g} -> {queries_100k:g} queries, {items_1k:g} -> {items_100k:g} items read")
+
+    overhead = ingest_overhead.run()
+    print(
+        f"\nIngest, per signed GitHub push through the handler: {overhead.handler_ms:.2f} ms; the same "
+        f"{overhead.calls_per_webhook:g} DynamoDB calls bare: {overhead.bare_ms:.2f} ms "
+        f"(handler overhead {overhead.handler_ms - overhead.bare_ms:.2f} ms, ratio {overhead.ratio:.2f})"
+    )
+
+    boto3_seconds, imports = cold_import.run()
+    print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
+    for result in imports:
+        print(f"  {result.function:<28} {result.seconds * 1000:6.0f} ms  ratio {result.ratio:.2f}")
+    worst = max(result.ratio for result in imports)
+
+    print(
+        f"BENCH queries_per_alert_1k={queries_1k:g} queries_per_alert_100k={queries_100k:g} "
+        f"items_read_per_alert_1k={items_1k:g} items_read_per_alert_100k={items_100k:g} "
+        f"ingest_overhead_ratio={overhead.ratio:.2f} cold_import_ratio={worst:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""What every benchmark shares: the template's resources in moto, the functions in-process, and
+counters of the DynamoDB calls the store makes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS  # type: ignore[attr-defined]
+from moto import mock_aws
+
+from local.aws import CreatedResources, create_resources, serialize_emulated_calls, use_local_credentials
+from local.eventbridge import RuleDispatcher
+from local.gateway import Gateway
+from local.template import LocalStack
+from shared import bus, store
+from shared.settings import reset_settings_cache
+
+ADMIN_TOKEN = "bench-admin-token"
+ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}", "content-type": "application/json"}
+
+
+@dataclass
+class Stack:
+    stack: LocalStack
+    resources: CreatedResources
+    gateway: Gateway
+    dispatcher: RuleDispatcher
+
+
+def query_partitions_directly() -> None:
+    """moto answers a Query by sorting and filtering every item of the table; DynamoDB reads only
+    the partition. The benchmarks count queries and items read, not moto's seconds, so the
+    emulator is made to look up the partition first: same results, without the O(table) walk."""
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415 - emulator internals, benchmarks only
+
+    if getattr(Table.query, "partition_first", False):
+        return
+    emulated_query = Table.query
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("index_name") or hash_key is None or not self.range_key_attr:
+            return emulated_query(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        self.all_items = lambda: sorted(partition, key=lambda item: item.range_key)
+        try:
+            return emulated_query(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    query.partition_first = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
+
+
+@contextmanager
+def local_stack(parameter_overrides: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A fresh emulated AWS with the template's resources, as the local runner builds it."""
+    stack = LocalStack(parameter_overrides or {})
+    use_local_credentials()
+    os.environ.update(stack.environment())
+    os.environ.update(
+        POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR"
+    )
+    serialize_emulated_calls()
+    query_partitions_directly()
+    with mock_aws():
+        reset_settings_cache()
+        store.reset_client()
+        bus.reset_client()
+        parameters.clear_caches()  # type: ignore[no-untyped-call]
+        DEFAULT_PROVIDERS.clear()
+        resources = create_resources(stack, ADMIN_TOKEN)
+        gateway = Gateway.from_stack(stack, instances=1)
+        yield Stack(stack, resources, gateway, RuleDispatcher(stack, resources, gateway.pools))
+
+
+@dataclass
+class CallCounter:
+    """Counts the store's DynamoDB calls by operation, and the items its queries read."""
+
+    calls: dict[str, int] = field(default_factory=dict)
+    items_read: int = 0
+
+    def before_call(self, event_name: str, **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+
+    def after_call(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items_read += int(parsed.get("ScannedCount", 0))
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.items_read = 0
+
+    @classmethod
+    def on_store(cls) -> CallCounter:
+        counter = cls()
+        events = store.dynamodb().meta.events
+        events.register("before-call.dynamodb", counter.before_call)
+        events.register("after-call.dynamodb.Query", counter.after_call)
+        return counter

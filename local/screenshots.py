@@ -1,0 +1,40 @@
+"""Regenerates the README's screenshots: `make demo` data in the overview, in Debian's Chromium.
+
+.venv/bin/python -m local.screenshots     (writes docs/overview.png and docs/alert.png)
+"""
+
+from __future__ import annotations
+
+import os
+
+from playwright.sync_api import sync_playwright
+
+from local import demo
+from local.runner import start
+from local.template import REPOSITORY_ROOT
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def main() -> None:
+    os.environ["LOCAL_ACCESS_LOG"] = "0"
+    server, _ = start(0, admin_token=demo.ADMIN_TOKEN)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    client = demo.Client(base_url)
+    demo.send_deployments(client)
+    demo.show_enrichments(client)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 760})
+        page.goto(f"{base_url}/#token={demo.ADMIN_TOKEN}")
+        page.get_by_text("Black Friday campaign launched").first.wait_for()
+        page.screenshot(path=str(REPOSITORY_ROOT / "docs" / "overview.png"))
+        page.goto(f"{base_url}/?alert=demo-checkout-errors#token={demo.ADMIN_TOKEN}")
+        page.get_by_text("Related deployments").first.wait_for()
+        page.screenshot(path=str(REPOSITORY_ROOT / "docs" / "alert.png"))
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

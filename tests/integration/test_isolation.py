@@ -1,0 +1,92 @@
+"""Randomised worlds of pipelines, teams and deployments: every enrichment is what a naive
+reading of SPEC §5 says, and a TEAM-scoped one never shows another team's deployment."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from shared.timestamps import isoformat, utc_now
+from tests.conftest import Api, Bus
+from tests.reference_correlation import RefAlert, RefEvent, expected_related
+
+TEAMS = ["payments", "checkout", "search", "platform", "growth"]
+REPOSITORIES = ["acme/shop", "acme/search", "acme/web", None]
+ENVIRONMENTS = ["production", "staging", None]
+VERSIONS = ["v1", "v2", None]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_enrichments_match_the_reference_and_never_leak_across_teams(api: Api, alert_bus: Bus, seed: int) -> None:
+    chance = random.Random(seed)
+    now = utc_now().replace(microsecond=0)
+    # Given pipelines owned by random teams (some by none, some by two), one of them deleted
+    pipelines = []
+    for index in range(6):
+        owners = chance.sample(TEAMS[:4], chance.choice([0, 1, 1, 2]))
+        created = api.create_pipeline("API", name=f"p{index}", teams=[{"id": team} for team in owners])
+        pipelines.append((created, frozenset(owners)))
+    # And deployments of those pipelines over the last nine days
+    events: list[RefEvent] = []
+    for index in range(36):
+        pipeline, teams = chance.choice(pipelines)
+        at = now - timedelta(seconds=chance.randint(0, 9 * 24 * 3600))
+        fields: dict[str, Any] = {
+            "repository": chance.choice(REPOSITORIES),
+            "environment": chance.choice(ENVIRONMENTS),
+            "version": chance.choice(VERSIONS),
+        }
+        body = {"integrationKey": pipeline["integrationKey"], "summary": f"deploy {index}", "timestamp": isoformat(at)}
+        body.update({name: value for name, value in fields.items() if value is not None})
+        response = api.call("POST", "/api/deployment-events", body)
+        assert response.status == 202
+        events.append(RefEvent(id=response.json()["id"], teams=teams, timestamp=at, **fields))
+    deleted, _ = pipelines.pop(chance.randrange(len(pipelines)))
+    assert api.call("DELETE", f"/api/deployment-pipelines/{deleted['id']}").status == 204
+    owning = {team for _, teams in pipelines for team in teams}
+    # When alerts with random teams and labels arrive
+    alerts = []
+    for index in range(8):
+        report_time = now - timedelta(seconds=chance.randint(0, 3 * 24 * 3600))
+        source = frozenset(chance.sample(TEAMS, chance.choice([0, 1, 2])))
+        policy = frozenset(chance.sample(TEAMS, chance.choice([0, 0, 1])))
+        labels = {
+            name: value
+            for name, value in (
+                ("repository", chance.choice(REPOSITORIES)),
+                ("service", chance.choice(["shop", "search", None])),
+                ("environment", chance.choice(ENVIRONMENTS)),
+            )
+            if value is not None and chance.random() < 0.5
+        }
+        alert_id = f"iso-{seed}-{index}"
+        alert_bus.put_alert(
+            {
+                "id": alert_id,
+                "reportTime": isoformat(report_time),
+                "alertSource": {"id": 1, "teams": [{"id": team} for team in sorted(source)]},
+                "escalationPolicy": {"id": 2, "teams": [{"id": team} for team in sorted(policy)]},
+                "labels": labels,
+            }
+        )
+        alerts.append((alert_id, RefAlert(report_time, source, policy, labels)))
+    alert_bus.deliver()
+    # Then each enrichment is the reference's, and TEAM scope shows only claiming teams' deployments
+    teams_of = {event.id: event.teams for event in events}
+    scopes_seen = set()
+    for alert_id, reference in alerts:
+        scope, claiming, expected = expected_related(
+            reference, events, owning, timedelta(days=7), timedelta(hours=2), max_related=3
+        )
+        enrichment = api.call("GET", f"/api/alerts/{alert_id}/deployments").json()
+        assert enrichment["scope"] == scope, alert_id
+        assert {team["id"] for team in enrichment["claimingTeams"]} == claiming
+        assert [item["id"] for item in enrichment["deployments"]] == expected, alert_id
+        scopes_seen.add((scope, bool(expected)))
+        if scope == "TEAM":
+            assert all(teams_of[item["id"]] & claiming for item in enrichment["deployments"])
+    # And the world exercised both scopes
+    assert {scope for scope, _ in scopes_seen} == {"TEAM", "ACCOUNT"}

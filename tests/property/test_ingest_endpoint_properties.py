@@ -1,0 +1,156 @@
+"""The three ingest endpoints through API Gateway and the real handler, with whatever a broken or
+hostile sender might send (SPEC §3): every answer is a 2xx, or a 4xx whose message says why; a
+4xx stores nothing, and a 2xx stores at most the one event it names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from local.gateway import Gateway, GatewayResponse
+from local.template import LOCAL_REGION
+from shared.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
+from tests.conftest import Api, Aws
+from tests.property.strategies import (
+    PLACEHOLDER_KEY,
+    WireDelivery,
+    generic_event,
+    header_values,
+    real_payloads,
+    sent_now,
+    wire_deliveries,
+)
+from tests.property.support import bounded
+
+OUTCOMES = {"accepted", "duplicate", "ignored"}
+GITHUB_PAYLOADS = tuple(map(sent_now, real_payloads("github")))
+GITLAB_PAYLOADS = tuple(map(sent_now, real_payloads("gitlab")))
+
+
+class StoredEvents:
+    """The ids of the stored events, read once after each request: what the table held after one
+    request is what it held before the next, so each example costs one Scan, with one client."""
+
+    def __init__(self, aws: Aws) -> None:
+        self._client: Any = boto3.client("dynamodb", region_name=LOCAL_REGION)
+        self._table = aws.resources.table_name
+        self.current = self._read()
+
+    def _read(self) -> set[str]:
+        pages = self._client.get_paginator("scan").paginate(
+            TableName=self._table,
+            FilterExpression="begins_with(PK, :event)",
+            ExpressionAttributeValues={":event": {"S": "EVENT#"}},
+            ProjectionExpression="PK",
+        )
+        return {item["PK"]["S"].removeprefix("EVENT#") for page in pages for item in page["Items"]}
+
+    def after(self, send: Callable[[], GatewayResponse]) -> tuple[GatewayResponse, set[str], set[str]]:
+        """The response to ``send``, and the stored ids before and after it."""
+        before = self.current
+        response = send()
+        self.current = self._read()
+        return response, before, self.current
+
+
+@pytest.fixture
+def stored_events(aws: Aws) -> StoredEvents:
+    return StoredEvents(aws)
+
+
+def assert_answered_safely(stored_events: StoredEvents, send: Callable[[], GatewayResponse]) -> None:
+    # When the request is sent
+    response, stored_before, stored_after = stored_events.after(send)
+    # Then the status is a success or a client error, never a server error
+    assert 200 <= response.status < 300 or 400 <= response.status < 500, (response.status, response.body[:300])
+    body = json.loads(response.body)
+    if response.status >= 400:
+        event(f"{response.status} {body.get('code')}")
+        # And a rejection tells the sender why, and stores nothing
+        assert isinstance(body.get("message"), str), body
+        assert body["message"].strip()
+        assert stored_after == stored_before
+        return
+    event(f"{response.status} {body.get('status')}")
+    # And a success says what became of the event; only the event it names may be new
+    assert body["status"] in OUTCOMES
+    added = stored_after - stored_before
+    if body["status"] == "ignored":
+        assert not added
+    else:
+        assert body["id"] in stored_after
+        assert added <= {body["id"]}
+
+
+def request_headers(delivery: WireDelivery, extra: dict[str, str], event_header: str | None = None) -> dict[str, str]:
+    """The delivery's headers; an empty content type is sent as none at all, which must be answered too."""
+    headers = dict(extra)
+    if event_header is not None:
+        headers[event_header] = delivery.event
+    if delivery.content_type:
+        headers["content-type"] = delivery.content_type
+    return headers
+
+
+@pytest.fixture
+def generic_key(api: Api) -> str:
+    """One pipeline serves every example of a test: creating one per example would dominate the run."""
+    return str(api.create_pipeline("API", teams=[{"id": "payments"}])["integrationKey"])
+
+
+@pytest.fixture
+def github_path(api: Api) -> str:
+    """Every event and branch enabled, so broken payloads are read rather than filtered out."""
+    params = {"branchFilters": [], "eventFilters": list(GITHUB_EVENTS)}
+    created = api.create_pipeline("GITHUB", teams=[{"id": "payments"}], params=params)
+    return f"/api/v1/deployment-events/github/{created['integrationKey']}"
+
+
+@pytest.fixture
+def gitlab_path(api: Api) -> str:
+    params = {"branchFilters": [], "eventFilters": list(GITLAB_EVENTS)}
+    created = api.create_pipeline("GITLAB", teams=[{"id": "payments"}], params=params)
+    return f"/api/v1/deployment-events/gitlab/{created['integrationKey']}"
+
+
+optional_header = st.none() | header_values
+
+
+@bounded(max_examples=250)
+@given(delivery=wire_deliveries((generic_event(),)), idempotency_key=optional_header)
+def test_generic_endpoint_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, generic_key: str, delivery: WireDelivery, idempotency_key: str | None
+) -> None:
+    # Given a body that is random bytes, random JSON or a full event broken on purpose, keyed for the pipeline
+    body = delivery.body.replace(PLACEHOLDER_KEY.encode(), generic_key.encode())
+    extra = {} if idempotency_key is None else {"idempotency-key": idempotency_key}
+    headers = request_headers(delivery, extra)
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", "/api/deployment-events", "", headers, body))
+
+
+@bounded(max_examples=250)
+@given(delivery=wire_deliveries(GITHUB_PAYLOADS, forms=True), delivery_id=optional_header)
+def test_github_webhook_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, github_path: str, delivery: WireDelivery, delivery_id: str | None
+) -> None:
+    # Given random bytes, random JSON, or a payload GitHub really sent broken on purpose (as JSON or form)
+    extra = {} if delivery_id is None else {"x-github-delivery": delivery_id}
+    headers = request_headers(delivery, extra, "x-github-event")
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", github_path, "", headers, delivery.body))
+
+
+@bounded(max_examples=250)
+@given(delivery=wire_deliveries(GITLAB_PAYLOADS), event_uuid=optional_header)
+def test_gitlab_webhook_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, gitlab_path: str, delivery: WireDelivery, event_uuid: str | None
+) -> None:
+    # Given random bytes, random JSON, or a payload GitLab really sent broken on purpose
+    extra = {} if event_uuid is None else {"x-gitlab-event-uuid": event_uuid}
+    headers = request_headers(delivery, extra, "x-gitlab-event")
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", gitlab_path, "", headers, delivery.body))
