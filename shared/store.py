@@ -296,28 +296,21 @@ def _event_values(event: DeploymentEvent) -> dict[str, Any]:
     }
 
 
-def _canonical_item(event: DeploymentEvent, revision: Revision | None) -> dict[str, Any]:
-    values: dict[str, Any] = {"recordType": "event", **_event_values(event)}
+def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[str, Any]]:
+    """The items one event is stored as: its own, then its account and team bucket copies."""
+    shared_values = _event_values(event)
+    canonical: dict[str, Any] = {"recordType": "event", **shared_values}
     if revision is not None:
-        values.update(
+        canonical.update(
             revisionAt=revision.at.isoformat(),
             revisionTiebreak=revision.tiebreak,
             revisionIdentity=revision.identity,
         )
-    return {**_key(keys.event_key(event.id)), **_to_item(values)}
-
-
-def _timeline_puts(event: DeploymentEvent) -> list[dict[str, Any]]:
-    values = _to_item({"recordType": "timeline", **_event_values(event)})
+    copy = _to_item({"recordType": "timeline", **shared_values})
     return [
-        {"Put": {"TableName": _table(), "Item": {**_key(key), **values}}}
-        for key in keys.timeline_keys(event.timestamp, event.id, event.teams)
+        {**_key(keys.event_key(event.id)), **_to_item(canonical)},
+        *({**_key(key), **copy} for key in keys.timeline_keys(event.timestamp, event.id, event.teams)),
     ]
-
-
-def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[str, Any]]:
-    """The items one event is stored as: its own, then its account and team bucket copies."""
-    return [_canonical_item(event, revision), *(put["Put"]["Item"] for put in _timeline_puts(event))]
 
 
 @storage_call
@@ -337,17 +330,18 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
     previous_keys = set(keys.timeline_keys(previous.event.timestamp, previous.event.id, previous.event.teams))
     current_keys = set(keys.timeline_keys(event.timestamp, event.id, event.teams))
     expected = previous.revision.identity if previous.revision else ""
+    canonical, *copies = event_items(event, revision)
     operations: list[dict[str, Any]] = [
         {
             "Put": {
                 "TableName": _table(),
-                "Item": _canonical_item(event, revision),
+                "Item": canonical,
                 "ConditionExpression": "revisionIdentity = :expected",
                 "ExpressionAttributeValues": {":expected": {"S": expected}},
             }
         },
         *({"Delete": {"TableName": _table(), "Key": _key(key)}} for key in previous_keys - current_keys),
-        *_timeline_puts(event),
+        *({"Put": {"TableName": _table(), "Item": item}} for item in copies),
     ]
     return _transact_event(operations)
 
