@@ -19,6 +19,8 @@ from moto.core.botocore_stubber import MockRawResponse
 
 THROTTLED = (400, "ProvisionedThroughputExceededException")
 OUTAGE = (500, "InternalServerError")
+CONFLICT = (400, "TransactionCanceledException")
+"""Another transaction held the same item: DynamoDB cancels, with TransactionConflict as reason."""
 TARGET_PREFIX = "DynamoDB_20120810."
 
 
@@ -52,7 +54,10 @@ class FaultInjector:
         if self.fault is None:
             raise ConnectionClosedError(endpoint_url=request.url)
         status, code = self.fault
-        body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected fault"})
+        error: dict[str, Any] = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected fault"}
+        if self.fault == CONFLICT:
+            error["CancellationReasons"] = [{"Code": "TransactionConflict"}, {"Code": "None"}]
+        body = json.dumps(error)
         return AWSResponse(request.url, status, {"Content-Type": "application/x-amz-json-1.0"}, MockRawResponse(body))
 
 

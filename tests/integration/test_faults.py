@@ -14,7 +14,7 @@ from botocore.retries.standard import ExponentialBackoff
 
 from shared.timestamps import isoformat, utc_now
 from tests.conftest import Api, Aws, Bus
-from tests.faults import OUTAGE, THROTTLED, FaultInjector, install
+from tests.faults import CONFLICT, OUTAGE, THROTTLED, FaultInjector, install
 from tests.fixture_files import fixture_json
 
 
@@ -97,6 +97,20 @@ def test_a_lasting_fault_is_a_retryable_503_and_the_retry_stores_once(
     retried = post(api, body, {"Idempotency-Key": "outage-1"})
     again = post(api, body, {"Idempotency-Key": "outage-1"})
     assert (retried.json()["status"], again.json()["status"]) == ("accepted", "duplicate")
+    assert len(aws.stored_event_ids()) == 1
+    assert_no_half_written_events(aws)
+
+
+def test_a_transaction_conflict_is_retried_by_the_logic_and_stored_once(
+    api: Api, aws: Aws, key: str, inject: Callable[[FaultInjector], FaultInjector]
+) -> None:
+    # Given a concurrent transaction on the same item, twice (botocore does not retry cancellations)
+    injector = inject(FaultInjector("TransactWriteItems", failures=2, fault=CONFLICT))
+    # When the event is sent
+    response = post(api, {"integrationKey": key, "summary": "contended"}, {"Idempotency-Key": "contended-1"})
+    # Then ingest reads again and retries until it is stored, once
+    assert (response.status, response.json()["status"]) == (202, "accepted")
+    assert injector.failed == 2
     assert len(aws.stored_event_ids()) == 1
     assert_no_half_written_events(aws)
 
