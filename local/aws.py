@@ -60,7 +60,6 @@ class RuleTarget:
 @dataclass(frozen=True)
 class CreatedResources:
     table_name: str
-    event_bus_names: list[str]
     queue_urls: dict[str, str]
     """Queue URL by logical id (dead-letter queues)."""
     rule_targets: list[RuleTarget]
@@ -81,10 +80,8 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
         if ttl:
             dynamodb.update_time_to_live(TableName=table_name, TimeToLiveSpecification=ttl)
 
-    bus_names = []
     for logical_id in stack.resources_of_type("AWS::Events::EventBus"):
-        bus_names.append(stack.physical_name(logical_id))
-        events.create_event_bus(Name=bus_names[-1])
+        events.create_event_bus(Name=stack.physical_name(logical_id))
 
     queue_urls = {
         logical_id: sqs.create_queue(QueueName=stack.physical_name(logical_id))["QueueUrl"]
@@ -105,4 +102,4 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
     for name, value in stored_secrets.items():
         ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
 
-    return CreatedResources(table_name, bus_names, queue_urls, rule_targets)
+    return CreatedResources(table_name, queue_urls, rule_targets)

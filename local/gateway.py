@@ -16,7 +16,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
 from types import ModuleType
@@ -166,7 +166,6 @@ class Gateway:
 
     routes: list[Route]
     pools: dict[str, FunctionPool]
-    invocations: list[str] = field(default_factory=list)
 
     @classmethod
     def from_stack(cls, stack: LocalStack, instances: int = INSTANCES_PER_FUNCTION) -> Gateway:
@@ -202,7 +201,6 @@ class Gateway:
         lower_headers = {name.lower(): value for name, value in (headers or {}).items()}
         lower_headers.setdefault("x-forwarded-proto", "http")
         event = build_http_api_event(route, path_parameters, method, path, query, lower_headers, body, source_ip)
-        self.invocations.append(route.function)
         try:
             response = self.pools[route.function].invoke(event)
         except Exception:  # noqa: BLE001 - a crashed function is API Gateway's 500, as in AWS

@@ -19,6 +19,7 @@ from shared.models.alerts import (
     ALERT_CORRELATED,
     ALERT_CREATED,
     ALERT_ENRICHED,
+    MAX_ALERT_ID_LENGTH,
     OWN_EVENT_SOURCE,
     Alert,
     AlertResource,
@@ -122,7 +123,7 @@ def read_candidates(chosen: correlation.Plan) -> list[DeploymentEvent]:
     pages = run_all(
         [partial(store.query_window, partition, chosen.start, chosen.end) for partition in partitions(chosen)]
     )
-    return [event for page in pages for event in page.events]
+    return [event for partition_events in pages for event in partition_events]
 
 
 def correlate(alert: Alert, now: datetime) -> Enrichment:
@@ -163,7 +164,7 @@ def store_enrichment(enrichment: Enrichment) -> bool:
 
 
 def get_enrichment(alert_id: str) -> Enrichment:
-    stored = store.get_enrichment(alert_id) if 0 < len(alert_id) <= 256 else None
+    stored = store.get_enrichment(alert_id) if 0 < len(alert_id) <= MAX_ALERT_ID_LENGTH else None
     if stored is None:
         raise NotFound(f"alert {alert_id!r} has not been correlated")
     return Enrichment.model_validate_json(stored)

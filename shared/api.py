@@ -46,7 +46,6 @@ PathParameter = Annotated[str, AfterValidator(unquote), Path()]
 ``a%20b`` for ``a b``; API Gateway's own ``pathParameters`` are decoded, and so are these."""
 
 ADMIN_TOKEN_MAX_AGE_SECONDS = 300
-_BODY_LOCATIONS = {"body"}
 
 
 def json_response(status_code: int, body: object, headers: Mapping[str, str] | None = None) -> Response[str]:

@@ -385,7 +385,6 @@ class TimelinePage:
     events: list[DeploymentEvent]
     last_sort_key: str | None
     """Where to resume within the same partition, or None when the partition is exhausted."""
-    items_read: int
 
 
 @storage_call
@@ -420,26 +419,20 @@ def query_timeline(
     response = dynamodb().query(**request)
     events = [DeploymentEvent.model_validate(json.loads(item["event"]["S"])) for item in response.get("Items", [])]
     last_key = response.get("LastEvaluatedKey")
-    return TimelinePage(
-        events=events,
-        last_sort_key=last_key["SK"]["S"] if last_key else None,
-        items_read=int(response.get("ScannedCount", len(events))),
-    )
+    return TimelinePage(events=events, last_sort_key=last_key["SK"]["S"] if last_key else None)
 
 
 @storage_call
-def query_window(partition_key: str, start: datetime, end: datetime) -> TimelinePage:
+def query_window(partition_key: str, start: datetime, end: datetime) -> list[DeploymentEvent]:
     """Every event of one bucket partition within [start, end], following DynamoDB's pages."""
     events: list[DeploymentEvent] = []
-    items_read = 0
     after: str | None = None
     while True:
         page = query_timeline(partition_key, start, end, after_sort_key=after)
         events.extend(page.events)
-        items_read += page.items_read
         after = page.last_sort_key
         if after is None:
-            return TimelinePage(events, None, items_read)
+            return events
 
 
 # --- alert resources registry ------------------------------------------------------------------

@@ -26,10 +26,11 @@ def _scalar_to_string(value: object) -> object:
     return value
 
 
+MAX_ALERT_ID_LENGTH = 256
 AlertId = Annotated[
     str,
     BeforeValidator(_scalar_to_string),
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=256),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ALERT_ID_LENGTH),
 ]
 LabelValue = Annotated[str, BeforeValidator(_scalar_to_string), StringConstraints(max_length=512)]
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -39,7 +39,6 @@ class _Payload(BaseModel):
 class Project(_Payload):
     id: int
     path_with_namespace: str
-    web_url: str | None = None
 
 
 class User(_Payload):
