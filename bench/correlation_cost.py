@@ -17,10 +17,10 @@ from moto.dynamodb.models import dynamodb_backends
 
 from bench.harness import ADMIN, CallCounter, Stack, local_stack
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION
-from shared import store
-from shared.models.events import DeploymentEvent, EventKind
-from shared.models.pipelines import IntegrationType
-from shared.timestamps import isoformat, utc_now
+from shared.adapters.store import events as store
+from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.pipelines import IntegrationType
+from shared.domain.timestamps import isoformat, utc_now
 
 TEAM_ALERTS = 5
 ACCOUNT_ALERTS = 5

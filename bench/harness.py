@@ -17,7 +17,8 @@ from local.aws import CreatedResources, create_resources, serialize_emulated_cal
 from local.eventbridge import RuleDispatcher
 from local.gateway import Gateway
 from local.template import LocalStack
-from shared import bus, store
+from shared.adapters import bus
+from shared.adapters.store import client as store
 from shared.settings import reset_settings_cache
 
 ADMIN_TOKEN = "bench-admin-token"

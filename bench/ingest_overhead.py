@@ -21,7 +21,7 @@ import boto3
 from bench.harness import ADMIN, local_stack
 from local.gateway import build_http_api_event
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
-from shared import store
+from shared.adapters.store import client as store
 
 WEBHOOKS = 300
 WARM_UP = 30

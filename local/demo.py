@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from local.template import REPOSITORY_ROOT
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 
 FIXTURES = REPOSITORY_ROOT / "tests" / "fixtures"
 ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN") or "local-dev-token"

@@ -34,6 +34,7 @@ _TEXT_TYPES = (
     "application/xml",
     "application/x-www-form-urlencoded",
 )
+_LOADING = threading.Lock()
 _module_numbers = count()
 
 
@@ -62,9 +63,25 @@ def load_handler(function: Function) -> Handler:
         raise ImportError(f"cannot load {function.module_path}")
     module: ModuleType = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    code_root = str(function.module_path.parent)
+    with _LOADING:
+        # In Lambda the code folder is on sys.path and each container has its own modules: so
+        # here, the modules a handler imports from its folder (``routers``) are its instance's own.
+        sys.path.insert(0, code_root)
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(code_root)
+            for loaded in [key for key, value in sys.modules.items() if _lives_under(value, code_root)]:
+                if loaded != name:
+                    del sys.modules[loaded]
     handler: Handler = getattr(module, function.handler_name)
     return handler
+
+
+def _lives_under(module: ModuleType | None, folder: str) -> bool:
+    location = getattr(module, "__file__", None)
+    return isinstance(location, str) and location.startswith(folder + "/")
 
 
 class FunctionPool:

@@ -1,11 +1,11 @@
 """The API's one OpenAPI document, merged from the resolvers of the functions that serve it.
 
-Powertools generates a document per resolver, but three functions serve the API (ingest,
-correlate, enrich). Each handler module is loaded by path, as the local gateway loads it, with
-the environment the template gives it; their documents are merged, and what Powertools cannot
-see is added: the admin bearer token on every route outside ``PUBLIC_ROUTES``, the bodies of the
-ingest routes (which read their raw bytes themselves, to verify signatures) and the error body
-every 4xx carries.
+Powertools generates a document per resolver, but several functions serve the API (ingest,
+api, web). Each handler module is loaded by path, as the local gateway loads it, with the
+environment the template gives it; their documents are merged, and what Powertools cannot see
+is added: the admin bearer token on every route of the admin function (``ApiFunction``), the
+bodies of the ingest routes (which read their raw bytes themselves, to verify signatures) and the
+error body every 4xx carries.
 
 ``python -m local.openapi`` writes ``docs/openapi.json``; a unit test fails when that file is not
 what this module generates, so the document cannot drift from the code.
@@ -25,16 +25,15 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from local.gateway import load_handler
 from local.template import REPOSITORY_ROOT, Function, LocalStack
-from shared.api import PUBLIC_ROUTES
-from shared.models.events import GenericEventRequest
-from shared.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
+from shared.domain.models.deployments import GenericEventRequest
+from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
 
 DOCUMENT_PATH = REPOSITORY_ROOT / "docs" / "openapi.json"
 TITLE = "Deployment events"
 ADMIN_SCHEME = "adminToken"
 SCHEMA_REF = "#/components/schemas/{model}"
 POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
-"""Powertools documents its own validation error body; ``shared.api`` answers with ``Error`` instead."""
+"""Powertools documents its own validation error body; ``shared.http.resolver`` answers with ``Error`` instead."""
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -122,7 +121,7 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         ],
     },
 }
-"""What the ingest routes read from the raw request (``shared.ingest``), which Powertools cannot see."""
+"""What the ingest routes read from the raw request (``shared.logic.ingest``), which Powertools cannot see."""
 
 
 @contextmanager
@@ -154,9 +153,20 @@ def resolver_documents(stack: LocalStack) -> list[dict[str, Any]]:
         return [json.loads(_resolver_of(functions[name]).get_openapi_json_schema()) for name in serving]
 
 
+def _without_defaults(schema: Any) -> Any:
+    """Powertools documents a response model without its fields' defaults, pydantic a request
+    model with them: one model used both ways (``Link``) is the same schema but for those."""
+    if isinstance(schema, dict):
+        return {key: _without_defaults(value) for key, value in schema.items() if key != "default"}
+    if isinstance(schema, list):
+        return [_without_defaults(item) for item in schema]
+    return schema
+
+
 def _add_schemas(target: dict[str, Any], schemas: dict[str, Any]) -> None:
     for name, schema in schemas.items():
-        if target.setdefault(name, schema) != schema:
+        known = target.setdefault(name, schema)
+        if _without_defaults(known) != _without_defaults(schema):
             raise ValueError(f"two different schemas are named {name!r}")
 
 
@@ -212,7 +222,7 @@ def _document_responses(document: dict[str, Any]) -> None:
 
 
 def _secure_admin_routes(document: dict[str, Any]) -> None:
-    """The bearer token on every route that ``shared.api.resolve`` checks it on."""
+    """The bearer token on every route that ``shared.http.resolver.resolve`` checks it on."""
     document["components"]["securitySchemes"] = {
         ADMIN_SCHEME: {
             "type": "http",
@@ -220,9 +230,10 @@ def _secure_admin_routes(document: dict[str, Any]) -> None:
             "description": "The admin token: the AdminTokenParameter SSM parameter in AWS, ADMIN_TOKEN locally",
         }
     }
+    public = LocalStack({}).public_route_keys()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            if f"{method.upper()} {path}" not in PUBLIC_ROUTES:
+            if f"{method.upper()} {path}" not in public:
                 operation["security"] = [{ADMIN_SCHEME: []}]
 
 

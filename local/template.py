@@ -48,11 +48,19 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     return loaded
 
 
+ADMIN_FUNCTION = "ApiFunction"
+"""The function whose every route needs the admin token (``shared.http.resolver.resolve_admin``)."""
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
     path: str
     function: str
+
+    @property
+    def requires_admin(self) -> bool:
+        return self.function == ADMIN_FUNCTION
 
     @property
     def route_key(self) -> str:
@@ -223,6 +231,10 @@ class LocalStack:
                     properties = event["Properties"]
                     routes.append(Route(properties["Method"].upper(), properties["Path"], logical_id))
         return routes
+
+    def public_route_keys(self) -> frozenset[str]:
+        """Routes authenticated by an integration key, or not at all."""
+        return frozenset(route.route_key for route in self.routes() if not route.requires_admin)
 
     def rules(self) -> list[Rule]:
         rules = []

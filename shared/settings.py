@@ -6,9 +6,14 @@ Each concern has its own small model so a function only needs the variables it u
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from shared.domain.correlation import CorrelationRules
 
 
 class _EnvironmentSettings(BaseModel):
@@ -57,8 +62,16 @@ def access_settings() -> AccessSettings:
 
 
 @cache
-def correlation_settings() -> CorrelationSettings:
-    return CorrelationSettings.model_validate(os.environ)
+def correlation_rules() -> CorrelationRules:
+    """SPEC §5's lookbacks and limit; imported here only by the function that correlates."""
+    from shared.domain.correlation import CorrelationRules  # noqa: PLC0415
+
+    configured = CorrelationSettings.model_validate(os.environ)
+    return CorrelationRules(
+        team_lookback=timedelta(minutes=configured.team_lookback_minutes),
+        account_lookback=timedelta(minutes=configured.account_lookback_minutes),
+        max_related=configured.max_related_deployments,
+    )
 
 
 @cache
@@ -68,5 +81,5 @@ def webhook_settings() -> WebhookSettings:
 
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
-    for loader in (store_settings, bus_settings, access_settings, correlation_settings, webhook_settings):
+    for loader in (store_settings, bus_settings, access_settings, correlation_rules, webhook_settings):
         loader.cache_clear()

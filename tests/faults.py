@@ -21,6 +21,13 @@ THROTTLED = (400, "ProvisionedThroughputExceededException")
 OUTAGE = (500, "InternalServerError")
 CONFLICT = (400, "TransactionCanceledException")
 """Another transaction held the same item: DynamoDB cancels, with TransactionConflict as reason."""
+THROTTLED_TRANSACTION = (400, "TransactionCanceledException ")
+"""A transaction throttled on one of its items: DynamoDB cancels it, with ThrottlingError as reason
+(the trailing space only tells it from CONFLICT; DynamoDB's code is the same)."""
+CANCELLATION_REASONS = {
+    CONFLICT: [{"Code": "TransactionConflict"}, {"Code": "None"}],
+    THROTTLED_TRANSACTION: [{"Code": "ThrottlingError"}, {"Code": "None"}],
+}
 TARGET_PREFIX = "DynamoDB_20120810."
 
 
@@ -54,9 +61,12 @@ class FaultInjector:
         if self.fault is None:
             raise ConnectionClosedError(endpoint_url=request.url)
         status, code = self.fault
-        error: dict[str, Any] = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected fault"}
-        if self.fault == CONFLICT:
-            error["CancellationReasons"] = [{"Code": "TransactionConflict"}, {"Code": "None"}]
+        error: dict[str, Any] = {
+            "__type": f"com.amazonaws.dynamodb.v20120810#{code.strip()}",
+            "message": "injected fault",
+        }
+        if self.fault in CANCELLATION_REASONS:
+            error["CancellationReasons"] = CANCELLATION_REASONS[self.fault]
         body = json.dumps(error)
         return AWSResponse(request.url, status, {"Content-Type": "application/x-amz-json-1.0"}, MockRawResponse(body))
 

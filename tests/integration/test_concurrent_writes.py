@@ -13,13 +13,13 @@ from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
-from shared import store
-from shared.ingest import IngestOutcome, record_event
-from shared.models.common import Team
-from shared.models.events import EventKind, Revision
-from shared.models.pipelines import IntegrationType
-from shared.normalisers.common import NormalisedEvent
-from shared.timestamps import utc_now
+from shared.adapters.store import events as store
+from shared.domain.models.common import Team
+from shared.domain.models.deployments import EventKind, Revision
+from shared.domain.models.pipelines import IntegrationType
+from shared.domain.normalisers.common import NormalisedEvent
+from shared.domain.timestamps import utc_now
+from shared.logic.ingest import IngestOutcome, record_event
 from tests.conftest import Aws
 from tests.records import pipeline_record
 

@@ -10,9 +10,10 @@ import boto3
 import pytest
 
 from local.template import LOCAL_REGION
-from shared import alerts, store
-from shared.models.alerts import Enrichment, Scope, Window
-from shared.timestamps import isoformat, utc_now
+from shared.adapters.store import client as store
+from shared.domain.models.alerts import Enrichment, Scope, Window
+from shared.domain.timestamps import isoformat, utc_now
+from shared.logic import enrichment as alerts
 from tests.conftest import Api, Aws, Bus
 
 PAYMENTS = {"id": "payments", "name": "Payments"}

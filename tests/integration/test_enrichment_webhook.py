@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import WEBHOOK_SECRET, Api, Aws, Bus
 
 

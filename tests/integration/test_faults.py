@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 
-from shared.timestamps import isoformat, utc_now
+from shared.adapters.store import pipelines as pipeline_store
+from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import Api, Aws, Bus
-from tests.faults import CONFLICT, OUTAGE, THROTTLED, FaultInjector, install
+from tests.faults import CONFLICT, OUTAGE, THROTTLED, THROTTLED_TRANSACTION, FaultInjector, install
 from tests.fixture_files import fixture_json
 
 
@@ -189,3 +190,30 @@ def test_a_failing_enrichment_ends_in_its_dead_letter_queue_intact(
     assert dead["detail-type"] == "Alert Correlated"
     assert dead["detail"]["alertId"] == "dlq-2"
     assert aws.queue_messages("CorrelateDeadLetterQueue") == []
+
+
+@pytest.mark.parametrize("fault", [THROTTLED, THROTTLED_TRANSACTION, CONFLICT, OUTAGE], ids=str)
+def test_a_pipeline_write_the_store_could_not_take_is_a_retryable_503(
+    api: Api, aws: Aws, inject: Callable[[FaultInjector], FaultInjector], fault: tuple[int, str]
+) -> None:
+    # Given DynamoDB cancelling or refusing every transaction, for the moment
+    inject(FaultInjector("TransactWriteItems", fault=fault))
+    # When a pipeline is created
+    response = api.call("POST", "/api/deployment-pipelines", {"name": "shop", "integrationType": "API"})
+    # Then the client is told to retry, not that it conflicted with anyone
+    assert response.status == 503
+    assert response.headers.get("Retry-After") == "1"
+    assert not [item for item in aws.items() if item["PK"]["S"] == "PIPELINES"]
+
+
+def test_only_a_real_conflict_is_a_409(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a pipeline that another writer changes between our read and our write
+    created = api.create_pipeline("API")
+    stale = pipeline_store.get_pipeline(created["id"])
+    api.call("PUT", f"/api/deployment-pipelines/{created['id']}", {"name": "renamed"})
+    monkeypatch.setattr(pipeline_store, "get_pipeline", lambda _: stale)
+    # When the stale copy is written
+    response = api.call("PUT", f"/api/deployment-pipelines/{created['id']}", {"name": "mine"})
+    # Then that, and only that, is a conflict
+    assert response.status == 409
+    assert response.json()["code"] == "conflict"

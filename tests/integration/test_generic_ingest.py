@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import json
 from typing import Any
 
 import pytest
 
-from shared.timestamps import utc_now
+from shared.domain.timestamps import utc_now
 from tests.conftest import JSON, Api, Aws
 
 PUBLIC = {"authorization": ""}
@@ -94,11 +96,20 @@ def test_summary_is_cut_to_1024(api: Api, key: str) -> None:
     assert len(api.call("GET", f"/api/deployment-events/{event_id}").json()["summary"]) == 1024
 
 
-def test_an_event_older_than_the_retention_period_is_ignored(api: Api, key: str, aws: Aws) -> None:
+def test_an_event_older_than_the_retention_period_is_accepted_and_kept_from_its_receipt(
+    api: Api, key: str, aws: Aws
+) -> None:
+    # Given a merged PR from years ago, as ilert's GitHub Action may send it
+    before = time.time()
     response = post(api, {"integrationKey": key, "summary": "old", "timestamp": "2019-05-15T15:20:55Z"})
-    assert response.status == 200
-    assert response.json()["status"] == "ignored"
-    assert not aws.stored_event_ids()
+    # Then it is answered 202 (ilert's clients treat anything else as a failure) and stored
+    assert response.status == 202
+    assert response.json()["status"] == "accepted"
+    assert aws.stored_event_ids() == {response.json()["id"]}
+    # And it expires RetentionDays after it was received, not after it happened
+    retention = int(aws.stack.parameters["RetentionDays"]) * 86400
+    expiries = {int(item["expiresAt"]["N"]) for item in aws.items() if "expiresAt" in item}
+    assert expiries and all(before + retention - 5 <= expiry <= time.time() + retention for expiry in expiries)
 
 
 # Every bad input of SPEC §3: its status, and nothing stored.

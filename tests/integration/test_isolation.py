@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import Api, Bus
 from tests.reference_correlation import RefAlert, RefEvent, expected_related
 

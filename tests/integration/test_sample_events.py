@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from local.gateway import Gateway
-from shared import pipelines
+from shared.logic import pipelines
 from tests.conftest import Api, Aws
 from tests.integration.test_enrichment_webhook import Receiver, receiver  # noqa: F401 - the fixture
 

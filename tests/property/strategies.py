@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from hypothesis import strategies as st
 
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.fixture_files import FIXTURES, fixture_headers, fixture_json
 
 Path = tuple[str | int, ...]

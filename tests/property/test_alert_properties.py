@@ -12,7 +12,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import Api, Bus
 from tests.property.strategies import iso_times, scalars, texts
 from tests.property.support import bounded

@@ -19,9 +19,8 @@ import pytest
 
 from local.gateway import Gateway, GatewayResponse
 from local.template import LocalStack, Route
-from shared.api import PUBLIC_ROUTES
-from shared.ingest import MAX_BODY_BYTES
-from shared.models.events import CUSTOM_DETAILS_MAX_DEPTH
+from shared.domain.models.deployments import CUSTOM_DETAILS_MAX_DEPTH
+from shared.logic.ingest import MAX_BODY_BYTES
 from tests.conftest import ADMIN, JSON, Api
 from tests.fixture_files import fixture_json
 
@@ -214,7 +213,7 @@ def test_path_parameters_of_3000_characters(gateway: Gateway, resource: str) -> 
         assert response.status >= 400, route.route_key
         # And without the token an admin route is 401 before anything reads the id
         anonymous = gateway.handle(route.method, path, "", headers, body)
-        assert_answered(anonymous, route.route_key, None if route.route_key in PUBLIC_ROUTES else 401)
+        assert_answered(anonymous, route.route_key, None if not route.requires_admin else 401)
 
 
 # --- queries -------------------------------------------------------------------------------------
@@ -278,7 +277,7 @@ def test_garbage_paging_of_the_pipeline_list_is_400(api: Api) -> None:
 
 # --- admin authentication ------------------------------------------------------------------------
 
-ADMIN_ROUTES = [route for route in ROUTES if route.route_key not in PUBLIC_ROUTES]
+ADMIN_ROUTES = [route for route in ROUTES if route.requires_admin]
 
 
 WRONG_AUTHORIZATIONS = {

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from local.gateway import Gateway, GatewayResponse
 from local.template import LOCAL_REGION
-from shared.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
+from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
 from tests.conftest import Api, Aws
 from tests.property.strategies import (
     PLACEHOLDER_KEY,

@@ -4,7 +4,6 @@ would reach the sender as a 500 (SPEC §3: no 5xx for any input a client can sen
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import timedelta
 from typing import Any
@@ -12,11 +11,11 @@ from typing import Any
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from shared.errors import DomainError
-from shared.models.events import SUMMARY_MAX_LENGTH, DeploymentEvent
-from shared.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS, IntegrationType, PipelineRecord
-from shared.normalisers import generic, github, gitlab
-from shared.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
+from shared.domain.errors import DomainError
+from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent
+from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS, IntegrationType, PipelineRecord
+from shared.domain.normalisers import generic, github, gitlab
+from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
 from tests.property.strategies import (
     RealPayload,
     broken_payloads,
@@ -61,9 +60,7 @@ def assert_well_formed(normaliser: Normaliser, delivery: Delivery, pipeline: Pip
         json.dumps(as_listed(result, pipeline))
 
 
-SHARED_FIELDS = sorted(
-    set(DeploymentEvent.model_fields) & {field.name for field in dataclasses.fields(NormalisedEvent)}
-)
+SHARED_FIELDS = sorted(set(DeploymentEvent.model_fields) & set(NormalisedEvent.model_fields))
 """What a normalised event hands on to the stored one; ingest adds the id, pipeline and receipt."""
 
 

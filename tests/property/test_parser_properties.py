@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.errors import BadRequest
-from shared.overview import decode_cursor, parse_bound
-from shared.strict_json import parse_json
-from shared.timestamps import TimestampError, parse_timestamp
+from shared.domain.errors import BadRequest
+from shared.domain.timestamps import TimestampError, parse_timestamp
+from shared.http.strict_json import parse_json
+from shared.logic.overview import decode_cursor, parse_bound
 from tests.property.strategies import (
     any_json_values,
     epoch_texts,

@@ -7,22 +7,22 @@ from typing import Any
 
 import pytest
 
-from shared.correlation import (
+from shared.domain.correlation import (
     CLOCK_SKEW,
-    CorrelationSettings,
+    CorrelationRules,
     alert_teams,
     describe_offset,
     label_matches,
-    plan,
+    plan_for,
     rank,
 )
-from shared.models.alerts import Alert, Scope
-from shared.models.common import Team
-from shared.models.events import DeploymentEvent, EventKind
-from shared.models.pipelines import IntegrationType
+from shared.domain.models.alerts import Alert, Scope
+from shared.domain.models.common import Team
+from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.pipelines import IntegrationType
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-SETTINGS = CorrelationSettings(team_lookback=timedelta(days=7), account_lookback=timedelta(hours=2), max_related=3)
+SETTINGS = CorrelationRules(team_lookback=timedelta(days=7), account_lookback=timedelta(hours=2), max_related=3)
 PAYMENTS = {"id": "payments", "name": "Payments"}
 CHECKOUT = {"id": "checkout", "name": "Checkout"}
 SEARCH = {"id": "search", "name": "Search"}
@@ -92,13 +92,13 @@ def test_team_claiming(
     # Given an alert whose resources carry these teams, and these teams owning pipelines
     alert = make_alert(source, policy)
     # When the correlation is planned
-    chosen = plan(alert, alert_teams(alert), owners, SETTINGS)
+    plan = plan_for(alert, alert_teams(alert), owners, SETTINGS)
     # Then the scope, the claiming teams and the lookback follow SPEC §5
-    assert chosen.scope is scope
-    assert [team.id for team in chosen.claiming_teams] == claiming
+    assert plan.scope is scope
+    assert [team.id for team in plan.claiming_teams] == claiming
     lookback = SETTINGS.team_lookback if scope is Scope.TEAM else SETTINGS.account_lookback
-    assert chosen.start == REPORT_TIME - lookback
-    assert chosen.end == REPORT_TIME + CLOCK_SKEW
+    assert plan.start == REPORT_TIME - lookback
+    assert plan.end == REPORT_TIME + CLOCK_SKEW
 
 
 def test_alert_teams_are_the_union_each_once_keeping_names() -> None:
@@ -123,30 +123,30 @@ def test_alert_teams_are_the_union_each_once_keeping_names() -> None:
 )
 def test_window_edges(scope_owners: set[str], minutes_before: float, kept: bool) -> None:
     alert = make_alert([PAYMENTS])
-    chosen = plan(alert, alert_teams(alert), scope_owners, SETTINGS)
-    related = rank(alert, [make_event("e", minutes_before, ["payments"])], chosen, 3)
+    plan = plan_for(alert, alert_teams(alert), scope_owners, SETTINGS)
+    related = rank(alert, [make_event("e", minutes_before, ["payments"])], plan, 3)
     assert bool(related) is kept
 
 
 def test_without_labels_the_newest_first_including_the_skew_after_the_alert() -> None:
     alert = make_alert()
-    chosen = plan(alert, [], set(), SETTINGS)
+    plan = plan_for(alert, [], set(), SETTINGS)
     events = [make_event("old", 90), make_event("after", -1), make_event("recent", 5), make_event("mid", 30)]
-    related = rank(alert, events, chosen, 3)
+    related = rank(alert, events, plan, 3)
     assert [item.id for item in related] == ["after", "recent", "mid"]
     assert [item.score for item in related] == sorted((item.score for item in related), reverse=True)
 
 
 def test_label_matches_rank_first_by_how_many_match() -> None:
     alert = make_alert(labels={"service": "shop", "environment": "production", "version": "v1.4.0"})
-    chosen = plan(alert, [], set(), SETTINGS)
+    plan = plan_for(alert, [], set(), SETTINGS)
     events = [
         make_event("newest-no-match", 1, repository="acme/search"),
         make_event("service-only", 50, repository="acme/shop"),
         make_event("three-labels", 100, repository="acme/shop", environment="Production", version="v1.4.0"),
         make_event("env-and-service", 110, service="shop", environment="production"),
     ]
-    related = rank(alert, events, chosen, 4)
+    related = rank(alert, events, plan, 4)
     assert [item.id for item in related] == ["three-labels", "env-and-service", "service-only", "newest-no-match"]
     assert [item.score for item in related] == sorted((item.score for item in related), reverse=True)
     assert all(0 <= item.score <= 1 for item in related)
@@ -173,27 +173,27 @@ def test_label_matching(labels: dict[str, str], fields: dict[str, Any], matched:
 def test_at_most_max_related_and_each_deployment_once() -> None:
     # Given the same event read from two claiming teams' partitions
     alert = make_alert([PAYMENTS, CHECKOUT])
-    chosen = plan(alert, alert_teams(alert), {"payments", "checkout"}, SETTINGS)
+    plan = plan_for(alert, alert_teams(alert), {"payments", "checkout"}, SETTINGS)
     shared_event = make_event("two-teams", 10, ["payments", "checkout"])
     candidates = [
         shared_event,
         shared_event,
         *(make_event(f"e{index}", 20 + index, ["payments"]) for index in range(5)),
     ]
-    related = rank(alert, candidates, chosen, 3)
+    related = rank(alert, candidates, plan, 3)
     assert [item.id for item in related] == ["two-teams", "e0", "e1"]
     assert "owned by teams Payments and Checkout, to which this alert belongs" in related[0].reason
 
 
 def test_reasons_read_like_ilerts() -> None:
     alert = make_alert([PAYMENTS])
-    team_plan = plan(alert, alert_teams(alert), {"payments"}, SETTINGS)
+    team_plan = plan_for(alert, alert_teams(alert), {"payments"}, SETTINGS)
     [team_related] = rank(alert, [make_event("e", 14, ["payments"])], team_plan, 3)
     assert team_related.reason == (
         'Deployed 14 min before the alert by pipeline "shop-github", '
         "owned by team Payments, to which this alert belongs"
     )
-    account_plan = plan(make_alert(), [], set(), SETTINGS)
+    account_plan = plan_for(make_alert(), [], set(), SETTINGS)
     [account_related] = rank(make_alert(), [make_event("e", 9, kind=EventKind.RELEASE)], account_plan, 3)
     assert (
         account_related.reason == 'Released 9 min before the alert by pipeline "shop-github" (account-wide, time-based)'
@@ -224,7 +224,7 @@ def test_related_deployment_carries_what_a_responder_needs() -> None:
     [related] = rank(
         alert,
         [make_event("e", 3, repository="acme/shop", environment="production", version="v2", status="success")],
-        plan(alert, [], set(), SETTINGS),
+        plan_for(alert, [], set(), SETTINGS),
         3,
     )
     body = related.to_json_dict()

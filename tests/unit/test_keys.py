@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared import keys
+from shared.domain import keys
 
 
 def test_record_keys_have_distinct_prefixes() -> None:

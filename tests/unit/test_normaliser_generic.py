@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from shared.errors import InvalidField
-from shared.models.events import EventKind
-from shared.models.pipelines import IntegrationType
-from shared.normalisers import generic
-from shared.normalisers.common import Delivery, NormalisedEvent
+from shared.domain.errors import InvalidField
+from shared.domain.models.deployments import EventKind
+from shared.domain.models.pipelines import IntegrationType
+from shared.domain.normalisers import generic
+from shared.domain.normalisers.common import Delivery, NormalisedEvent
 from tests.records import RECEIVED_AT, pipeline_record
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.errors import InvalidField
-from shared.models.events import EventKind
-from shared.normalisers import github
-from shared.normalisers.common import Delivery, Ignored, NormalisedEvent
+from shared.domain.errors import InvalidField
+from shared.domain.models.deployments import EventKind
+from shared.domain.normalisers import github
+from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
 from tests.fixture_files import fixture_json
 from tests.records import RECEIVED_AT, fixture_delivery, pipeline_record
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.models.events import EventKind
-from shared.models.pipelines import IntegrationType
-from shared.normalisers import gitlab
-from shared.normalisers.common import Delivery, Ignored, NormalisedEvent
+from shared.domain.models.deployments import EventKind
+from shared.domain.models.pipelines import IntegrationType
+from shared.domain.normalisers import gitlab
+from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
 from tests.fixture_files import fixture_json
 from tests.records import RECEIVED_AT, fixture_delivery, pipeline_record
 

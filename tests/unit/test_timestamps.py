@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.timestamps import TimestampError, isoformat, parse_timestamp
+from shared.domain.timestamps import TimestampError, isoformat, parse_timestamp
 
 NOON = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

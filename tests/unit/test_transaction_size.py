@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from shared import store
-from shared.ingest import MAX_BODY_BYTES
-from shared.models.common import Link
-from shared.models.events import SUMMARY_MAX_LENGTH, DeploymentEvent, EventKind
-from shared.models.pipelines import MAX_PIPELINE_TEAMS, IntegrationType
+from shared.adapters.store import events as store
+from shared.domain.models.common import Link
+from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent, EventKind
+from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS, IntegrationType
+from shared.logic.ingest import MAX_BODY_BYTES
 from shared.settings import reset_settings_cache
 from tests.records import RECEIVED_AT
 

@@ -1,0 +1,23 @@
+"""The admin API (SPEC §2, §4, §6, §8): every route needs the admin token, checked before routing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from routers import alerts, deployment_events, pipelines, registry
+from shared.http.resolver import create_resolver, resolve_admin
+from shared.observability import logger, metrics, tracer
+
+app = create_resolver()
+for area in (pipelines, deployment_events, registry, alerts):
+    app.include_router(area.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve_admin(app, event, context)

@@ -1,0 +1,23 @@
+"""Alerts onto the bus (SPEC §4) and their enrichments (SPEC §6)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
+from shared.http.resolver import PathParameter
+from shared.logic import alerts, enrichment
+
+router = Router()
+
+
+@router.post("/api/alerts", status_code=202)
+def post_alert(alert: Alert) -> Response[AlertAccepted]:
+    event_id = alerts.submit_alert(alert)
+    return Response(202, content_types.APPLICATION_JSON, AlertAccepted(alert_id=alert.id, event_id=event_id))
+
+
+@router.get("/api/alerts/<alertId>/deployments")
+def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the path's name
+    return enrichment.get_enrichment(alertId)

@@ -1,0 +1,119 @@
+"""Every DynamoDB key of the table, built in one place.
+
+Item types (the template documents the same list beside the table):
+
+============================  =================================  ==========================
+item                          PK                                 SK
+============================  =================================  ==========================
+pipeline                      ``PIPELINES``                      ``PIPELINE#<pipelineId>``
+integration key -> pipeline   ``INTEGRATION_KEY#<sha256(key)>``  ``INTEGRATION_KEY``
+team -> owned pipelines       ``TEAM_PIPELINES#<teamId>``        ``TEAM_PIPELINES``
+deployment event (canonical)  ``EVENT#<eventId>``                ``EVENT``
+event in the account bucket   ``ACCOUNT#DAY#<yyyy-mm-dd>``       ``<timestamp>#<eventId>``
+event in a team bucket        ``TEAM#<teamId>#DAY#<yyyy-mm-dd>`` ``<timestamp>#<eventId>``
+alert source (registry)       ``ALERT_SOURCE#<id>``              ``ALERT_SOURCE``
+escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
+enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
+============================  =================================  ==========================
+
+Time buckets are UTC days: a correlation window of N days costs at most N + 2 queries per
+partition (claiming team or account), however many events the table holds, and no partition
+grows without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+from shared.domain.timestamps import isoformat
+
+PIPELINES_PK = "PIPELINES"
+PIPELINE_PREFIX = "PIPELINE#"
+
+
+class ItemKey(NamedTuple):
+    pk: str
+    sk: str
+
+    def as_dynamodb(self) -> dict[str, dict[str, str]]:
+        return {"PK": {"S": self.pk}, "SK": {"S": self.sk}}
+
+
+def pipeline_key(pipeline_id: str) -> ItemKey:
+    return ItemKey(PIPELINES_PK, f"{PIPELINE_PREFIX}{pipeline_id}")
+
+
+def integration_key_key(integration_key_hash: str) -> ItemKey:
+    return ItemKey(f"INTEGRATION_KEY#{integration_key_hash}", "INTEGRATION_KEY")
+
+
+TEAM_PIPELINES_PREFIX = "TEAM_PIPELINES#"
+
+
+def team_pipelines_key(team_id: str) -> ItemKey:
+    return ItemKey(f"{TEAM_PIPELINES_PREFIX}{team_id}", "TEAM_PIPELINES")
+
+
+def team_of_pipelines_pk(partition_key: str) -> str:
+    """The team id a ``team_pipelines_key`` was built for."""
+    return partition_key.removeprefix(TEAM_PIPELINES_PREFIX)
+
+
+def event_key(event_id: str) -> ItemKey:
+    return ItemKey(f"EVENT#{event_id}", "EVENT")
+
+
+def time_bucket(moment: datetime) -> str:
+    """The UTC day an instant falls in, as used in bucket partition keys."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def account_bucket_pk(bucket: str) -> str:
+    return f"ACCOUNT#DAY#{bucket}"
+
+
+def team_bucket_pk(team_id: str, bucket: str) -> str:
+    return f"TEAM#{team_id}#DAY#{bucket}"
+
+
+def timeline_sort_key(timestamp: datetime, event_id: str) -> str:
+    """Sorts by time first (the ISO form is fixed-width); the id keeps equal times distinct."""
+    return f"{isoformat(timestamp)}#{event_id}"
+
+
+def timeline_keys(timestamp: datetime, event_id: str, team_ids: list[str]) -> list[ItemKey]:
+    """Where one deployment event is written besides its canonical item: account, then teams."""
+    bucket = time_bucket(timestamp)
+    sort_key = timeline_sort_key(timestamp, event_id)
+    keys = [ItemKey(account_bucket_pk(bucket), sort_key)]
+    keys.extend(ItemKey(team_bucket_pk(team_id, bucket), sort_key) for team_id in dict.fromkeys(team_ids))
+    return keys
+
+
+def buckets_between(start: datetime, end: datetime) -> Iterator[str]:
+    """The day buckets covering [start, end], newest first (the order results are read in)."""
+    first: date = start.astimezone(UTC).date()
+    day: date = end.astimezone(UTC).date()
+    while day >= first:
+        yield day.isoformat()
+        day -= timedelta(days=1)
+
+
+def sort_key_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """Inclusive SK bounds selecting the events timed within [start, end] in any bucket."""
+    # "#" sorts before every id character and "~" after, so both bounds are inclusive.
+    return f"{isoformat(start)}#", f"{isoformat(end)}#~"
+
+
+def alert_source_key(alert_source_id: str) -> ItemKey:
+    return ItemKey(f"ALERT_SOURCE#{alert_source_id}", "ALERT_SOURCE")
+
+
+def escalation_policy_key(escalation_policy_id: str) -> ItemKey:
+    return ItemKey(f"ESCALATION_POLICY#{escalation_policy_id}", "ESCALATION_POLICY")
+
+
+def enrichment_key(alert_id: str) -> ItemKey:
+    return ItemKey(f"ALERT#{alert_id}", "ENRICHMENT")

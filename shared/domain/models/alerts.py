@@ -1,0 +1,137 @@
+"""Alerts in (SPEC §4), the registry of alert resources, and enrichments out (SPEC §6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+
+from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, TeamList, UtcTime
+from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
+from shared.domain.models.pipelines import IntegrationType
+from shared.domain.timestamps import FUTURE_TOLERANCE, utc_now
+
+ALERT_CREATED = "Alert Created"
+ALERT_CORRELATED = "Alert Correlated"
+ALERT_ENRICHED = "Alert Enriched"
+OWN_EVENT_SOURCE = "deployment-events"
+"""The ``source`` of the events this system puts on the bus itself."""
+
+
+def _scalar_to_string(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+MAX_ALERT_ID_LENGTH = 256
+AlertId = Annotated[
+    str,
+    BeforeValidator(_scalar_to_string),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ALERT_ID_LENGTH),
+]
+LabelValue = Annotated[str, BeforeValidator(_scalar_to_string), StringConstraints(max_length=512)]
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _correlatable(report_time: datetime) -> datetime:
+    """An alert's window reaches up to a year back and minutes ahead of it: near datetime's
+    limits (year 1, year 9999) it cannot be computed, and the alert would be accepted and then
+    fail on the bus forever. A time further ahead than events may be is a sender's mistake too."""
+    if report_time > utc_now() + FUTURE_TOLERANCE:
+        raise ValueError("is more than a day in the future")
+    if report_time < UNIX_EPOCH:
+        raise ValueError("is before 1970-01-01, the Unix epoch")
+    return report_time
+
+
+ReportTime = Annotated[SenderTime, AfterValidator(_correlatable)]
+
+
+class AlertResource(ApiModel):
+    """An alert source or escalation policy as the alert names it; teams may be left out."""
+
+    id: ResourceId | None = None
+    name: ShortText | None = None
+    teams: TeamList | None = None
+
+
+class Alert(ApiModel):
+    """The ``detail`` of an ``Alert Created`` event, and the body of ``POST /api/alerts``."""
+
+    id: AlertId
+    summary: Annotated[str, StringConstraints(max_length=4096)] | None = None
+    report_time: ReportTime
+    status: ShortText | None = None
+    alert_source: AlertResource | None = None
+    escalation_policy: AlertResource | None = None
+    labels: Annotated[dict[Annotated[str, StringConstraints(max_length=128)], LabelValue], Field(max_length=64)] = (
+        Field(default_factory=dict)
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap_eventbridge_shape(cls, data: Any) -> Any:
+        """``POST /api/alerts`` also takes an EventBridge-shaped body with the alert in ``detail``."""
+        if isinstance(data, dict) and "id" not in data and isinstance(data.get("detail"), dict):
+            return data["detail"]
+        return data
+
+
+class RegisteredResource(ApiModel):
+    """Teams registered for an alert source or escalation policy (``PUT`` body)."""
+
+    name: ShortText | None = None
+    teams: TeamList = Field(default_factory=list)
+
+
+class RegisteredResourceResponse(RegisteredResource):
+    id: str
+    updated_at: UtcTime
+
+
+class Scope(StrEnum):
+    TEAM = "TEAM"
+    ACCOUNT = "ACCOUNT"
+
+
+class PipelineRef(ApiModel):
+    id: str
+    name: str
+    integration_type: IntegrationType
+
+
+class Window(ApiModel):
+    from_: UtcTime = Field(alias="from")
+    until: UtcTime
+
+
+class RelatedDeployment(ChangeFacts):
+    id: str
+    summary: str
+    pipeline: PipelineRef
+    kind: EventKind
+    timestamp: UtcTime
+    reason: str
+    score: float = Field(ge=0, le=1)
+
+
+class Enrichment(ApiModel):
+    """What an alert is enriched with: stored, served, and published as ``Alert Enriched``."""
+
+    alert_id: str
+    scope: Scope
+    claiming_teams: list[Team]
+    window: Window
+    deployments: list[RelatedDeployment]
+    correlated_at: UtcTime
+
+
+class AlertAccepted(ApiModel):
+    """``POST /api/alerts`` answers 202 with this once the alert is on the bus."""
+
+    status: str = "accepted"
+    alert_id: str
+    event_id: str

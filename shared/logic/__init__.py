@@ -1,0 +1,11 @@
+"""The logic, one module per capability; handlers call these and nothing below them.
+
+- ``pipelines``: deployment pipelines (SPEC §2) and the integration-key lookup.
+- ``ingest``: one path for every source (SPEC §3), driven by a table of sources.
+- ``alerts``: alerts onto the bus (SPEC §4) and their correlation (SPEC §5).
+- ``registry``: teams registered for the alert resources alerts name by id.
+- ``enrichment``: enrichments stored, served and published (SPEC §6).
+- ``enrichment_webhook``: the optional signed enrichment webhook.
+- ``overview``: the list of deployment events (SPEC §8).
+- ``page``: the overview page's static files.
+"""

@@ -1,0 +1,70 @@
+"""Alerts in (SPEC §4) and their correlation (SPEC §5).
+
+The flow: ``Alert Created`` on the bus -> ``correlate_alert`` reads the partitions its plan names
+and ranks the candidates -> ``Alert Correlated`` on the bus, for the enrich function
+(``shared.logic.enrichment``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from shared.adapters import bus
+from shared.adapters.parallel import run_all
+from shared.adapters.store import events as event_store
+from shared.adapters.store import pipelines as pipeline_store
+from shared.domain import correlation, keys
+from shared.domain.models.alerts import ALERT_CORRELATED, ALERT_CREATED, OWN_EVENT_SOURCE, Alert, Enrichment, Scope
+from shared.domain.models.deployments import DeploymentEvent
+from shared.logic.registry import with_registered_teams
+from shared.observability import tracer
+from shared.settings import bus_settings, correlation_rules
+
+
+def submit_alert(alert: Alert) -> str:
+    """``POST /api/alerts``: the same ``Alert Created`` event the alerting system would put."""
+    return bus.publish(bus_settings().alert_event_source, ALERT_CREATED, alert.to_json_dict())
+
+
+def partitions(plan: correlation.Plan) -> list[str]:
+    """The partitions a plan reads: claiming teams' buckets (TEAM) or the account's (ACCOUNT)."""
+    buckets = list(keys.buckets_between(plan.start, plan.end))
+    if plan.scope is Scope.TEAM:
+        return [keys.team_bucket_pk(team.id, bucket) for team in plan.claiming_teams for bucket in buckets]
+    return [keys.account_bucket_pk(bucket) for bucket in buckets]
+
+
+def read_candidates(plan: correlation.Plan) -> list[DeploymentEvent]:
+    """One Query per partition of the window (more only past 1 MB of events in one partition)."""
+    pages = run_all(
+        [partial(event_store.query_window, partition, plan.start, plan.end) for partition in partitions(plan)]
+    )
+    return [event for partition_events in pages for event in partition_events]
+
+
+def correlate(alert: Alert, now: datetime) -> Enrichment:
+    """SPEC §5 for one alert: claim, read the window, rank."""
+    rules = correlation_rules()
+    resolved = with_registered_teams(alert)
+    teams = correlation.alert_teams(resolved)
+    owners = pipeline_store.owning_teams([team.id for team in teams]) if teams else set()
+    plan = correlation.plan_for(resolved, teams, owners, rules)
+    related = correlation.rank(resolved, read_candidates(plan), plan, rules.max_related)
+    return Enrichment(
+        alert_id=alert.id,
+        scope=plan.scope,
+        claiming_teams=plan.claiming_teams,
+        window=plan.window,
+        deployments=related,
+        correlated_at=now,
+    )
+
+
+@tracer.capture_method(capture_response=False)
+def correlate_alert(alert: Alert, now: datetime) -> Enrichment:
+    """Correlates an alert and hands the result to the enrich function through the bus (the
+    README's architecture section says why)."""
+    enrichment = correlate(alert, now)
+    bus.publish(OWN_EVENT_SOURCE, ALERT_CORRELATED, enrichment.to_json_dict())
+    return enrichment

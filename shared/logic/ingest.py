@@ -1,0 +1,243 @@
+"""Ingest (SPEC §3): from a raw request to a stored, deduplicated deployment event.
+
+The checks run in the order SPEC §3 fixes, so that each failure gets its status code:
+413 size, 415 content type, 404 key, 401 signature, 400 JSON, 422 fields. The generic API carries
+its key in the body, so there the JSON is read before the key is looked up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+from pydantic import Field
+
+from shared.adapters.store import events as event_store
+from shared.adapters.store.client import WriteConflict
+from shared.domain.errors import BadRequest, Busy, InvalidField, PayloadTooLarge, Unauthorized, UnsupportedMediaType
+from shared.domain.ids import event_id_for
+from shared.domain.models.common import ApiModel
+from shared.domain.models.deployments import DeploymentEvent, Revision, deployment_facts
+from shared.domain.models.pipelines import IntegrationType, PipelineRecord
+from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
+from shared.domain.signatures import hmac_sha256_hex, same_secret
+from shared.domain.timestamps import FUTURE_TOLERANCE
+from shared.http.raw_request import RawRequest
+from shared.http.strict_json import parse_json
+from shared.logic.pipelines import resolve_pipeline
+from shared.observability import tracer
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_WRITE_ATTEMPTS = 5
+
+JSON_CONTENT = "json"
+FORM_CONTENT = "form"
+
+
+class IngestOutcome(ApiModel):
+    """The body of every 2xx ingest response: accepted or duplicate with an id, or ignored."""
+
+    status: Literal["accepted", "duplicate", "ignored"]
+    id: str | None = None
+    reason: str | None = None
+    reason_code: str | None = Field(default=None, exclude=True)
+
+    @property
+    def metric_outcome(self) -> str:
+        return f"ignored:{self.reason_code}" if self.status == "ignored" else self.status
+
+    @property
+    def http_status(self) -> int:
+        return 200 if self.status == "ignored" else 202
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one kind of sender is checked and read; every source then takes the same path."""
+
+    name: str
+    """For metrics and logs."""
+    integration_type: IntegrationType
+    normaliser: str
+    """The module whose ``normalise`` reads this source, imported on first use, so that a
+    function's cold start loads only the payload models of the sources it is sent."""
+    event_header: tuple[str, str] | None = None
+    """The header naming the event (lower-case, as displayed); None: every delivery is one event."""
+    allows_form: bool = False
+    verify: Callable[[str, RawRequest], None] | None = None
+    """Checks the pipeline's webhook secret against the request, or raises ``Unauthorized``."""
+
+
+def verify_github_signature(secret: str, request: RawRequest) -> None:
+    """HMAC-SHA256 over the raw body bytes as received, compared in constant time."""
+    signature = request.headers.get("x-hub-signature-256", "")
+    if not signature.startswith("sha256="):
+        raise Unauthorized("X-Hub-Signature-256 is missing; this pipeline has a webhook secret")
+    if not same_secret("sha256=" + hmac_sha256_hex(secret, request.body), signature):
+        raise Unauthorized("X-Hub-Signature-256 does not match the body and the pipeline's webhook secret")
+
+
+def verify_gitlab_token(secret: str, request: RawRequest) -> None:
+    token = request.headers.get("x-gitlab-token")
+    if token is None:
+        raise Unauthorized("X-Gitlab-Token is missing; this pipeline has a webhook secret")
+    if not same_secret(secret, token):
+        raise Unauthorized("X-Gitlab-Token does not match the pipeline's webhook secret")
+
+
+GENERIC = Source("api", IntegrationType.API, "shared.domain.normalisers.generic")
+GITHUB = Source(
+    "github",
+    IntegrationType.GITHUB,
+    "shared.domain.normalisers.github",
+    event_header=("x-github-event", "X-GitHub-Event"),
+    allows_form=True,
+    verify=verify_github_signature,
+)
+GITLAB = Source(
+    "gitlab",
+    IntegrationType.GITLAB,
+    "shared.domain.normalisers.gitlab",
+    event_header=("x-gitlab-event", "X-Gitlab-Event"),
+    verify=verify_gitlab_token,
+)
+WEBHOOK_SOURCES = {source.name: source for source in (GITHUB, GITLAB)}
+"""Sources whose key is in the URL path; the generic API's is in the body."""
+
+
+@tracer.capture_method(capture_response=False)
+def ingest(source: Source, integration_key: str | None, request: RawRequest, received_at: datetime) -> IngestOutcome:
+    """One delivery, checked in SPEC §3's order, normalised and recorded.
+
+    ``integration_key`` is the URL's; None means the body carries it (the generic API), so there
+    the JSON is read before the key is looked up."""
+    _check_size(request)
+    content = _content_kind(request, allow_form=source.allows_form)
+    if integration_key is None:
+        payload = parse_json_object(request.body)
+        pipeline = resolve_pipeline(_key_in_body(payload), source.integration_type)
+    else:
+        pipeline = resolve_pipeline(integration_key, source.integration_type)
+        if pipeline.webhook_secret and source.verify is not None:
+            source.verify(pipeline.webhook_secret, request)
+        payload = _form_payload(request.body) if content == FORM_CONTENT else parse_json_object(request.body)
+    event_name = _required_header(request, *source.event_header) if source.event_header else "deployment-event"
+    normaliser: Normaliser = importlib.import_module(source.normaliser).normalise
+    result = normaliser(Delivery(event_name, payload, request.headers, received_at), pipeline)
+    if isinstance(result, Ignored):
+        return IngestOutcome(status="ignored", reason=result.reason, reason_code=result.code)
+    return record_event(pipeline, result, received_at)
+
+
+def _key_in_body(payload: dict[str, Any]) -> str:
+    integration_key = payload.get("integrationKey") or payload.get("apiKey")
+    if not isinstance(integration_key, str) or not integration_key:
+        raise InvalidField.of("integrationKey", "is required (apiKey is accepted too)")
+    return integration_key
+
+
+def _check_size(request: RawRequest) -> None:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
+
+
+def _content_kind(request: RawRequest, *, allow_form: bool) -> str:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json")):
+        return JSON_CONTENT
+    if allow_form and media_type == "application/x-www-form-urlencoded":
+        return FORM_CONTENT
+    accepted = "application/json or application/x-www-form-urlencoded" if allow_form else "application/json"
+    raise UnsupportedMediaType(f"Content-Type must be {accepted}, not {media_type or 'missing'!r}")
+
+
+def _required_header(request: RawRequest, name: str, display_name: str) -> str:
+    value = request.headers.get(name, "").strip()
+    if not value:
+        raise BadRequest(f"the {display_name} header is missing")
+    return value
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """Strict JSON (see ``parse_json``) in valid UTF-8, with an object at the top."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not valid UTF-8") from None
+    value = parse_json(text)
+    if not isinstance(value, dict):
+        raise BadRequest("the body must be a JSON object")
+    return value
+
+
+def _form_payload(body: bytes) -> dict[str, Any]:
+    """GitHub's form encoding carries the JSON in the ``payload`` field."""
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("the form body is not valid URL-encoded UTF-8") from None
+    payload = fields.get("payload")
+    if not payload:
+        raise BadRequest("the form body has no 'payload' field")
+    return parse_json_object(payload[0].encode("utf-8", "surrogateescape"))
+
+
+def _deployment_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime) -> DeploymentEvent:
+    return DeploymentEvent(
+        **deployment_facts(normalised),
+        id=event_id_for(pipeline.id, normalised.natural_key),
+        pipeline_id=pipeline.id,
+        pipeline_name=pipeline.name,
+        integration_type=pipeline.integration_type,
+        kind=normalised.kind,
+        summary=normalised.summary,
+        timestamp=normalised.timestamp,
+        received_at=received_at,
+        teams=pipeline.team_ids,
+    )
+
+
+def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime) -> IngestOutcome:
+    """Stores a new event, or moves an existing one to a newer state; never two records.
+
+    Every decision is backed by a conditional write, so concurrent deliveries of the same change
+    settle on one record whatever their interleaving. An event older than the retention period
+    is stored too (ilert's clients treat anything but 202 as a failure): it is kept for the
+    retention period from its receipt.
+    """
+    if normalised.timestamp > received_at + FUTURE_TOLERANCE:
+        raise InvalidField.of("timestamp", "is more than a day in the future")
+    event = _deployment_event(pipeline, normalised, received_at)
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        try:
+            outcome = _write_once(event, normalised.revision)
+        except WriteConflict:
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
+            continue
+        if outcome is not None:
+            return outcome
+    raise Busy("the event is being updated by concurrent deliveries; retry")
+
+
+def _write_once(event: DeploymentEvent, revision: Revision | None) -> IngestOutcome | None:
+    """One conditional attempt; None when another writer got in between and it is worth retrying."""
+    if event_store.insert_event(event, revision):
+        return IngestOutcome(status="accepted", id=event.id)
+    if revision is None:
+        return IngestOutcome(status="duplicate", id=event.id)
+    current = event_store.get_event(event.id)
+    if current is None:
+        return None
+    if current.revision is None or current.revision.identity == revision.identity:
+        return IngestOutcome(status="duplicate", id=event.id)
+    if not revision.is_newer_than(current.revision):
+        return IngestOutcome(status="ignored", reason="stale status", reason_code="stale_status")
+    return (
+        IngestOutcome(status="accepted", id=event.id) if event_store.replace_event(current, event, revision) else None
+    )

@@ -1,0 +1,69 @@
+"""The registry (SPEC §4): teams of alert sources and escalation policies that alerting systems
+name by id only (ilert's outbound webhook does), and how an alert gets them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from shared.adapters.store import registry as registry_store
+from shared.domain.errors import NotFound
+from shared.domain.ids import is_storable_id
+from shared.domain.models.alerts import Alert, AlertResource, RegisteredResource, RegisteredResourceResponse
+from shared.domain.models.common import Team
+
+
+class ResourceKind(StrEnum):
+    ALERT_SOURCE = "alert-source"
+    ESCALATION_POLICY = "escalation-policy"
+
+
+def _checked_id(resource_id: str) -> str:
+    if not is_storable_id(resource_id):
+        raise NotFound(f"no resource with id {resource_id!r}")
+    return resource_id
+
+
+def register_resource(
+    kind: ResourceKind, resource_id: str, resource: RegisteredResource, now: datetime
+) -> RegisteredResourceResponse:
+    registered = RegisteredResourceResponse(
+        id=_checked_id(resource_id), name=resource.name, teams=resource.teams, updated_at=now
+    )
+    registry_store.put_registered(kind, resource_id, registered.model_dump(mode="json"))
+    return registered
+
+
+def get_resource(kind: ResourceKind, resource_id: str) -> RegisteredResourceResponse:
+    found = registry_store.get_registered_many([(kind, _checked_id(resource_id))]).get((kind, resource_id))
+    if found is None:
+        raise NotFound(f"no {kind.value} {resource_id!r} is registered")
+    return RegisteredResourceResponse.model_validate(found)
+
+
+def unregister_resource(kind: ResourceKind, resource_id: str) -> None:
+    if not registry_store.delete_registered(kind, _checked_id(resource_id)):
+        raise NotFound(f"no {kind.value} {resource_id!r} is registered")
+
+
+def with_registered_teams(alert: Alert) -> Alert:
+    """Fills the teams of an alert source or escalation policy named by id only from the registry,
+    in one BatchGetItem; teams in the alert itself win, resource by resource."""
+    wanted: dict[ResourceKind, AlertResource] = {}
+    for kind, resource in (
+        (ResourceKind.ALERT_SOURCE, alert.alert_source),
+        (ResourceKind.ESCALATION_POLICY, alert.escalation_policy),
+    ):
+        if resource is not None and not resource.teams and resource.id and is_storable_id(resource.id):
+            wanted[kind] = resource
+    if not wanted:
+        return alert
+    registered = registry_store.get_registered_many([(kind, str(resource.id)) for kind, resource in wanted.items()])
+    updates = {}
+    for kind, resource in wanted.items():
+        found = registered.get((kind, str(resource.id)))
+        if found:
+            teams = [Team.model_validate(team) for team in found.get("teams", [])]
+            field = "alert_source" if kind is ResourceKind.ALERT_SOURCE else "escalation_policy"
+            updates[field] = resource.model_copy(update={"teams": teams})
+    return alert.model_copy(update=updates)

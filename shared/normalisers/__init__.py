@@ -1,1 +1,0 @@
-"""One normaliser per source, all with the signature of ``Normaliser``."""
