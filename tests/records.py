@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.models.common import Team
-from shared.models.pipelines import DEFAULT_BRANCH_FILTERS, DEFAULT_EVENT_FILTERS, IntegrationType, PipelineRecord
-from shared.normalisers.common import Delivery
+from shared.domain.models.common import Team
+from shared.domain.models.pipelines import (
+    DEFAULT_BRANCH_FILTERS,
+    DEFAULT_EVENT_FILTERS,
+    IntegrationType,
+    PipelineRecord,
+)
+from shared.domain.normalisers.common import Delivery
 from tests.fixture_files import fixture_headers, fixture_json
 
 RECEIVED_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

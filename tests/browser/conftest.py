@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, ViewportSize, sync_playwright
 
 from local.template import REPOSITORY_ROOT
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.e2e.runner import RunningSystem, running_system
 
 CHROMIUM = Path("/usr/bin/chromium")

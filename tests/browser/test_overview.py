@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Route, expect
 
-from shared.timestamps import utc_now
+from shared.domain.timestamps import utc_now
 from tests.browser.conftest import PHONE, Seeder, Tab
 
 pytestmark = pytest.mark.browser

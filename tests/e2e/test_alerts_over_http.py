@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.timestamps import isoformat, utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.e2e.runner import RunningSystem
 from tests.fixture_files import fixture_json
 

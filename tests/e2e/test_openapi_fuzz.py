@@ -19,8 +19,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from local.openapi import DOCUMENT_PATH
-from shared.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
-from shared.pipelines import GENERIC_PATH
+from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
+from shared.logic.pipelines import GENERIC_PATH
 from tests.e2e.runner import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
