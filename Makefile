@@ -4,6 +4,7 @@ PYTHON ?= python3
 PORT ?= 3000
 VENV := .venv
 VENV_SAM := .venv-sam
+VENV_CHECKOV := .venv-checkov
 BIN := $(VENV)/bin
 # The Python of the template's runtime (python3.12): on PATH, or under pyenv on this kind of machine.
 LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
@@ -14,6 +15,11 @@ export SAM_CLI_TELEMETRY := 0
 $(VENV)/.installed: requirements-dev.txt shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(VENV_CHECKOV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
 $(VENV_SAM)/.installed: requirements-sam.txt
@@ -32,10 +38,11 @@ test: lint
 	$(BIN)/pytest tests/e2e tests/browser
 	$(MAKE) package-check
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(VENV_CHECKOV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -1,5 +1,11 @@
-"""Cold start: a fresh process importing each function's handler module, against one importing
-boto3 alone (which every handler needs anyway), median of several runs.
+"""Cold start: a fresh process importing each function's handler module, median of several runs,
+against two baselines measured the same way in the same run:
+
+- ``boto3`` alone (``cold_import_ratio``, kept for continuity);
+- the function's floor (``cold_import_floor_ratio``): a minimal handler importing the same
+  third-party pieces the function needs and nothing of ours: Logger, Metrics and Tracer; the HTTP
+  resolver with validation for an HTTP function, or Parser's EventBridge envelope for a bus
+  consumer; a boto3 client.
 
 The processes get the environment Lambda gives a function (``LAMBDA_TASK_ROOT`` and the
 template's variables), since libraries such as the X-Ray SDK start differently inside Lambda.
@@ -11,7 +17,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from local.template import REPOSITORY_ROOT, LocalStack
 
@@ -21,6 +29,25 @@ EVERY_FUNCTION = {
     "EnrichmentWebhookSecretParameter": "/hook",
 }
 TIMED_IMPORT = "import time; started = time.perf_counter(); import {module}; print(time.perf_counter() - started)"
+OBSERVABILITY_FLOOR = """
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+logger, metrics, tracer = Logger(), Metrics(), Tracer(patch_modules=["botocore"])
+client = boto3.client("dynamodb")
+"""
+HTTP_FLOOR = (
+    OBSERVABILITY_FLOOR
+    + """
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+app = APIGatewayHttpResolver(enable_validation=True)
+"""
+)
+BUS_FLOOR = (
+    OBSERVABILITY_FLOOR
+    + """
+from aws_lambda_powertools.utilities.parser import envelopes, event_parser
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +55,10 @@ class ColdImport:
     function: str
     seconds: float
     ratio: float
+    """To boto3 alone."""
+    floor_seconds: float
+    floor_ratio: float
+    """To the minimal handler of the same kind (HTTP or bus consumer)."""
 
 
 def _median_seconds(module: str, code_directory: str, environment: dict[str, str]) -> float:
@@ -47,6 +78,7 @@ def _median_seconds(module: str, code_directory: str, environment: dict[str, str
 
 def run() -> tuple[float, list[ColdImport]]:
     stack = LocalStack(EVERY_FUNCTION)
+    http_functions = {route.function for route in stack.routes()}
     lambda_like = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LAMBDA_TASK_ROOT": "/var/task",
@@ -56,10 +88,19 @@ def run() -> tuple[float, list[ColdImport]]:
     }
     boto3_alone = _median_seconds("boto3", str(REPOSITORY_ROOT), lambda_like)
     results = []
-    for logical_id, function in stack.functions().items():
-        code_directory = str(REPOSITORY_ROOT / function.code_uri)
-        environment = {**lambda_like, **function.environment, "PYTHONPATH": f"{code_directory}:{REPOSITORY_ROOT}"}
-        module = function.handler.rsplit(".", 1)[0]
-        seconds = _median_seconds(module, code_directory, environment)
-        results.append(ColdImport(logical_id, seconds, seconds / boto3_alone))
+    with tempfile.TemporaryDirectory() as floors:
+        (Path(floors) / "http_floor.py").write_text(HTTP_FLOOR, encoding="utf-8")
+        (Path(floors) / "bus_floor.py").write_text(BUS_FLOOR, encoding="utf-8")
+        for logical_id, function in stack.functions().items():
+            code_directory = str(REPOSITORY_ROOT / function.code_uri)
+            environment = {**lambda_like, **function.environment}
+            module = function.handler.rsplit(".", 1)[0]
+            seconds = _median_seconds(
+                module, code_directory, {**environment, "PYTHONPATH": f"{code_directory}:{REPOSITORY_ROOT}"}
+            )
+            floor = "http_floor" if logical_id in http_functions else "bus_floor"
+            floor_seconds = _median_seconds(floor, floors, {**environment, "PYTHONPATH": floors})
+            results.append(
+                ColdImport(logical_id, seconds, seconds / boto3_alone, floor_seconds, seconds / floor_seconds)
+            )
     return boto3_alone, results
