@@ -120,8 +120,24 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
             _header("Idempotency-Key", "Stable across GitLab's retries: a retry is a duplicate"),
         ],
     },
+    ("/api/v1/alerts/{sourceType}/{integrationKey}", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": (
+                "As the alerting system sends it: an Alertmanager or Grafana delivery, a PagerDuty v3 webhook, "
+                "ilert's outbound webhook, or the alert of POST /api/alerts (sourceType: alertmanager, grafana, "
+                "pagerduty, ilert, generic)"
+            ),
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [
+            _header("Authorization", "Bearer <webhook secret>, for Alertmanager, ilert and generic sources with one"),
+            _header("X-Grafana-Alerting-Signature", "Hex HMAC-SHA256 of the body, for Grafana sources with a secret"),
+            _header("X-PagerDuty-Signature", "v1=<hex HMAC-SHA256>, comma-separated, for PagerDuty sources"),
+        ],
+    },
 }
-"""What the ingest routes read from the raw request (``shared.logic.ingest``), which Powertools cannot see."""
+"""What the intake routes read from the raw request (``shared.logic.ingest``), which Powertools cannot see."""
 
 
 @contextmanager

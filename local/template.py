@@ -242,6 +242,8 @@ class LocalStack:
             for event_name, event in resource["Properties"].get("Events", {}).items():
                 if event["Type"] == "EventBridgeRule":
                     properties = event["Properties"]
+                    if self.resolve(properties.get("State", "ENABLED")) == "DISABLED":
+                        continue
                     rules.append(
                         Rule(
                             name=f"{logical_id}{event_name}",

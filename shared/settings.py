@@ -41,6 +41,10 @@ class CorrelationSettings(_EnvironmentSettings):
     max_related_deployments: int = Field(alias="MAX_RELATED_DEPLOYMENTS", default=3, ge=1, le=20)
 
 
+class AlarmSettings(_EnvironmentSettings):
+    alarm_team_tag_key: str = Field(alias="ALARM_TEAM_TAG_KEY", default="team", min_length=1)
+
+
 class WebhookSettings(_EnvironmentSettings):
     enrichment_webhook_url: str = Field(alias="ENRICHMENT_WEBHOOK_URL", default="")
     enrichment_webhook_secret_parameter: str = Field(alias="ENRICHMENT_WEBHOOK_SECRET_PARAMETER", default="")
@@ -75,11 +79,16 @@ def correlation_rules() -> CorrelationRules:
 
 
 @cache
+def alarm_settings() -> AlarmSettings:
+    return AlarmSettings.model_validate(os.environ)
+
+
+@cache
 def webhook_settings() -> WebhookSettings:
     return WebhookSettings.model_validate(os.environ)
 
 
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
-    for loader in (store_settings, bus_settings, access_settings, correlation_rules, webhook_settings):
+    for loader in (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, webhook_settings):
         loader.cache_clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import time
 import uuid
 
@@ -36,3 +37,13 @@ MAX_ID_LENGTH = 128
 def is_storable_id(value: str) -> bool:
     """Ids from URLs go into DynamoDB keys: anything longer, or with the separator, cannot exist."""
     return 0 < len(value) <= MAX_ID_LENGTH and "#" not in value
+
+
+def new_integration_key(prefix: str) -> str:
+    """192 random bits behind a prefix that secret scanners and people can recognise."""
+    return prefix + secrets.token_urlsafe(24)
+
+
+def integration_key_hash(integration_key: str) -> str:
+    """What the table keeps of an integration key: a leaked dump reveals no key (SPEC §2)."""
+    return hashlib.sha256(integration_key.encode("utf-8", "surrogatepass")).hexdigest()

@@ -12,6 +12,8 @@ deployment event (canonical)  ``EVENT#<eventId>``                ``EVENT``
 event in the account bucket   ``ACCOUNT#DAY#<yyyy-mm-dd>``       ``<timestamp>#<eventId>``
 event in a team bucket        ``TEAM#<teamId>#DAY#<yyyy-mm-dd>`` ``<timestamp>#<eventId>``
 alert source (registry)       ``ALERT_SOURCE#<id>``              ``ALERT_SOURCE``
+alert source (created)        ``ALERT_SOURCES``                  ``ALERT_SOURCE#<id>``
+integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_KEY`` (copy of the source)
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
 ============================  =================================  ==========================
@@ -105,6 +107,19 @@ def sort_key_range(start: datetime, end: datetime) -> tuple[str, str]:
     """Inclusive SK bounds selecting the events timed within [start, end] in any bucket."""
     # "#" sorts before every id character and "~" after, so both bounds are inclusive.
     return f"{isoformat(start)}#", f"{isoformat(end)}#~"
+
+
+ALERT_SOURCES_PK = "ALERT_SOURCES"
+ALERT_SOURCE_PREFIX = "ALERT_SOURCE#"
+
+
+def created_alert_source_key(alert_source_id: str) -> ItemKey:
+    """An alert source created with a key (SPEC §11), listed in creation order."""
+    return ItemKey(ALERT_SOURCES_PK, f"{ALERT_SOURCE_PREFIX}{alert_source_id}")
+
+
+def alert_source_key_key(integration_key_hash: str) -> ItemKey:
+    return ItemKey(f"ALERT_SOURCE_KEY#{integration_key_hash}", "ALERT_SOURCE_KEY")
 
 
 def alert_source_key(alert_source_id: str) -> ItemKey:

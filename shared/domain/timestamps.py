@@ -26,6 +26,8 @@ def parse_timestamp(value: object) -> datetime:
     ISO strings without an offset are UTC; GitLab's ``2021-04-28 21:50:00 +0200`` and
     ``2021-04-28 21:50:00 UTC`` forms are accepted too.
     """
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     if isinstance(value, bool):
         raise TimestampError("must be an epoch number or an ISO-8601 string")
     if isinstance(value, int | float):

@@ -15,11 +15,29 @@ from shared.adapters.parallel import run_all
 from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain import correlation, keys
-from shared.domain.models.alerts import ALERT_CORRELATED, ALERT_CREATED, OWN_EVENT_SOURCE, Alert, Enrichment, Scope
+from shared.domain.alert_sources.cloudwatch import alert_from_alarm
+from shared.domain.models.alerts import (
+    ALERT_CORRELATED,
+    ALERT_CREATED,
+    OWN_EVENT_SOURCE,
+    Alert,
+    AlertContext,
+    Enrichment,
+    Scope,
+)
+from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent
 from shared.domain.models.deployments import DeploymentEvent
 from shared.logic.registry import with_registered_teams
 from shared.observability import tracer
-from shared.settings import bus_settings, correlation_rules
+from shared.settings import alarm_settings, bus_settings, correlation_rules
+
+
+def alert_of(event: AlertCreatedEvent | AlarmStateChangeEvent) -> Alert | None:
+    """The alert a bus event stands for; None for an alarm's transition to anything but ALARM."""
+    if isinstance(event, AlertCreatedEvent):
+        return event.detail
+    alarm_arn = event.resources[0] if event.resources else event.detail.alarm_name
+    return alert_from_alarm(event.detail, alarm_arn, alarm_settings().alarm_team_tag_key)
 
 
 def submit_alert(alert: Alert) -> str:
@@ -53,6 +71,13 @@ def correlate(alert: Alert, now: datetime) -> Enrichment:
     related = correlation.rank(resolved, read_candidates(plan), plan, rules.max_related)
     return Enrichment(
         alert_id=alert.id,
+        alert=AlertContext(
+            summary=resolved.summary,
+            report_time=resolved.report_time,
+            alert_source=resolved.alert_source,
+            labels=resolved.labels,
+            alert_key=resolved.alert_key,
+        ),
         scope=plan.scope,
         claiming_teams=plan.claiming_teams,
         window=plan.window,

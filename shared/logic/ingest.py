@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import parse_qs
 
 from pydantic import Field
 
 from shared.adapters.store import events as event_store
 from shared.adapters.store.client import WriteConflict
-from shared.domain.errors import BadRequest, Busy, InvalidField, PayloadTooLarge, Unauthorized, UnsupportedMediaType
+from shared.domain.errors import Busy, InvalidField, Unauthorized
 from shared.domain.ids import event_id_for
 from shared.domain.models.common import ApiModel
 from shared.domain.models.deployments import DeploymentEvent, Revision, deployment_facts
@@ -28,16 +27,19 @@ from shared.domain.models.pipelines import IntegrationType, PipelineRecord
 from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
 from shared.domain.signatures import hmac_sha256_hex, same_secret
 from shared.domain.timestamps import FUTURE_TOLERANCE
-from shared.http.raw_request import RawRequest
-from shared.http.strict_json import parse_json
+from shared.http.raw_request import (
+    FORM_CONTENT,
+    RawRequest,
+    check_size,
+    content_kind,
+    form_payload,
+    parse_json_object,
+    required_header,
+)
 from shared.logic.pipelines import resolve_pipeline
 from shared.observability import tracer
 
-MAX_BODY_BYTES = 256 * 1024
 MAX_WRITE_ATTEMPTS = 5
-
-JSON_CONTENT = "json"
-FORM_CONTENT = "form"
 
 
 class IngestOutcome(ApiModel):
@@ -117,8 +119,8 @@ def ingest(source: Source, integration_key: str | None, request: RawRequest, rec
 
     ``integration_key`` is the URL's; None means the body carries it (the generic API), so there
     the JSON is read before the key is looked up."""
-    _check_size(request)
-    content = _content_kind(request, allow_form=source.allows_form)
+    check_size(request)
+    content = content_kind(request, allow_form=source.allows_form)
     if integration_key is None:
         payload = parse_json_object(request.body)
         pipeline = resolve_pipeline(_key_in_body(payload), source.integration_type)
@@ -126,8 +128,8 @@ def ingest(source: Source, integration_key: str | None, request: RawRequest, rec
         pipeline = resolve_pipeline(integration_key, source.integration_type)
         if pipeline.webhook_secret and source.verify is not None:
             source.verify(pipeline.webhook_secret, request)
-        payload = _form_payload(request.body) if content == FORM_CONTENT else parse_json_object(request.body)
-    event_name = _required_header(request, *source.event_header) if source.event_header else "deployment-event"
+        payload = form_payload(request.body) if content == FORM_CONTENT else parse_json_object(request.body)
+    event_name = required_header(request, *source.event_header) if source.event_header else "deployment-event"
     normaliser: Normaliser = importlib.import_module(source.normaliser).normalise
     result = normaliser(Delivery(event_name, payload, request.headers, received_at), pipeline)
     if isinstance(result, Ignored):
@@ -140,52 +142,6 @@ def _key_in_body(payload: dict[str, Any]) -> str:
     if not isinstance(integration_key, str) or not integration_key:
         raise InvalidField.of("integrationKey", "is required (apiKey is accepted too)")
     return integration_key
-
-
-def _check_size(request: RawRequest) -> None:
-    if len(request.body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
-
-
-def _content_kind(request: RawRequest, *, allow_form: bool) -> str:
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json")):
-        return JSON_CONTENT
-    if allow_form and media_type == "application/x-www-form-urlencoded":
-        return FORM_CONTENT
-    accepted = "application/json or application/x-www-form-urlencoded" if allow_form else "application/json"
-    raise UnsupportedMediaType(f"Content-Type must be {accepted}, not {media_type or 'missing'!r}")
-
-
-def _required_header(request: RawRequest, name: str, display_name: str) -> str:
-    value = request.headers.get(name, "").strip()
-    if not value:
-        raise BadRequest(f"the {display_name} header is missing")
-    return value
-
-
-def parse_json_object(body: bytes) -> dict[str, Any]:
-    """Strict JSON (see ``parse_json``) in valid UTF-8, with an object at the top."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the body is not valid UTF-8") from None
-    value = parse_json(text)
-    if not isinstance(value, dict):
-        raise BadRequest("the body must be a JSON object")
-    return value
-
-
-def _form_payload(body: bytes) -> dict[str, Any]:
-    """GitHub's form encoding carries the JSON in the ``payload`` field."""
-    try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
-    except (UnicodeDecodeError, ValueError):
-        raise BadRequest("the form body is not valid URL-encoded UTF-8") from None
-    payload = fields.get("payload")
-    if not payload:
-        raise BadRequest("the form body has no 'payload' field")
-    return parse_json_object(payload[0].encode("utf-8", "surrogateescape"))
 
 
 def _deployment_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime) -> DeploymentEvent:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain.errors import InvalidField, NotFound
-from shared.domain.ids import is_storable_id, new_sortable_id
+from shared.domain.ids import integration_key_hash, is_storable_id, new_integration_key, new_sortable_id
 from shared.domain.models.pipelines import (
     ALLOWED_EVENT_FILTERS,
     DEFAULT_BRANCH_FILTERS,
@@ -31,12 +29,7 @@ WEBHOOK_PATHS = {
 
 
 def generate_integration_key() -> str:
-    """192 random bits behind a prefix that secret scanners and people can recognise."""
-    return INTEGRATION_KEY_PREFIX + secrets.token_urlsafe(24)
-
-
-def hash_integration_key(integration_key: str) -> str:
-    return hashlib.sha256(integration_key.encode("utf-8")).hexdigest()
+    return new_integration_key(INTEGRATION_KEY_PREFIX)
 
 
 def integration_url(integration_type: IntegrationType, base_url: str, integration_key: str | None) -> str | None:
@@ -87,7 +80,7 @@ def create_pipeline(request: PipelineCreateRequest, base_url: str, now: datetime
         id=new_sortable_id(),
         name=request.name,
         integration_type=request.integration_type,
-        integration_key_hash=hash_integration_key(integration_key),
+        integration_key_hash=integration_key_hash(integration_key),
         integration_key_hint=integration_key[-4:],
         teams=request.teams or [],
         branch_filters=branch_filters,
@@ -145,7 +138,7 @@ def rotate_integration_key(pipeline_id: str, now: datetime, base_url: str) -> Pi
     integration_key = generate_integration_key()
     record = previous.model_copy(
         update={
-            "integration_key_hash": hash_integration_key(integration_key),
+            "integration_key_hash": integration_key_hash(integration_key),
             "integration_key_hint": integration_key[-4:],
             "updated_at": max(now, previous.updated_at),
             "version": previous.version + 1,
@@ -162,7 +155,7 @@ def delete_pipeline(pipeline_id: str) -> None:
 
 def resolve_pipeline(integration_key: str, integration_type: IntegrationType) -> PipelineRecord:
     """The same 404 whether the key is unknown, rotated or of another type (SPEC §7)."""
-    record = pipeline_store.get_pipeline_by_key_hash(hash_integration_key(integration_key)) if integration_key else None
+    record = pipeline_store.get_pipeline_by_key_hash(integration_key_hash(integration_key)) if integration_key else None
     if record is None or record.integration_type is not integration_type:
         raise NotFound("unknown integration key")
     return record

@@ -1,4 +1,5 @@
-"""Teams registered for the alert sources and escalation policies alerts name by id (SPEC §4)."""
+"""Teams registered for the escalation policies alerts name by id (SPEC §4); alert sources' are
+in ``alert_sources``, beside the sources created with a key."""
 
 from __future__ import annotations
 
@@ -13,22 +14,6 @@ from shared.logic.registry import ResourceKind
 
 router = Router()
 ResourceId = PathParameter
-
-
-@router.put("/api/alert-sources/<alertSourceId>")
-def put_alert_source(alertSourceId: ResourceId, resource: RegisteredResource) -> RegisteredResourceResponse:  # noqa: N803
-    return registry.register_resource(ResourceKind.ALERT_SOURCE, alertSourceId, resource, utc_now())
-
-
-@router.get("/api/alert-sources/<alertSourceId>")
-def get_alert_source(alertSourceId: ResourceId) -> RegisteredResourceResponse:  # noqa: N803
-    return registry.get_resource(ResourceKind.ALERT_SOURCE, alertSourceId)
-
-
-@router.delete("/api/alert-sources/<alertSourceId>", status_code=204)
-def delete_alert_source(alertSourceId: ResourceId) -> Response[None]:  # noqa: N803
-    registry.unregister_resource(ResourceKind.ALERT_SOURCE, alertSourceId)
-    return Response(204)
 
 
 @router.put("/api/escalation-policies/<escalationPolicyId>")

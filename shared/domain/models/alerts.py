@@ -56,6 +56,8 @@ class AlertResource(ApiModel):
     id: ResourceId | None = None
     name: ShortText | None = None
     teams: TeamList | None = None
+    integration_type: ShortText | None = None
+    """Set by intake (SPEC §11): which kind of alert source the alert came through."""
 
 
 class Alert(ApiModel):
@@ -65,6 +67,8 @@ class Alert(ApiModel):
     summary: Annotated[str, StringConstraints(max_length=4096)] | None = None
     report_time: ReportTime
     status: ShortText | None = None
+    alert_key: ShortText | None = None
+    """ilert's key of the alert, which a comment on it must name (SPEC §13)."""
     alert_source: AlertResource | None = None
     escalation_policy: AlertResource | None = None
     labels: Annotated[dict[Annotated[str, StringConstraints(max_length=128)], LabelValue], Field(max_length=64)] = (
@@ -118,10 +122,23 @@ class RelatedDeployment(ChangeFacts):
     score: float = Field(ge=0, le=1)
 
 
+class AlertContext(ApiModel):
+    """The alert an enrichment is about, as correlated: where it came from, the labels it was
+    matched with, and what its notifications need (ilert's ``alertKey``)."""
+
+    summary: str | None = None
+    report_time: UtcTime
+    alert_source: AlertResource | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    alert_key: str | None = None
+
+
 class Enrichment(ApiModel):
     """What an alert is enriched with: stored, served, and published as ``Alert Enriched``."""
 
     alert_id: str
+    alert: AlertContext | None = None
+    """Absent only from enrichments stored before alerts carried their context."""
     scope: Scope
     claiming_teams: list[Team]
     window: Window

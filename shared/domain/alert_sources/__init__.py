@@ -1,0 +1,10 @@
+"""One adapter per alerting system (SPEC §11, §12), each from a delivery to our alerts.
+
+- ``common``: what every adapter shares: teams from the team label, service and environment
+  from the source's labels, labels cut to what an alert may carry, ``Ignored``.
+- ``alertmanager``: Prometheus Alertmanager (webhook version 4) and Grafana (version 1).
+- ``pagerduty``: PagerDuty webhooks v3, ``incident.triggered``.
+- ``ilert``: ilert's outbound webhook alert action.
+- ``generic``: the alert of SPEC §4.
+- ``cloudwatch``: CloudWatch ``Alarm State Change`` events from the default bus.
+"""

@@ -1,0 +1,101 @@
+"""What every alert adapter shares: from a source's view of an alert to our ``Alert``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from shared.domain.errors import InvalidField, problems_from
+from shared.domain.models.alert_sources import AlertSourceParams
+from shared.domain.models.alerts import Alert
+from shared.domain.models.common import Team
+
+MAX_LABELS = 64
+MAX_LABEL_NAME = 128
+MAX_LABEL_VALUE = 512
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """The alert source a delivery came through, as its alerts name it."""
+
+    id: str
+    name: str
+    integration_type: str
+    teams: list[Team]
+    params: AlertSourceParams
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A valid delivery with nothing to correlate: answered 200, nothing published."""
+
+    reason: str
+    code: str
+
+
+def clean_labels(labels: Mapping[str, Any]) -> dict[str, str]:
+    """What an alert may carry: string values, bounded names and values, at most 64 of them."""
+    cleaned: dict[str, str] = {}
+    for name, value in labels.items():
+        if len(cleaned) == MAX_LABELS:
+            break
+        if isinstance(name, str) and 0 < len(name) <= MAX_LABEL_NAME and isinstance(value, str | int | float):
+            cleaned[name] = str(value)[:MAX_LABEL_VALUE]
+    return cleaned
+
+
+def _first_label(labels: Mapping[str, str], names: list[str]) -> str | None:
+    return next((labels[name] for name in names if labels.get(name)), None)
+
+
+def alert_from(
+    source: SourceView,
+    *,
+    alert_id: str,
+    report_time: object,
+    summary: str | None,
+    labels: Mapping[str, str],
+    payload_teams: list[Team] | None = None,
+    alert_key: str | None = None,
+    field_prefix: str = "",
+) -> Alert:
+    """The alert as correlation reads it (SPEC §11): teams named by the team label win, then
+    teams the payload names, then the source's; ``service`` and ``environment`` come from the
+    source's label names unless the alert has them."""
+    matched = dict(labels)
+    service = _first_label(labels, source.params.service_labels)
+    environment = _first_label(labels, source.params.environment_labels)
+    if service and not matched.get("service"):
+        matched["service"] = service
+    if environment and not matched.get("environment"):
+        matched["environment"] = environment
+    named = [team.strip() for team in labels.get(source.params.team_label, "").split(",") if team.strip()]
+    teams: list[dict[str, Any]]
+    if named:
+        teams = [{"id": team} for team in dict.fromkeys(named)]
+    else:
+        chosen = payload_teams or source.teams
+        teams = [team.model_dump() for team in chosen]
+    try:
+        return Alert.model_validate(
+            {
+                "id": alert_id,
+                "summary": (summary or "")[:4096] or None,
+                "reportTime": report_time,
+                "status": "firing",
+                "alertKey": alert_key,
+                "alertSource": {
+                    "id": source.id,
+                    "name": source.name,
+                    "teams": teams[:50],
+                    "integrationType": source.integration_type,
+                },
+                "labels": clean_labels(matched),
+            }
+        )
+    except ValidationError as error:
+        raise InvalidField.of_many(problems_from(error.errors(include_url=False), field_prefix)) from None

@@ -1,0 +1,67 @@
+"""PagerDuty webhooks v3: ``incident.triggered`` is one alert, keyed by the incident's id, so
+that a note can be added to that incident (SPEC §11, §13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.alert_sources.common import Ignored, SourceView, alert_from
+from shared.domain.errors import InvalidField
+from shared.domain.models.alerts import Alert
+from shared.domain.models.common import Team
+from shared.domain.normalisers.common import parse_payload
+
+TRIGGERED = "incident.triggered"
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+
+class Reference(_Payload):
+    id: str | None = None
+    summary: str | None = None
+
+
+class Incident(_Payload):
+    id: str
+    title: str | None = None
+    created_at: Any = None
+    service: Reference | None = None
+    teams: list[Reference] = Field(default_factory=list, max_length=50)
+
+
+class Event(_Payload):
+    event_type: str
+    occurred_at: Any = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Delivery(_Payload):
+    event: Event
+
+
+def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:
+    event = parse_payload(Delivery, payload).event
+    if event.event_type != TRIGGERED:
+        # incident.annotated above all: our own notes must not come back as alerts.
+        return Ignored(f"event {event.event_type!r} is not {TRIGGERED}", "not_triggered")
+    incident = parse_payload(Incident, event.data, "event.data")
+    report_time = incident.created_at if incident.created_at is not None else event.occurred_at
+    if report_time is None:
+        raise InvalidField.of("event.data.created_at", "Field required")
+    teams = [Team(id=team.id, name=(team.summary or "")[:255] or None) for team in incident.teams if team.id]
+    labels = {"service": incident.service.summary} if incident.service and incident.service.summary else {}
+    return [
+        alert_from(
+            source,
+            alert_id=incident.id,
+            report_time=report_time,
+            summary=incident.title,
+            labels=labels,
+            payload_teams=teams,
+            field_prefix="event.data",
+        )
+    ]
