@@ -114,9 +114,12 @@ def test_many_alerts_are_put_ten_per_call(
     put_calls: list[int] = []
     real_client = bus.events()
     original = real_client.put_events
-    monkeypatch.setattr(
-        real_client, "put_events", lambda **request: put_calls.append(len(request["Entries"])) or original(**request)
-    )
+
+    def counted(**request: Any) -> Any:
+        put_calls.append(len(request["Entries"]))
+        return original(**request)
+
+    monkeypatch.setattr(real_client, "put_events", counted)
     response = deliver(api, source, json.dumps(delivery).encode())
     assert response.status == 202
     assert len(put_calls) == calls
@@ -131,9 +134,9 @@ def test_a_partial_failure_of_put_events_loses_no_alert(
     source = create_source(api, "ALERTMANAGER")
     real_client = bus.events()
     original = real_client.put_events
-    refused = []
+    refused: list[dict[str, Any]] = []
 
-    def partially_failing(**request: Any) -> dict[str, Any]:
+    def partially_failing(**request: Any) -> Any:
         if refused:
             return original(**request)
         refused.append(request["Entries"][0])
