@@ -18,6 +18,10 @@ escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_PO
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
 ============================  =================================  ==========================
 
+The ``Listing`` index (``listPK`` / ``listSK`` = ``<timestamp>#<eventId>``) holds each event once
+per owner: ``LIST#PIPELINE#<id>`` (on the canonical item), ``LIST#ACCOUNT`` (on the account copy)
+and ``LIST#TEAM#<id>`` (on each team copy).
+
 Time buckets are UTC days: a correlation window of N days costs at most N + 2 queries per
 partition (claiming team or account), however many events the table holds, and no partition
 grows without bound.
@@ -92,6 +96,27 @@ def timeline_keys(timestamp: datetime, event_id: str, team_ids: list[str]) -> li
     keys = [ItemKey(account_bucket_pk(bucket), sort_key)]
     keys.extend(ItemKey(team_bucket_pk(team_id, bucket), sort_key) for team_id in dict.fromkeys(team_ids))
     return keys
+
+
+LISTING_INDEX = "Listing"
+"""The table's global secondary index of events by owner, newest first, for the overview (SPEC §8)."""
+ACCOUNT_LISTING = "LIST#ACCOUNT"
+
+
+def pipeline_listing(pipeline_id: str) -> str:
+    return f"LIST#PIPELINE#{pipeline_id}"
+
+
+def team_listing(team_id: str) -> str:
+    return f"LIST#TEAM#{team_id}"
+
+
+def listing_partitions(pipeline_id: str, team_ids: list[str]) -> list[str]:
+    """The ``listPK`` of each item ``event_items`` writes, in its order: the canonical item lists
+    the event under its pipeline, the account copy under the account, each team copy under its team.
+    One partition per owner, bounded by retention (TTL), so a page costs one Query however sparse
+    the events are over time."""
+    return [pipeline_listing(pipeline_id), ACCOUNT_LISTING, *(team_listing(team) for team in dict.fromkeys(team_ids))]
 
 
 def buckets_between(start: datetime, end: datetime) -> Iterator[str]:

@@ -1,8 +1,8 @@
 """The live overview's list (SPEC §8): newest first, filtered, paged by an opaque cursor.
 
-It reads the same day-bucket partitions correlation reads (the account's, or a team's for the
-team filter), newest bucket first, with Query only. Buckets are probed in growing parallel
-batches (1, 2, 4 ... 16), so a page costs few round trips even when most days are empty.
+It reads the table's Listing index, where each event is listed once per owner (its pipeline, the
+account, each of its teams), newest first, with Query only: a page costs what it returns, not
+what retention allows (correlation reads the day buckets instead, whose window it knows).
 """
 
 from __future__ import annotations
@@ -11,36 +11,45 @@ import base64
 import binascii
 import json
 import re
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from shared.adapters.parallel import run_all
 from shared.adapters.store import events as event_store
 from shared.domain import keys
 from shared.domain.errors import BadRequest, NotFound
 from shared.domain.ids import is_storable_id
 from shared.domain.models.deployments import DeploymentEvent, EventPage
 from shared.domain.timestamps import FUTURE_TOLERANCE, TimestampError, parse_timestamp
-from shared.settings import store_settings
 
-MAX_PARALLEL_BUCKETS = 16
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
 class _Cursor(BaseModel):
-    """Where the previous page stopped: a bucket and the last sort key returned from it."""
+    """Where the previous page stopped: the index key of the last event it returned."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    bucket: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    after: str = Field(min_length=1, max_length=400)
+    pk: str = Field(min_length=1, max_length=400)
+    sk: str = Field(min_length=1, max_length=400)
+    list_pk: str = Field(min_length=1, max_length=400, alias="lp")
+    list_sk: str = Field(min_length=1, max_length=400, alias="ls")
+
+    def index_key(self) -> dict[str, dict[str, str]]:
+        return {
+            "PK": {"S": self.pk},
+            "SK": {"S": self.sk},
+            "listPK": {"S": self.list_pk},
+            "listSK": {"S": self.list_sk},
+        }
 
 
-def encode_cursor(bucket: str, after: str) -> str:
-    raw = json.dumps({"bucket": bucket, "after": after}, separators=(",", ":")).encode("utf-8")
+def encode_cursor(index_key: dict[str, dict[str, str]]) -> str:
+    values = {"pk": index_key["PK"]["S"], "sk": index_key["SK"]["S"]}
+    values.update(lp=index_key["listPK"]["S"], ls=index_key["listSK"]["S"])
+    raw = json.dumps(values, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
@@ -71,58 +80,32 @@ def list_events(
     max_results: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
 ) -> EventPage:
+    """One owner's partition of the Listing index (a pipeline's, a team's or the account's),
+    newest first: a page costs one Query, more only when DynamoDB's 1 MB page or the other
+    filter cuts it short, whatever the retention and however sparse the events."""
     if start is not None and end is not None and start > end:
         raise BadRequest("from: must not be later than until")
-    # Ingest keeps only events within [now - retention, now + tolerance]; nothing lies outside.
-    stored_from = now - timedelta(days=store_settings().retention_days)
-    stored_until = now + FUTURE_TOLERANCE
-    start = max(start or stored_from, stored_from)
-    end = min(end or stored_until, stored_until)
-    resume = decode_cursor(cursor) if cursor else None
     if team_id is not None and not re.fullmatch(r"[^#]{1,128}", team_id):
         raise BadRequest("team: is not a team id")
-
-    buckets = [bucket for bucket in keys.buckets_between(start, end) if resume is None or bucket <= resume.bucket]
-    pipeline_ids = [pipeline_id] if pipeline_id else []
-
-    def partition_of(bucket: str) -> str:
-        return keys.team_bucket_pk(team_id, bucket) if team_id else keys.account_bucket_pk(bucket)
-
-    def first_page(bucket: str, limit: int) -> event_store.TimelinePage:
-        after = resume.after if resume and bucket == resume.bucket else None
-        return event_store.query_timeline(
-            partition_of(bucket), start, end, limit=limit, after_sort_key=after, pipeline_ids=pipeline_ids
-        )
-
+    resume = decode_cursor(cursor).index_key() if cursor else None
+    start = start or EARLIEST
+    end = end or now + FUTURE_TOLERANCE
+    if team_id:
+        partition, filtered = keys.team_listing(team_id), [pipeline_id] if pipeline_id else []
+    elif pipeline_id:
+        partition, filtered = keys.pipeline_listing(pipeline_id), []
+    else:
+        partition, filtered = keys.ACCOUNT_LISTING, []
     items: list[DeploymentEvent] = []
-    batch_size = 1
-    position = 0
-    while position < len(buckets) and len(items) < max_results:
-        batch = buckets[position : position + batch_size]
-        needed = max_results - len(items)
-        pages = run_all([partial(first_page, bucket, needed) for bucket in batch])
-        for bucket, first in zip(batch, pages, strict=True):
-            items.extend(first.events[: max_results - len(items)])
-            after = first.last_sort_key
-            while len(items) < max_results and after is not None:
-                following = event_store.query_timeline(
-                    partition_of(bucket),
-                    start,
-                    end,
-                    limit=max_results - len(items),
-                    after_sort_key=after,
-                    pipeline_ids=pipeline_ids,
-                )
-                items.extend(following.events)
-                after = following.last_sort_key
-            if len(items) >= max_results:
-                last = items[-1]
-                return EventPage(
-                    items=items, next_cursor=encode_cursor(bucket, keys.timeline_sort_key(last.timestamp, last.id))
-                )
-        position += len(batch)
-        batch_size = min(batch_size * 2, MAX_PARALLEL_BUCKETS)
-    return EventPage(items=items, next_cursor=None)
+    while len(items) < max_results:
+        page = event_store.query_listing(
+            partition, start, end, limit=max_results - len(items), resume_after=resume, pipeline_ids=filtered
+        )
+        items.extend(page.events)
+        resume = page.resume_after
+        if resume is None:
+            return EventPage(items=items, next_cursor=None)
+    return EventPage(items=items, next_cursor=encode_cursor(resume) if resume else None)
 
 
 def get_event(event_id: str) -> DeploymentEvent:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from shared.adapters.store import client
 from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import Api
+
+
+@pytest.fixture
+def stack_parameters(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The template's defaults, or a test's own parameters (``indirect``)."""
+    parameters: dict[str, str] = getattr(request, "param", {})
+    return parameters
 
 
 def send(api: Api, key: str, summary: str, minutes_ago: float) -> str:
@@ -88,3 +97,44 @@ def test_bad_queries_are_400(api: Api, query: str) -> None:
 def test_unknown_event_is_404(api: Api) -> None:
     assert api.call("GET", "/api/deployment-events/nope").status == 404
     assert api.call("GET", "/api/deployment-events/" + "x" * 3000).status == 404
+
+
+class DynamoDBRequests:
+    """Counts the DynamoDB requests the API function makes, by operation."""
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.operations.append(model.name)
+
+
+@pytest.fixture
+def requests() -> Iterator[DynamoDBRequests]:
+    counter = DynamoDBRequests()
+    client.dynamodb().meta.events.register("before-call.dynamodb", counter)
+    yield counter
+    client.dynamodb().meta.events.unregister("before-call.dynamodb", counter)
+
+
+@pytest.mark.parametrize(
+    ("stack_parameters", "spread_minutes", "total"),
+    [({"RetentionDays": "3650"}, 60 * 24 * 73, 10), ({"RetentionDays": "3650"}, 1, 120)],
+    ids=["sparse: 10 events over two years", "dense: 120 events in two hours"],
+    indirect=["stack_parameters"],
+)
+def test_a_page_costs_what_it_returns_not_what_retention_allows(
+    api: Api, requests: DynamoDBRequests, spread_minutes: int, total: int
+) -> None:
+    # Given events spread over two years, or packed into two hours, with ten years of retention
+    key = api.create_pipeline("API", teams=[{"id": "payments"}])["integrationKey"]
+    for index in range(total):
+        send(api, key, f"event {index}", 1 + index * spread_minutes)
+    # When a page of the overview is read, for the account, a team and a pipeline
+    for query in ("max-results=50", "max-results=50&team=payments"):
+        requests.operations.clear()
+        listed = page(api, query)
+        # Then it holds what exists, for one or two Queries, whatever lies between the events
+        assert len(listed["items"]) == min(total, 50)
+        assert requests.operations.count("Query") <= 2
+        assert set(requests.operations) <= {"Query", "GetItem"}

@@ -63,9 +63,15 @@ def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[
             revisionIdentity=revision.identity,
         )
     copy = to_item({"recordType": "timeline", **shared_values})
-    return [
+    items = [
         {**key(keys.event_key(event.id)), **to_item(canonical)},
         *({**key(item_key), **copy} for item_key in keys.timeline_keys(event.timestamp, event.id, event.teams)),
+    ]
+    listed_at = {"S": keys.timeline_sort_key(event.timestamp, event.id)}
+    partitions = keys.listing_partitions(event.pipeline_id, event.teams)
+    return [
+        {**item, "listPK": {"S": partition}, "listSK": listed_at}
+        for item, partition in zip(items, partitions, strict=True)
     ]
 
 
@@ -187,3 +193,44 @@ def query_window(partition_key: str, start: datetime, end: datetime) -> list[Dep
         after = page.last_sort_key
         if after is None:
             return events
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    events: list[DeploymentEvent]
+    resume_after: dict[str, Any] | None
+    """The index key to resume after, or None when the owner's events are exhausted."""
+
+
+@storage_call
+def query_listing(
+    partition: str,
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int,
+    resume_after: dict[str, Any] | None = None,
+    pipeline_ids: Iterable[str] = (),
+) -> ListingPage:
+    """One Query of an owner's events timed within [start, end], newest first, on the Listing index."""
+    lower, upper = keys.sort_key_range(start, end)
+    request: dict[str, Any] = {
+        "TableName": table(),
+        "IndexName": keys.LISTING_INDEX,
+        "KeyConditionExpression": "listPK = :pk AND listSK BETWEEN :lower AND :upper",
+        "ExpressionAttributeValues": {":pk": {"S": partition}, ":lower": {"S": lower}, ":upper": {"S": upper}},
+        "ProjectionExpression": "#event",
+        "ExpressionAttributeNames": {"#event": "event"},
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    wanted_pipelines = list(pipeline_ids)
+    if wanted_pipelines:
+        placeholders = {f":pipeline{index}": {"S": value} for index, value in enumerate(wanted_pipelines)}
+        request["FilterExpression"] = f"pipelineId IN ({', '.join(placeholders)})"
+        request["ExpressionAttributeValues"].update(placeholders)
+    if resume_after is not None:
+        request["ExclusiveStartKey"] = resume_after
+    response = dynamodb().query(**request)
+    events = [DeploymentEvent.model_validate(json.loads(item["event"]["S"])) for item in response.get("Items", [])]
+    return ListingPage(events=events, resume_after=response.get("LastEvaluatedKey"))
