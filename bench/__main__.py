@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bench import cold_import, correlation_cost, ingest_overhead
+from bench import cold_import, correlation_cost, ingest_overhead, overview_cost
 
 
 def main() -> None:
@@ -37,6 +37,12 @@ def main() -> None:
         f"(handler overhead {overhead.handler_ms - overhead.bare_ms:.2f} ms, ratio {overhead.ratio:.2f})"
     )
 
+    sparse_page, dense_page = overview_cost.run()
+    print(
+        f"\nOverview, queries per page of 50 (account, team, pipeline): sparse (10 events over 2 years, "
+        f"RetentionDays=3650) {sparse_page:g}, dense (500 events in a day) {dense_page:g}"
+    )
+
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
     for result in imports:
@@ -51,7 +57,8 @@ def main() -> None:
         f"BENCH queries_per_alert_1k={queries_1k:g} queries_per_alert_100k={queries_100k:g} "
         f"items_read_per_alert_1k={items_1k:g} items_read_per_alert_100k={items_100k:g} "
         f"ingest_overhead_ratio={overhead.ratio:.2f} cold_import_ratio={worst:.2f} "
-        f"cold_import_floor_ratio={worst_floor:.2f}"
+        f"cold_import_floor_ratio={worst_floor:.2f} queries_per_overview_page_sparse={sparse_page:g} "
+        f"queries_per_overview_page_dense={dense_page:g}"
     )
 
 
