@@ -10,6 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.errors import DomainError
+from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
 from shared.logic.alert_intake import AlertIntakeOutcome, take_delivery
@@ -21,7 +22,7 @@ app = create_resolver()
 @app.post("/api/v1/alerts/<sourceType>/<integrationKey>")
 def post_alerts(sourceType: PathParameter, integrationKey: PathParameter) -> Response[AlertIntakeOutcome]:  # noqa: N803 - the path's names
     try:
-        outcome = take_delivery(sourceType, integrationKey, raw_request(app))
+        outcome = take_delivery(sourceType, integrationKey, raw_request(app), utc_now())
     except DomainError as error:
         count("AlertDeliveries", source=sourceType[:32], outcome=f"rejected:{error.code}")
         raise

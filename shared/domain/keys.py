@@ -13,6 +13,7 @@ event in the account bucket   ``ACCOUNT#DAY#<yyyy-mm-dd>``       ``<timestamp>#<
 event in a team bucket        ``TEAM#<teamId>#DAY#<yyyy-mm-dd>`` ``<timestamp>#<eventId>``
 alert source (registry)       ``ALERT_SOURCE#<id>``              ``ALERT_SOURCE``
 alert source (created)        ``ALERT_SOURCES``                  ``ALERT_SOURCE#<id>``
+delivery log entry            ``DELIVERIES#<kind>#<ownerId>``    ``<receivedAt>#<random>``
 integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_KEY`` (copy of the source)
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
@@ -145,6 +146,11 @@ def created_alert_source_key(alert_source_id: str) -> ItemKey:
 
 def alert_source_key_key(integration_key_hash: str) -> ItemKey:
     return ItemKey(f"ALERT_SOURCE_KEY#{integration_key_hash}", "ALERT_SOURCE_KEY")
+
+
+def delivery_log_pk(owner_kind: str, owner_id: str) -> str:
+    """One partition per pipeline or alert source, kept to 7 days by TTL (SPEC §16)."""
+    return f"DELIVERIES#{owner_kind}#{owner_id}"
 
 
 def alert_source_key(alert_source_id: str) -> ItemKey:

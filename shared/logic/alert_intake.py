@@ -10,17 +10,20 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from shared.adapters import bus
 from shared.domain.alert_sources.common import Ignored, SourceView
-from shared.domain.errors import NotFound, Unauthorized
-from shared.domain.models.alert_sources import AlertSourceRecord, AlertSourceType
+from shared.domain.errors import DomainError, InvalidField, NotFound, Unauthorized
+from shared.domain.models.alert_sources import AlertSourceParams, AlertSourceRecord, AlertSourceType
 from shared.domain.models.alerts import ALERT_CREATED, Alert
 from shared.domain.models.common import ApiModel
+from shared.domain.models.deliveries import DeliveryEntry, LogOwner
 from shared.domain.signatures import hmac_sha256_hex, same_secret
 from shared.http.auth import header_value
 from shared.http.raw_request import RawRequest, check_size, content_kind, parse_json_object
+from shared.logic import delivery_log
 from shared.logic.alert_sources import resolve_alert_source
 from shared.observability import tracer
 from shared.settings import bus_settings
@@ -94,22 +97,76 @@ def _view(record: AlertSourceRecord) -> SourceView:
     return SourceView(record.id, record.name, record.integration_type.value, record.teams, record.params)
 
 
-def read_delivery(kind: AlertSourceKind, record: AlertSourceRecord, payload: dict[str, Any]) -> list[Alert] | Ignored:
+def read_delivery(kind: AlertSourceKind, source: SourceView, payload: dict[str, Any]) -> list[Alert] | Ignored:
     reader: Reader = importlib.import_module(f"shared.domain.alert_sources.{kind.reader}").read
-    return reader(payload, _view(record))
+    return reader(payload, source)
+
+
+PREVIEW_SOURCE_ID = "preview"
+
+
+def alerts_for_preview(source_type: str, payload: dict[str, Any]) -> list[Alert] | Ignored:
+    """A delivery read as intake would read it, for a source that does not exist: teams come
+    from the team label only, and labels are mapped with the default label names."""
+    kind = KINDS.get(source_type)
+    if kind is None:
+        raise InvalidField.of("type", f"must be one of {', '.join(KINDS)}")
+    preview = SourceView(PREVIEW_SOURCE_ID, "preview", kind.integration_type.value, [], AlertSourceParams())
+    return read_delivery(kind, preview, payload)
 
 
 @tracer.capture_method(capture_response=False)
-def take_delivery(source_type: str, integration_key: str, request: RawRequest) -> AlertIntakeOutcome:
+def take_delivery(
+    source_type: str, integration_key: str, request: RawRequest, received_at: datetime
+) -> AlertIntakeOutcome:
+    """One delivery, and its fate in the source's delivery log (SPEC §16) once the source is known."""
+    resolved: list[AlertSourceRecord] = []
+    try:
+        outcome = _take(source_type, integration_key, request, resolved)
+    except DomainError as error:
+        if resolved:
+            _log(resolved[0], request, received_at, error.status_code, "rejected", error.message, None)
+        raise
+    alerts = ",".join(outcome.alerts or [])[: delivery_log.MAX_TEXT] or None
+    _log(resolved[0], request, received_at, outcome.http_status, outcome.status, outcome.reason, alerts)
+    return outcome
+
+
+def _log(
+    record: AlertSourceRecord,
+    request: RawRequest,
+    received_at: datetime,
+    status: int,
+    outcome: Literal["accepted", "ignored", "rejected"],
+    reason: str | None,
+    alert_ids: str | None,
+) -> None:
+    entry = DeliveryEntry(
+        received_at=received_at,
+        status=status,
+        outcome=outcome,
+        reason=reason[: delivery_log.MAX_TEXT] if reason else None,
+        event_type=record.integration_type.value.lower(),
+        delivery_id=delivery_log.header_of(request.headers, "x-webhook-id", "idempotency-key"),
+        event_id=alert_ids,
+        bytes=len(request.body),
+    )
+    delivery_log.record(LogOwner.ALERT_SOURCE, record.id, entry)
+
+
+def _take(
+    source_type: str, integration_key: str, request: RawRequest, resolved: list[AlertSourceRecord]
+) -> AlertIntakeOutcome:
     check_size(request)
     content_kind(request, allow_form=False)
     kind = KINDS.get(source_type)
     if kind is None:
         raise NotFound("unknown integration key")
     record = resolve_alert_source(integration_key, kind.integration_type)
+    resolved.append(record)
     if record.webhook_secret:
         kind.verify(record.webhook_secret, request)
-    result = read_delivery(kind, record, parse_json_object(request.body))
+    result = read_delivery(kind, _view(record), parse_json_object(request.body))
     if isinstance(result, Ignored):
         return AlertIntakeOutcome(status="ignored", reason=result.reason)
     unique = list({alert.id: alert for alert in result}.values())

@@ -121,10 +121,16 @@ def delete_alert_source(alert_source_id: str) -> None:
     source_store.delete_alert_source(record)
 
 
-def rotate_integration_key(alert_source_id: str, now: datetime, base_url: str) -> AlertSourceResponse:
-    previous = _created(alert_source_id)
-    if previous is None:
+def created_source(alert_source_id: str) -> AlertSourceRecord:
+    """The created source of this id, or a 404: only created sources have keys and a log."""
+    record = _created(alert_source_id)
+    if record is None:
         raise NotFound(f"no alert source with id {alert_source_id!r} was created")
+    return record
+
+
+def rotate_integration_key(alert_source_id: str, now: datetime, base_url: str) -> AlertSourceResponse:
+    previous = created_source(alert_source_id)
     integration_key = new_integration_key(INTEGRATION_KEY_PREFIX)
     record = previous.model_copy(
         update={

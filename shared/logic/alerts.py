@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from shared.adapters import bus
 from shared.adapters.parallel import run_all
@@ -16,6 +17,8 @@ from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain import correlation, keys
 from shared.domain.alert_sources.cloudwatch import alert_from_alarm
+from shared.domain.alert_sources.common import Ignored
+from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
     ALERT_CREATED,
@@ -27,6 +30,7 @@ from shared.domain.models.alerts import (
 )
 from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent
 from shared.domain.models.deployments import DeploymentEvent
+from shared.domain.normalisers.common import parse_payload
 from shared.logic.registry import with_registered_teams
 from shared.observability import tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
@@ -93,3 +97,19 @@ def correlate_alert(alert: Alert, now: datetime) -> Enrichment:
     enrichment = correlate(alert, now)
     bus.publish(OWN_EVENT_SOURCE, ALERT_CORRELATED, enrichment.to_json_dict())
     return enrichment
+
+
+def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enrichment:
+    """SPEC §16: what correlating this alert would store now, without storing, publishing or
+    notifying. A delivery of several alerts (Alertmanager, Grafana) previews its first firing one."""
+    if source_type is None:
+        alert = parse_payload(Alert, body)
+    else:
+        # Imported here: the alert adapters are needed by this route only.
+        from shared.logic.alert_intake import alerts_for_preview  # noqa: PLC0415
+
+        read = alerts_for_preview(source_type, body)
+        if isinstance(read, Ignored):
+            raise InvalidField.of("body", f"nothing to correlate: {read.reason}")
+        alert = read[0]
+    return correlate(alert, now)

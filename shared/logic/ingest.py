@@ -19,9 +19,10 @@ from pydantic import Field
 
 from shared.adapters.store import events as event_store
 from shared.adapters.store.client import WriteConflict
-from shared.domain.errors import Busy, InvalidField, Unauthorized
+from shared.domain.errors import Busy, DomainError, InvalidField, Unauthorized
 from shared.domain.ids import event_id_for
 from shared.domain.models.common import ApiModel
+from shared.domain.models.deliveries import DeliveryEntry, LogOwner
 from shared.domain.models.deployments import DeploymentEvent, Revision, deployment_facts
 from shared.domain.models.pipelines import IntegrationType, PipelineRecord
 from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
@@ -36,6 +37,7 @@ from shared.http.raw_request import (
     parse_json_object,
     required_header,
 )
+from shared.logic import delivery_log
 from shared.logic.pipelines import resolve_pipeline
 from shared.observability import tracer
 
@@ -73,6 +75,8 @@ class Source:
     """The header naming the event (lower-case, as displayed); None: every delivery is one event."""
     allows_form: bool = False
     verify: Callable[[str, RawRequest], None] | None = None
+    delivery_headers: tuple[str, ...] = ("idempotency-key",)
+    """Headers naming the delivery, for the delivery log, first present wins."""
     """Checks the pipeline's webhook secret against the request, or raises ``Unauthorized``."""
 
 
@@ -101,6 +105,7 @@ GITHUB = Source(
     event_header=("x-github-event", "X-GitHub-Event"),
     allows_form=True,
     verify=verify_github_signature,
+    delivery_headers=("x-github-delivery",),
 )
 GITLAB = Source(
     "gitlab",
@@ -108,6 +113,7 @@ GITLAB = Source(
     "shared.domain.normalisers.gitlab",
     event_header=("x-gitlab-event", "X-Gitlab-Event"),
     verify=verify_gitlab_token,
+    delivery_headers=("idempotency-key", "x-gitlab-event-uuid"),
 )
 WEBHOOK_SOURCES = {source.name: source for source in (GITHUB, GITLAB)}
 """Sources whose key is in the URL path; the generic API's is in the body."""
@@ -115,20 +121,65 @@ WEBHOOK_SOURCES = {source.name: source for source in (GITHUB, GITLAB)}
 
 @tracer.capture_method(capture_response=False)
 def ingest(source: Source, integration_key: str | None, request: RawRequest, received_at: datetime) -> IngestOutcome:
-    """One delivery, checked in SPEC §3's order, normalised and recorded.
+    """One delivery, checked in SPEC §3's order, normalised and recorded, and its fate written
+    to the pipeline's delivery log (SPEC §16) once the pipeline is known.
 
     ``integration_key`` is the URL's; None means the body carries it (the generic API), so there
     the JSON is read before the key is looked up."""
+    resolved: list[PipelineRecord] = []
+    try:
+        outcome = _ingest(source, integration_key, request, received_at, resolved)
+    except DomainError as error:
+        if resolved:
+            _log(source, resolved[0], request, received_at, error.status_code, "rejected", error.message, None)
+        raise
+    explained = outcome.reason if outcome.status != "duplicate" else "a redelivery of an event already stored"
+    _log(source, resolved[0], request, received_at, outcome.http_status, outcome.status, explained, outcome.id)
+    return outcome
+
+
+def _log(
+    source: Source,
+    pipeline: PipelineRecord,
+    request: RawRequest,
+    received_at: datetime,
+    status: int,
+    outcome: Literal["accepted", "duplicate", "ignored", "rejected"],
+    reason: str | None,
+    event_id: str | None,
+) -> None:
+    event_type = delivery_log.header_of(request.headers, source.event_header[0]) if source.event_header else None
+    entry = DeliveryEntry(
+        received_at=received_at,
+        status=status,
+        outcome=outcome,
+        reason=reason[: delivery_log.MAX_TEXT] if reason else None,
+        event_type=event_type or ("deployment-event" if source.event_header is None else None),
+        delivery_id=delivery_log.header_of(request.headers, *source.delivery_headers),
+        event_id=event_id,
+        bytes=len(request.body),
+    )
+    delivery_log.record(LogOwner.PIPELINE, pipeline.id, entry)
+
+
+def _ingest(
+    source: Source,
+    integration_key: str | None,
+    request: RawRequest,
+    received_at: datetime,
+    resolved: list[PipelineRecord],
+) -> IngestOutcome:
     check_size(request)
     content = content_kind(request, allow_form=source.allows_form)
     if integration_key is None:
         payload = parse_json_object(request.body)
-        pipeline = resolve_pipeline(_key_in_body(payload), source.integration_type)
+        resolved.append(resolve_pipeline(_key_in_body(payload), source.integration_type))
     else:
-        pipeline = resolve_pipeline(integration_key, source.integration_type)
-        if pipeline.webhook_secret and source.verify is not None:
-            source.verify(pipeline.webhook_secret, request)
+        resolved.append(resolve_pipeline(integration_key, source.integration_type))
+        if resolved[0].webhook_secret and source.verify is not None:
+            source.verify(resolved[0].webhook_secret, request)
         payload = form_payload(request.body) if content == FORM_CONTENT else parse_json_object(request.body)
+    pipeline = resolved[0]
     event_name = required_header(request, *source.event_header) if source.event_header else "deployment-event"
     normaliser: Normaliser = importlib.import_module(source.normaliser).normalise
     result = normaliser(Delivery(event_name, payload, request.headers, received_at), pipeline)

@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.domain.models.alert_sources import AlertSourceCreateRequest, AlertSourceResponse, AlertSourceUpdateRequest
 from shared.domain.models.alerts import RegisteredResourceResponse
+from shared.domain.models.deliveries import DeliveryPage, LogOwner
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter, base_url
-from shared.logic import alert_sources
+from shared.logic import alert_sources, delivery_log
 
 router = Router()
 AlertSourceId = PathParameter
@@ -54,3 +55,14 @@ def delete_alert_source(alertSourceId: AlertSourceId) -> Response[None]:  # noqa
 @router.post("/api/alert-sources/<alertSourceId>/rotate-key")
 def rotate_key(alertSourceId: AlertSourceId) -> AlertSourceResponse:  # noqa: N803
     return alert_sources.rotate_integration_key(alertSourceId, utc_now(), base_url(router.current_event))
+
+
+@router.get("/api/alert-sources/<alertSourceId>/deliveries")
+def list_deliveries(
+    alertSourceId: PathParameter,  # noqa: N803 - the path's name
+    max_results: Annotated[int, Query(alias="max-results", ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> DeliveryPage:
+    """Recent deliveries, newest first (SPEC §16), for 7 days."""
+    alert_sources.created_source(alertSourceId)
+    return delivery_log.list_entries(LogOwner.ALERT_SOURCE, alertSourceId, max_results, cursor or None)

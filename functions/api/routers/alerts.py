@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
+from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
 from shared.logic import alerts, enrichment
 
@@ -16,6 +20,16 @@ router = Router()
 def post_alert(alert: Alert) -> Response[AlertAccepted]:
     event_id = alerts.submit_alert(alert)
     return Response(202, content_types.APPLICATION_JSON, AlertAccepted(alert_id=alert.id, event_id=event_id))
+
+
+@router.post("/api/alerts/preview")
+def preview_alert(
+    body: Annotated[dict[str, Any], Body()],
+    type_: Annotated[str | None, Query(alias="type", max_length=32)] = None,
+) -> Enrichment:
+    """The enrichment an alert would get now (SPEC §16); nothing is stored, published or sent.
+    ``type`` reads the body as that alerting system sends it (SPEC §11), e.g. ``alertmanager``."""
+    return alerts.preview(body, type_, utc_now())
 
 
 @router.get("/api/alerts/<alertId>/deployments")

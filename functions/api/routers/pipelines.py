@@ -8,10 +8,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from shared.domain.models.deliveries import DeliveryPage, LogOwner
 from shared.domain.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter, base_url
-from shared.logic import pipelines
+from shared.logic import delivery_log, pipelines
 
 router = Router()
 PipelineId = PathParameter
@@ -50,3 +51,14 @@ def delete_pipeline(pipelineId: PipelineId) -> Response[None]:  # noqa: N803
 @router.post("/api/deployment-pipelines/<pipelineId>/rotate-key")
 def rotate_key(pipelineId: PipelineId) -> PipelineResponse:  # noqa: N803
     return pipelines.rotate_integration_key(pipelineId, utc_now(), base_url(router.current_event))
+
+
+@router.get("/api/deployment-pipelines/<pipelineId>/deliveries")
+def list_deliveries(
+    pipelineId: PathParameter,  # noqa: N803 - the path's name
+    max_results: Annotated[int, Query(alias="max-results", ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> DeliveryPage:
+    """Recent deliveries, newest first (SPEC §16), for 7 days."""
+    pipelines.get_pipeline(pipelineId, base_url(router.current_event))
+    return delivery_log.list_entries(LogOwner.PIPELINE, pipelineId, max_results, cursor or None)
