@@ -38,11 +38,20 @@ test: lint
 	$(BIN)/pytest tests/e2e tests/browser
 	$(MAKE) package-check
 
-lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed
+lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed lint-web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(VENV_CHECKOV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## lint-web: Biome's lint and format check of the overview page (web/), pinned in package-lock.json
+.PHONY: lint-web
+lint-web: node_modules/.installed
+	node_modules/.bin/biome ci web
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -59,7 +68,7 @@ package-check: build $(VENV)/.installed
 	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(BIN)/pytest tests/packaging
 
 clean:
-	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .aws-sam $(VENV) $(VENV_SAM) $(VENV_CHECKOV) .pytest_cache .mypy_cache .ruff_cache
 
 ## demo: pipelines, real GitHub/GitLab payloads and three alerts; prints each enrichment
 demo: $(VENV)/.installed
@@ -68,3 +77,9 @@ demo: $(VENV)/.installed
 ## bench: queries and items per alert (1k vs 100k events), ingest overhead, cold imports (by hand)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
+
+## sam-image: the Lambda python3.12 base image for `sam local` (--skip-pull-image), built locally from Debian
+## packages, the runtime's Python and PyPI's awslambdaric; does nothing when up to date or pulled (sam/README.md)
+.PHONY: sam-image
+sam-image:
+	@LAMBDA_PYTHON="$(LAMBDA_PYTHON)" bash sam/build-image.sh

@@ -13,7 +13,9 @@ from moto.core import botocore_stubber
 
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, LocalStack
 
-_emulator_lock = threading.RLock()
+EMULATOR_LOCK = threading.RLock()
+"""Held by each emulated AWS call, in this process (``serialize_emulated_calls``) and through the
+HTTP endpoint (``local.aws_endpoint``)."""
 _serialized = False
 
 
@@ -29,7 +31,7 @@ def serialize_emulated_calls() -> None:
     original = botocore_stubber.BotocoreStubber.__call__
 
     def atomic_call(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _emulator_lock:
+        with EMULATOR_LOCK:
             return original(self, *args, **kwargs)
 
     botocore_stubber.BotocoreStubber.__call__ = atomic_call  # type: ignore[method-assign]
@@ -80,7 +82,9 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
         if ttl:
             dynamodb.update_time_to_live(TableName=table_name, TimeToLiveSpecification=ttl)
 
+    buses = {"default"}  # moto, as AWS, has the account's default bus already
     for logical_id in stack.resources_of_type("AWS::Events::EventBus"):
+        buses.add(stack.physical_name(logical_id))
         events.create_event_bus(Name=stack.physical_name(logical_id))
 
     queue_urls = {
@@ -90,12 +94,16 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
 
     rule_targets = []
     for rule in stack.rules():
+        # A rule names its bus by name or ARN (``default`` when it names none, as SAM reads it); a bus
+        # the template does not declare exists in the account already, so it is made here.
+        bus = rule.event_bus_name.rsplit("/", 1)[-1]
+        if bus not in buses:
+            buses.add(bus)
+            events.create_event_bus(Name=bus)
         queue_url = sqs.create_queue(QueueName=f"local-rule-{rule.name}")["QueueUrl"]
         queue_arn = f"arn:aws:sqs:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:local-rule-{rule.name}"
-        events.put_rule(Name=rule.name, EventBusName=rule.event_bus_name, EventPattern=json.dumps(rule.pattern))
-        events.put_targets(
-            Rule=rule.name, EventBusName=rule.event_bus_name, Targets=[{"Id": "function", "Arn": queue_arn}]
-        )
+        events.put_rule(Name=rule.name, EventBusName=bus, EventPattern=json.dumps(rule.pattern))
+        events.put_targets(Rule=rule.name, EventBusName=bus, Targets=[{"Id": "function", "Arn": queue_arn}])
         rule_targets.append(RuleTarget(rule.name, rule.function, queue_url))
 
     stored_secrets = {stack.parameters["AdminTokenParameter"]: admin_token, **(secrets or {})}

@@ -4,7 +4,7 @@ and every layer -> domain.
 - ``domain``: models, normalisers, correlation, keys, ids, times, errors, signatures; no I/O.
 - ``logic``: one module per capability (pipelines, ingest, alerts, registry, enrichment,
   overview, the page), called by the handlers.
-- ``adapters``: the store (one module per aggregate), the bus, secrets, outbound HTTP.
+- ``adapters``: the store (one module per aggregate), the bus, secrets, outbound HTTP to notification targets.
 - ``http``: the resolver, admin authentication, raw requests, strict JSON.
 - ``observability``: Logger, Metrics and Tracer, created once; ``settings``: the environment.
 

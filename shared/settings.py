@@ -45,9 +45,19 @@ class AlarmSettings(_EnvironmentSettings):
     alarm_team_tag_key: str = Field(alias="ALARM_TEAM_TAG_KEY", default="team", min_length=1)
 
 
-class WebhookSettings(_EnvironmentSettings):
+class NotifySettings(_EnvironmentSettings):
     enrichment_webhook_url: str = Field(alias="ENRICHMENT_WEBHOOK_URL", default="")
     enrichment_webhook_secret_parameter: str = Field(alias="ENRICHMENT_WEBHOOK_SECRET_PARAMETER", default="")
+    default_notifications: str = Field(alias="DEFAULT_NOTIFICATIONS", default="")
+    pagerduty_api_url: str = Field(alias="PAGERDUTY_API_URL", default="https://api.pagerduty.com")
+    ilert_api_url: str = Field(alias="ILERT_API_URL", default="https://api.ilert.com")
+    public_base_url: str = Field(alias="PUBLIC_BASE_URL", default="")
+    api_url: str = Field(alias="API_URL", default="")
+
+    @property
+    def public_url(self) -> str:
+        """Where the alert's page is: ``PublicBaseUrl``, else the API's own URL."""
+        return self.public_base_url or self.api_url
 
 
 @cache
@@ -84,11 +94,11 @@ def alarm_settings() -> AlarmSettings:
 
 
 @cache
-def webhook_settings() -> WebhookSettings:
-    return WebhookSettings.model_validate(os.environ)
+def notify_settings() -> NotifySettings:
+    return NotifySettings.model_validate(os.environ)
 
 
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
-    for loader in (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, webhook_settings):
+    for loader in (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings):
         loader.cache_clear()

@@ -3,6 +3,6 @@
 - ``store``: DynamoDB, one module per aggregate.
 - ``bus``: EventBridge, events out and the envelope of events in.
 - ``secrets``: every SSM SecureString read.
-- ``outbound``: HTTP to webhooks, with retries and timeouts.
+- ``notify_http``: HTTP to notification targets, with retries and timeouts.
 - ``parallel``: independent reads at once.
 """

@@ -14,6 +14,7 @@ event in a team bucket        ``TEAM#<teamId>#DAY#<yyyy-mm-dd>`` ``<timestamp>#<
 alert source (registry)       ``ALERT_SOURCE#<id>``              ``ALERT_SOURCE``
 alert source (created)        ``ALERT_SOURCES``                  ``ALERT_SOURCE#<id>``
 delivery log entry            ``DELIVERIES#<kind>#<ownerId>``    ``<receivedAt>#<random>``
+notification of an alert      ``ALERT#<alertId>``                ``NOTIFY#<targetId>``
 integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_KEY`` (copy of the source)
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
@@ -159,6 +160,18 @@ def alert_source_key(alert_source_id: str) -> ItemKey:
 
 def escalation_policy_key(escalation_policy_id: str) -> ItemKey:
     return ItemKey(f"ESCALATION_POLICY#{escalation_policy_id}", "ESCALATION_POLICY")
+
+
+NOTIFICATION_PREFIX = "NOTIFY#"
+
+
+def alert_partition(alert_id: str) -> str:
+    """An alert's items: its enrichment and its notification claims, read together."""
+    return f"ALERT#{alert_id}"
+
+
+def notification_key(alert_id: str, target_id: str) -> ItemKey:
+    return ItemKey(alert_partition(alert_id), f"{NOTIFICATION_PREFIX}{target_id}")
 
 
 def enrichment_key(alert_id: str) -> ItemKey:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from slack_sdk.models.blocks import (
     Block,
@@ -131,7 +131,7 @@ def cut(text: str, limit: int) -> str:
     boundary = max(kept.rfind(" "), kept.rfind("\n"))
     if boundary >= len(kept) // 2:
         kept = kept[:boundary]
-    return kept.rstrip(" \t\n.,;:-–—") + ELLIPSIS
+    return kept.rstrip(" \t\n.,;:-\u2013\u2014") + ELLIPSIS
 
 
 def one_line(text: str) -> str:
@@ -256,9 +256,7 @@ def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=slack_cut(
-                        f"{scope_text(enrichment)} · {_count(len(context.deployments))}", SLACK_CONTEXT_MAX
-                    )
+                    text=slack_cut(f"{scope_text(enrichment)} · {_count(len(context.deployments))}", SLACK_CONTEXT_MAX)
                 )
             ]
         ),
@@ -296,6 +294,10 @@ def slack_request(context: NotificationContext, webhook_url: str, always: bool) 
 # --- PagerDuty and ilert: plain text -------------------------------------------------------
 
 
+def _more(left_out: int) -> str:
+    return f"…and {left_out} more on the alert's page."
+
+
 def plain_text_list(context: NotificationContext, limit: int) -> str:
     """The related deployments with their reasons and first links, numbered, within ``limit``
     characters: deployments that do not fit are counted, not cut in the middle."""
@@ -305,6 +307,7 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
         return cut(f"{_nothing_found(context)} ({scope_text(enrichment)})\n{footer}", limit)
     lines = [cut(f"{_count(len(context.deployments))} ({scope_text(enrichment)}):", 2000)]
     used = len(lines[0]) + 1 + len(footer)
+    total = len(context.deployments)
     for number, deployment in enumerate(context.deployments, start=1):
         summary = cut(one_line(deployment.summary), PLAIN_SUMMARY_MAX)
         item = [f"{number}. {summary} ({when_text(context.report_time, deployment.timestamp)})"]
@@ -312,11 +315,9 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
         if deployment.links:
             item.append("   " + cut(deployment.links[0].href, PLAIN_LINK_MAX))
         text = "\n".join(item)
-        left_out = len(context.deployments) - number + 1
-        more = f"…and {left_out} more on the alert's page."
-        reserve = 0 if number == len(context.deployments) else 1 + len(f"…and {left_out - 1} more on the alert's page.")
+        reserve = 0 if number == total else 1 + len(_more(total - number))
         if used + 1 + len(text) + reserve > limit:
-            lines.append(more)
+            lines.append(_more(total - number + 1))
             break
         lines.append(text)
         used += 1 + len(text)
@@ -338,7 +339,8 @@ def pagerduty_request(
         "Content-Type": "application/json",
     }
     body = _json({"note": {"content": plain_text_list(context, PAGERDUTY_NOTE_MAX)}})
-    url = f"{api_url.rstrip('/')}/incidents/{_path_segment(context.incident_id)}/notes"
+    incident = quote(context.incident_id, safe="")
+    url = f"{api_url.rstrip('/')}/incidents/{incident}/notes"
     return OutboundRequest("POST", url, headers, body)
 
 
@@ -362,7 +364,9 @@ def ilert_request(context: NotificationContext, api_url: str, integration_key: s
         "summary": ilert_summary(context),
         "comments": [{"creator": COMMENT_CREATOR, "content": plain_text_list(context, ILERT_COMMENT_MAX)}],
     }
-    return OutboundRequest("POST", f"{api_url.rstrip('/')}/api/events", {"Content-Type": "application/json"}, _json(payload))
+    return OutboundRequest(
+        "POST", f"{api_url.rstrip('/')}/api/events", {"Content-Type": "application/json"}, _json(payload)
+    )
 
 
 # --- the signed webhook of §6 --------------------------------------------------------------
@@ -380,12 +384,6 @@ def webhook_request(context: NotificationContext, url: str, secret: str, event_i
 
 
 # --- redaction -----------------------------------------------------------------------------
-
-
-def _path_segment(value: str) -> str:
-    from urllib.parse import quote  # noqa: PLC0415 - only here
-
-    return quote(value, safe="")
 
 
 HINT_LENGTH = 4

@@ -5,7 +5,10 @@
 - ``alerts``: alerts onto the bus (SPEC §4) and their correlation (SPEC §5).
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (SPEC §6).
-- ``enrichment_webhook``: the optional signed enrichment webhook.
+- ``notify``: each enrichment where responders look, once per target (SPEC §13).
+- ``alert_sources``: alert sources with keys (SPEC §11).
+- ``alert_intake``: deliveries of alerting systems onto the bus (SPEC §11).
+- ``delivery_log``: what became of each delivery (SPEC §16).
 - ``overview``: the list of deployment events (SPEC §8).
 - ``page``: the overview page's static files.
 """

@@ -19,6 +19,7 @@ from shared.domain.models.alert_sources import (
 from shared.domain.models.alerts import RegisteredResource, RegisteredResourceResponse
 from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS
 from shared.logic import registry
+from shared.logic.notify import view_of
 from shared.logic.registry import ResourceKind
 
 INTEGRATION_KEY_PREFIX = "als_"
@@ -42,6 +43,7 @@ def to_response(record: AlertSourceRecord, base_url: str, integration_key: str |
         teams=record.teams,
         params=record.params,
         webhook_secret_set=bool(record.webhook_secret),
+        notifications=[view_of(target) for target in record.notifications],
         created_at=record.created_at,
         updated_at=record.updated_at,
     )
@@ -58,6 +60,7 @@ def create_alert_source(request: AlertSourceCreateRequest, base_url: str, now: d
         teams=request.teams or [],
         params=request.params or AlertSourceParams(),
         webhook_secret=request.webhook_secret or None,
+        notifications=request.notifications or [],
         created_at=now,
         updated_at=now,
     )
@@ -88,7 +91,9 @@ def put_alert_source(
     previous = _created(alert_source_id)
     if previous is None:
         registered = RegisteredResource(name=body.name, teams=body.teams or [])
-        return registry.register_resource(ResourceKind.ALERT_SOURCE, alert_source_id, registered, now)
+        return registry.register_resource(
+            ResourceKind.ALERT_SOURCE, alert_source_id, registered, now, body.notifications
+        )
     if body.integration_type is not None and body.integration_type is not previous.integration_type:
         raise InvalidField.of("integrationType", "cannot change after creation")
     if body.name is None:
@@ -104,6 +109,7 @@ def put_alert_source(
             "teams": body.teams or [],
             "params": body.params or AlertSourceParams(),
             "webhook_secret": webhook_secret,
+            "notifications": previous.notifications if body.notifications is None else body.notifications,
             "updated_at": max(now, previous.updated_at),
             "version": previous.version + 1,
         }

@@ -11,6 +11,7 @@ from shared.domain.errors import NotFound
 from shared.domain.ids import is_storable_id
 from shared.domain.models.alerts import Alert, AlertResource, RegisteredResource, RegisteredResourceResponse
 from shared.domain.models.common import Team
+from shared.domain.models.notifications import NotificationTarget, targets_adapter
 
 
 class ResourceKind(StrEnum):
@@ -25,20 +26,40 @@ def _checked_id(resource_id: str) -> str:
 
 
 def register_resource(
-    kind: ResourceKind, resource_id: str, resource: RegisteredResource, now: datetime
+    kind: ResourceKind,
+    resource_id: str,
+    resource: RegisteredResource,
+    now: datetime,
+    notifications: list[NotificationTarget] | None = None,
 ) -> RegisteredResourceResponse:
-    registered = RegisteredResourceResponse(
-        id=_checked_id(resource_id), name=resource.name, teams=resource.teams, updated_at=now
+    """Registers teams; an alert source's notification targets too (SPEC §13), kept when omitted."""
+    _checked_id(resource_id)
+    if notifications is None and kind is ResourceKind.ALERT_SOURCE:
+        previous = registry_store.get_registered_many([(kind, resource_id)]).get((kind, resource_id)) or {}
+        notifications = list(targets_adapter.validate_python(previous.get("notifications") or []))
+    registered = RegisteredResourceResponse(id=resource_id, name=resource.name, teams=resource.teams, updated_at=now)
+    values = registered.model_dump(mode="json")
+    if notifications:
+        values["notifications"] = targets_adapter.dump_python(notifications, mode="json", by_alias=True)
+    registry_store.put_registered(kind, resource_id, values)
+    return _response(values)
+
+
+def _response(values: dict[str, object]) -> RegisteredResourceResponse:
+    from shared.logic.notify import view_of  # noqa: PLC0415 - only alert sources have targets
+
+    targets = targets_adapter.validate_python(values.get("notifications") or [])
+    shown = {name: value for name, value in values.items() if name != "notifications"}
+    return RegisteredResourceResponse.model_validate(
+        {**shown, "notifications": [view_of(target) for target in targets] or None}
     )
-    registry_store.put_registered(kind, resource_id, registered.model_dump(mode="json"))
-    return registered
 
 
 def get_resource(kind: ResourceKind, resource_id: str) -> RegisteredResourceResponse:
     found = registry_store.get_registered_many([(kind, _checked_id(resource_id))]).get((kind, resource_id))
     if found is None:
         raise NotFound(f"no {kind.value} {resource_id!r} is registered")
-    return RegisteredResourceResponse.model_validate(found)
+    return _response(found)
 
 
 def unregister_resource(kind: ResourceKind, resource_id: str) -> None:

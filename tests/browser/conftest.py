@@ -6,6 +6,8 @@ data in a way that matters, whatever order they run in.
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,7 +23,9 @@ from local.template import REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
 from tests.e2e.runner import RunningSystem, running_system
 
-CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome")
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+NO_BROWSER = "no Chromium/Chrome found: set CHROME_PATH or install Debian's chromium (apt-get install chromium)"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -134,6 +138,33 @@ class Tab:
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
+def find_browser() -> Path | None:
+    """Chromium or Chrome where people have it: $CHROME_PATH, then on PATH, then Debian's own path."""
+    configured = os.environ.get("CHROME_PATH")
+    if configured:
+        return Path(configured)
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return DEBIAN_CHROMIUM if DEBIAN_CHROMIUM.exists() else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """No browser skips the browser tests with one line, before the runner starts; on CI (CI=true) it fails the run."""
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_tests:
+        return
+    found = find_browser()
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise pytest.UsageError(f"{NO_BROWSER} (CI=true: the browser tests must run)")
+        for item in browser_tests:
+            item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
+    elif not found.is_file():
+        raise pytest.UsageError(f"CHROME_PATH={found} is not a file: point it at a Chromium or Chrome executable")
+
+
 @pytest.fixture(scope="session")
 def system() -> Iterator[RunningSystem]:
     """One local runner for the browser session, started as `make run` starts it."""
@@ -143,15 +174,12 @@ def system() -> Iterator[RunningSystem]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, launched once: a context per test is cheap, a browser is not."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); "
-            "the browser tests never download a browser",
-            pytrace=False,
-        )
+    """The installed Chromium or Chrome (never one downloaded by a test tool), launched once: a context per
+    test is cheap, a browser is not."""
+    executable = find_browser()
+    assert executable is not None, NO_BROWSER  # pytest_collection_modifyitems skipped the tests otherwise
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 

@@ -63,6 +63,7 @@ def running_system(admin_token: str = "e2e-admin-token", parameter_overrides: st
     environment = {
         **os.environ,
         "PORT": "0",
+        "AWS_PORT": "0",
         "ADMIN_TOKEN": admin_token,
         "PARAMETER_OVERRIDES": parameter_overrides,
         "LOCAL_ACCESS_LOG": "0",

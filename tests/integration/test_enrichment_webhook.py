@@ -1,4 +1,5 @@
-"""The optional enrichment webhook (SPEC §6): signed, retried, dead-lettered."""
+"""The optional enrichment webhook (SPEC §6), now one more notification target: signed, retried,
+dead-lettered."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_a_failing_receiver_is_retried_until_it_answers(api: Api, alert_bus: Bus
     receiver.answers = [503, 500]
     correlate_one_alert(api, alert_bus)
     assert len(receiver.received) == 3
-    assert aws.queue_messages("EnrichmentWebhookDeadLetterQueue") == []
+    assert aws.queue_messages("NotifyDeadLetterQueue") == []
 
 
 def test_what_keeps_failing_ends_in_the_dead_letter_queue(
@@ -98,7 +99,7 @@ def test_what_keeps_failing_ends_in_the_dead_letter_queue(
     correlate_one_alert(api, alert_bus)
     # each of Lambda's 3 attempts tries 4 times (urllib3's retries) before giving up
     assert len(receiver.received) == 12
-    [dead] = aws.queue_messages("EnrichmentWebhookDeadLetterQueue")
+    [dead] = aws.queue_messages("NotifyDeadLetterQueue")
     assert dead["detail-type"] == "Alert Enriched"
     assert dead["detail"]["alertId"] == "w-1"
     # and the enrichment itself is stored all the same

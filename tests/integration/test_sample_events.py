@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from local.gateway import Gateway
-from shared.logic import pipelines
-from tests.conftest import Api, Aws
+from shared.logic import alert_sources, pipelines
+from tests.conftest import ADMIN, Api, Aws
 from tests.integration.test_enrichment_webhook import Receiver, receiver  # noqa: F401 - the fixture
 
 EVENTS = sorted((Path(__file__).parents[2] / "events").glob("*.json"))
@@ -18,14 +18,20 @@ FUNCTION_BY_PREFIX = {
     "ingest": "IngestFunction",
     "correlate": "CorrelateFunction",
     "enrich": "EnrichFunction",
-    "webhook": "EnrichmentWebhookFunction",
+    "notify": "NotifyFunction",
+    "api": "ApiFunction",
+    "web": "WebFunction",
+    "intake": "AlertIntakeFunction",
 }
 EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
     "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
-    "webhook-alert-enriched.json": {"delivered": True, "status": 200},
+    "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
 }
 EXAMPLE_KEYS = {"API": "dpl_example-api-key", "GITHUB": "dpl_example-github-key", "GITLAB": "dpl_example-gitlab-key"}
+EXAMPLE_ALERT_SOURCE_KEY = "als_example-alertmanager-key"
+SAMPLE_ADMIN_TOKEN = "Bearer local-dev-token"
+"""The samples carry `make run`'s admin token; here the tests' own stands in for it."""
 
 
 @pytest.fixture
@@ -43,6 +49,9 @@ def example_pipelines(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     for integration_type, key in EXAMPLE_KEYS.items():
         monkeypatch.setattr(pipelines, "generate_integration_key", lambda key=key: key)
         api.create_pipeline(integration_type, teams=[{"id": "payments", "name": "Payments"}])
+    monkeypatch.setattr(alert_sources, "new_integration_key", lambda prefix: EXAMPLE_ALERT_SOURCE_KEY)
+    created = api.call("POST", "/api/alert-sources", {"name": "prometheus", "integrationType": "ALERTMANAGER"})
+    assert created.status == 201
 
 
 def test_there_is_a_sample_for_each_function() -> None:
@@ -53,6 +62,8 @@ def test_there_is_a_sample_for_each_function() -> None:
 def test_sample_event_is_accepted(path: Path, aws: Aws, gateway: Gateway, example_pipelines: None) -> None:
     # Given the sample event and the function `sam local invoke` would give it to
     event: dict[str, Any] = json.loads(path.read_text())
+    if event.get("headers", {}).get("authorization") == SAMPLE_ADMIN_TOKEN:
+        event["headers"]["authorization"] = ADMIN["authorization"]
     function = gateway.pools[FUNCTION_BY_PREFIX[path.name.split("-", 1)[0]]].function
     # When the real handler takes it
     result = gateway.pools[function.logical_id].invoke(event)

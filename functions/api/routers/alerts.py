@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
+from shared.domain.models.notifications import NotificationStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import alerts, enrichment
+from shared.logic import alerts, enrichment, notify
 
 router = Router()
 
@@ -35,3 +36,9 @@ def preview_alert(
 @router.get("/api/alerts/<alertId>/deployments")
 def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the path's name
     return enrichment.get_enrichment(alertId)
+
+
+@router.get("/api/alerts/<alertId>/notifications")
+def get_notifications(alertId: PathParameter) -> list[NotificationStatus]:  # noqa: N803 - the path's name
+    """Where the alert's enrichment was posted (SPEC §13): type, redacted target, status."""
+    return notify.notifications_of(alertId)

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from shared.domain.models.common import ApiModel, ResourceId, Team, TeamList, UtcTime
+from shared.domain.models.notifications import NotificationTarget, NotificationTargets, TargetView
 from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS, PipelineName, WebhookSecret
 
 
@@ -49,7 +50,9 @@ class AlertSourceUpdateRequest(ApiModel):
     integration_type: AlertSourceType | None = None
     teams: TeamList | None = None
     params: AlertSourceParams | None = None
-    webhook_secret: WebhookSecret | None = None
+    webhook_secret: WebhookSecret | None = Field(default=None, repr=False)
+    notifications: NotificationTargets | None = None
+    """Write-only (they hold secrets): omitted keeps them, ``[]`` removes them."""
 
     @field_validator("teams")
     @classmethod
@@ -74,6 +77,7 @@ class AlertSourceResponse(ApiModel):
     teams: list[Team]
     params: AlertSourceParams
     webhook_secret_set: bool
+    notifications: list[TargetView] = Field(default_factory=list)
     created_at: UtcTime
     updated_at: UtcTime
 
@@ -88,7 +92,8 @@ class AlertSourceRecord(BaseModel):
     integration_key_hint: str
     teams: list[Team]
     params: AlertSourceParams
-    webhook_secret: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
+    notifications: list[NotificationTarget] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     version: int = 0

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, 
 
 from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, TeamList, UtcTime
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
+from shared.domain.models.notifications import TargetView
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import FUTURE_TOLERANCE, utc_now
 
@@ -94,6 +95,8 @@ class RegisteredResource(ApiModel):
 class RegisteredResourceResponse(RegisteredResource):
     id: str
     updated_at: UtcTime
+    notifications: list[TargetView] | None = None
+    """An alert source's notification targets (SPEC §13), redacted."""
 
 
 class Scope(StrEnum):

@@ -53,7 +53,7 @@ class PipelineUpdateRequest(ApiModel):
     integration_type: IntegrationType | None = None
     teams: PipelineTeams | None = None
     params: PipelineParams | None = None
-    webhook_secret: WebhookSecret | None = None
+    webhook_secret: WebhookSecret | None = Field(default=None, repr=False)
 
     @field_validator("teams")
     @classmethod
@@ -97,7 +97,7 @@ class PipelineRecord(BaseModel):
     teams: list[Team]
     branch_filters: list[str]
     event_filters: list[str]
-    webhook_secret: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
     created_at: datetime
     updated_at: datetime
     version: int = 0

@@ -1,4 +1,4 @@
-"""``Alert Enriched`` from the bus -> POSTed to the enrichment webhook, signed (SPEC §6)."""
+"""``Alert Enriched`` from the bus -> each notification target of the alert, once (SPEC §13)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.bus import parse_detail
 from shared.domain.models.alerts import Enrichment
-from shared.logic.enrichment_webhook import deliver_enrichment
+from shared.domain.timestamps import utc_now
+from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
 
 
@@ -17,6 +18,5 @@ from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, trace
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     enrichment = parse_detail(event, Enrichment)
-    status = deliver_enrichment(enrichment.to_json_dict(), str(event.get("id", "")))
-    logger.info("enrichment delivered", extra={"status": status})
-    return {"delivered": True, "status": status}
+    sent = notify(enrichment, str(event.get("id", "")), utc_now())
+    return {"alertId": enrichment.alert_id, "sent": [{"type": item.type, "status": item.status} for item in sent]}

@@ -1,0 +1,104 @@
+"""The emulated AWS APIs over HTTP, as LocalStack serves them: the aws CLI, boto3 and sam local
+reach the very table, bus and queues the local runner uses (SPEC §12).
+
+moto's server (its werkzeug app) runs in a thread of the runner's process, over moto's global
+backends, which ``mock_aws`` uses too: what the endpoint writes, the functions read, and an event
+put through it is matched by the template's rules and delivered. Each request is one emulated
+call, atomic with the in-process ones (``local.aws.EMULATOR_LOCK``).
+
+Importing this module needs moto's server extra (Flask, flask-cors): ``pip install 'moto[server]'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wsgi import get_input_stream
+
+from local.aws import EMULATOR_LOCK
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """No access log line per request (``LOCAL_ACCESS_LOG=0``, as the runner's own)."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class SerializedApplication:
+    """A WSGI app whose calls hold the emulator lock: one emulated AWS call at a time.
+
+    The request body is read before the lock is taken, so a slow client holds up nobody. SQS
+    ReceiveMessage is the exception: it may long-poll (``--wait-time-seconds``) for a message
+    that only another call can send, so it runs unserialized, as in moto's own server.
+    """
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        body = get_input_stream(environ).read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        with contextlib.nullcontext() if receives_sqs_messages(environ, body) else EMULATOR_LOCK:
+            chunks = self._app(environ, start_response)
+            try:
+                return [b"".join(chunks)]
+            finally:
+                close = getattr(chunks, "close", None)
+                if close:
+                    close()
+
+
+def receives_sqs_messages(environ: dict[str, Any], body: bytes) -> bool:
+    """SQS ReceiveMessage, in the JSON protocol (boto3, aws CLI v2) or the query one (older SDKs)."""
+    if environ.get("HTTP_X_AMZ_TARGET") == "AmazonSQS.ReceiveMessage":
+        return True
+    if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return False
+    return "ReceiveMessage" in parse_qs(body.decode("utf-8", "replace")).get("Action", [])
+
+
+class AwsEndpoint:
+    """moto's server on ``host:port`` (0 picks a free port), in a daemon thread."""
+
+    def __init__(self, server: BaseWSGIServer) -> None:
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="aws-endpoint", daemon=True)
+
+    @classmethod
+    def serve(cls, port: int, host: str = "127.0.0.1") -> AwsEndpoint:
+        """Serves at once; raises ``OSError`` when the port is taken."""
+        quiet = os.environ.get("LOCAL_ACCESS_LOG", "1") == "0"
+        handler = QuietRequestHandler if quiet else MotoRequestHandler
+        app = SerializedApplication(DomainDispatcherApplication(create_backend_app))
+        # Bound here: werkzeug's own bind exits the process when the port is taken.
+        with socket.create_server((host, port)) as listening:
+            server = make_server(host, port, app, threaded=True, request_handler=handler, fd=listening.fileno())
+        endpoint = cls(server)
+        endpoint._thread.start()
+        return endpoint
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.host}:{self.port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

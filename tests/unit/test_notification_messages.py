@@ -1,0 +1,443 @@
+"""SPEC §13's messages as pure functions: exact requests per target type, Block Kit's limits
+whatever the enrichment holds, escaping, and targets shown without their secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+
+from shared.domain.models.alerts import Enrichment
+from shared.domain.notifications import (
+    PAGERDUTY_NOTE_MAX,
+    SLACK_BLOCKS_TEXT_BUDGET,
+    SLACK_HEADER_MAX,
+    SLACK_MAX_BLOCKS,
+    SLACK_SECTION_MAX,
+    SLACK_TEXT_MAX,
+    NotificationContext,
+    TargetType,
+    cut,
+    ilert_request,
+    pagerduty_request,
+    redacted_target,
+    slack_cut,
+    slack_request,
+    webhook_request,
+)
+
+REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+PAGE_URL = "https://events.example.com/?alert=a-1"
+SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/S3cr3tT0k3nValue1234"
+RELEASE_URL = "https://github.com/acme/shop/releases/tag/v1.4.2"
+
+
+def deployment(number: int, minutes_before: float, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"d-{number}",
+        "summary": fields.pop("summary", f"Deployed shop v1.{number}"),
+        "pipeline": {"id": "p-1", "name": "shop-github", "integrationType": "GITHUB"},
+        "kind": "deployment",
+        "timestamp": (REPORT_TIME - timedelta(minutes=minutes_before)).isoformat(),
+        "reason": fields.pop(
+            "reason",
+            f'Deployed {minutes_before:g} min before the alert by pipeline "shop-github", owned by team Payments',
+        ),
+        "score": 0.9,
+        **fields,
+    }
+
+
+def make_context(
+    deployments: list[dict[str, Any]],
+    summary: str | None = "High error rate on checkout",
+    scope: str = "TEAM",
+    **fields: Any,
+) -> NotificationContext:
+    enrichment = Enrichment.model_validate(
+        {
+            "alertId": "a-1",
+            "alert": {
+                "summary": summary,
+                "reportTime": REPORT_TIME.isoformat(),
+                "alertKey": fields.pop("alert_key", None),
+            },
+            "scope": scope,
+            "claimingTeams": [{"id": "payments", "name": "Payments"}, {"id": "checkout"}] if scope == "TEAM" else [],
+            "window": {
+                "from": (REPORT_TIME - timedelta(days=7)).isoformat(),
+                "until": (REPORT_TIME + timedelta(minutes=2)).isoformat(),
+            },
+            "deployments": deployments,
+            "correlatedAt": REPORT_TIME.isoformat(),
+        }
+    )
+    return NotificationContext.of(enrichment, PAGE_URL, incident_id=fields.pop("incident_id", None))
+
+
+ONE_RELEASE = [deployment(2, 14, links=[{"href": RELEASE_URL, "text": "v1.4.2"}], service="shop", version="v1.4.2")]
+
+
+def posted(body: bytes) -> Any:
+    return json.loads(body)
+
+
+# --- Slack ---------------------------------------------------------------------------------
+
+
+def test_slack_message_is_exact() -> None:
+    # Given an alert with one related release
+    context = make_context(ONE_RELEASE)
+    # When the Slack request is built
+    request = slack_request(context, SLACK_URL, always=False)
+    # Then it is one JSON POST to the webhook with the header, context, section and link blocks
+    assert request is not None
+    assert (request.method, request.url, request.headers) == ("POST", SLACK_URL, {"Content-Type": "application/json"})
+    assert posted(request.body) == {
+        "text": "High error rate on checkout: 1 related deployment. Most likely: Deployed shop v1.2 "
+        "(14 min before the alert). <https://events.example.com/?alert=a-1|Open the alert>",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "High error rate on checkout"}},
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": "Team scope: Payments and checkout · 1 related deployment"}],
+            },
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"*<{RELEASE_URL}|Deployed shop v1.2>* · 14 min before the alert\n"
+                    'Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+                    "shop · v1.4.2",
+                },
+            },
+            {"type": "divider"},
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "<https://events.example.com/?alert=a-1|Open the alert in Deployment events> · alert `a-1`",
+                },
+            },
+        ],
+    }
+    # And the body is compact JSON
+    assert request.body == json.dumps(posted(request.body), separators=(",", ":")).encode()
+
+
+def test_slack_sends_nothing_without_a_related_deployment_unless_always() -> None:
+    # Given an account-wide alert with no related deployment
+    context = make_context([], scope="ACCOUNT")
+    # When / Then nothing is sent by default
+    assert slack_request(context, SLACK_URL, always=False) is None
+    # When the target asks for always
+    request = slack_request(context, SLACK_URL, always=True)
+    # Then the message says nothing was found in the window
+    assert request is not None
+    message = posted(request.body)
+    assert [block["type"] for block in message["blocks"]] == ["header", "context", "section", "divider", "section"]
+    assert message["blocks"][1]["elements"][0]["text"] == (
+        "Account-wide: no team of this alert owns a pipeline · 0 related deployments"
+    )
+    assert message["blocks"][2]["text"]["text"] == "No deployment found in the 7 days before this alert."
+    assert message["text"].startswith(
+        "High error rate on checkout: No deployment found in the 7 days before this alert."
+    )
+
+
+def test_slack_header_falls_back_to_the_alert_id() -> None:
+    request = slack_request(make_context(ONE_RELEASE, summary=None), SLACK_URL, always=False)
+    assert request is not None
+    assert posted(request.body)["blocks"][0]["text"]["text"] == "Alert a-1"
+
+
+def assert_within_block_kit_limits(message: dict[str, Any]) -> None:
+    blocks = message["blocks"]
+    assert len(blocks) <= SLACK_MAX_BLOCKS
+    assert len(message["text"]) <= SLACK_TEXT_MAX
+    for block in blocks:
+        # slack_sdk's own validation, as it would run before posting
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
+        if block["type"] == "header":
+            assert 0 < len(block["text"]["text"]) <= SLACK_HEADER_MAX
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= SLACK_SECTION_MAX
+
+
+def test_slack_keeps_block_kit_limits_with_huge_texts() -> None:
+    # Given a 1,000-character alert summary and 20 deployments with 1,000-character summaries,
+    # reasons of 2,000 and links full of characters Slack escapes
+    words = ("lorem ipsum dolor sit amet " * 60)[:1000]
+    deployments = [
+        deployment(
+            number,
+            number * 10,
+            summary=("& < > " * 200)[:1000] if number % 2 else words,
+            reason=(words + " ") * 2,
+            links=[{"href": "https://ci.example.com/run?a=1&b=2&" + "x" * 900, "text": "run"}],
+            repository="acme/" + "r" * 250,
+        )
+        for number in range(20)
+    ]
+    context = make_context(deployments, summary=words)
+    # When the Slack request is built
+    request = slack_request(context, SLACK_URL, always=False)
+    # Then every block is within its limit and slack_sdk validates the message
+    assert request is not None
+    message = posted(request.body)
+    assert_within_block_kit_limits(message)
+    # And the header is the summary cut at a word boundary with an ellipsis
+    header = message["blocks"][0]["text"]["text"]
+    assert header.endswith("…")
+    assert words.startswith(header.removesuffix("…"))
+    assert header.removesuffix("…").split()[-1] in words.split()
+    # And the deployment sections together stay under the total budget; the rest are counted
+    sections = [block for block in message["blocks"] if block["type"] == "section"][:-1]
+    assert sum(len(section["text"]["text"]) for section in sections) <= SLACK_BLOCKS_TEXT_BUDGET
+    assert message["blocks"][-3] == {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": f"…and {20 - len(sections)} more related deployments on the alert's page."}
+        ],
+    }
+    # And no escaped entity is cut in the middle
+    for section in sections:
+        text = section["text"]["text"]
+        assert "&" not in text.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+
+
+def test_slack_never_exceeds_50_blocks() -> None:
+    # Given 60 short related deployments
+    context = make_context([deployment(number, number) for number in range(60)])
+    # When the Slack request is built
+    request = slack_request(context, SLACK_URL, always=False)
+    # Then the message has 50 blocks: 45 deployments and a note of the 15 others
+    assert request is not None
+    message = posted(request.body)
+    assert_within_block_kit_limits(message)
+    assert len(message["blocks"]) == SLACK_MAX_BLOCKS
+    assert message["blocks"][-3]["elements"][0]["text"] == "…and 15 more related deployments on the alert's page."
+
+
+def test_slack_escapes_what_users_wrote() -> None:
+    # Given texts with Slack's control characters, a mention and a link breaking the markup
+    hostile = [
+        deployment(
+            1,
+            5,
+            summary="Fix <!channel> & <b>bold</b>",
+            reason="Because a > b & c < d",
+            links=[{"href": "https://example.com/a|b>c<d?x=1&y=2", "text": "x"}],
+        )
+    ]
+    context = make_context(hostile, summary="<!here> disk & CPU > 90%")
+    # When the Slack request is built
+    request = slack_request(context, SLACK_URL, always=False)
+    assert request is not None
+    message = posted(request.body)
+    section = message["blocks"][2]["text"]["text"]
+    # Then the mrkdwn has the entities, the URL is percent-encoded, and no mention survives
+    assert section.startswith(
+        "*<https://example.com/a%7Cb%3Ec%3Cd?x=1&amp;y=2|Fix &lt;!channel&gt; &amp; &lt;b&gt;bold&lt;/b&gt;>*"
+    )
+    assert "Because a &gt; b &amp; c &lt; d" in section
+    assert message["text"].startswith("&lt;!here&gt; disk &amp; CPU &gt; 90%:")
+    mrkdwn = [message["text"]] + [
+        element["text"]
+        for block in message["blocks"][1:]
+        for element in [block.get("text"), *block.get("elements", [])]
+        if element
+    ]
+    assert not any("<!" in text for text in mrkdwn)
+    # And the plain-text header is shown as written (Slack parses no mention in plain_text)
+    assert message["blocks"][0]["text"]["text"] == "<!here> disk & CPU > 90%"
+
+
+@given(st.text(alphabet="a &<>\n", max_size=400), st.integers(min_value=1, max_value=300))
+def test_slack_cut_stays_within_the_limit_and_never_splits_an_entity(text: str, limit: int) -> None:
+    escaped = slack_cut(text, limit)
+    assert len(escaped) <= limit
+    assert "&" not in escaped.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+    assert "<" not in escaped
+    assert ">" not in escaped
+
+
+def test_cut_prefers_a_word_boundary() -> None:
+    assert cut("short", 10) == "short"
+    assert cut("deployed the shop service today", 20) == "deployed the shop…"
+    assert cut("x" * 30, 10) == "x" * 9 + "…"
+    assert len(cut("a, b, c, d, e, f", 7)) <= 7
+
+
+# --- PagerDuty -----------------------------------------------------------------------------
+
+
+def test_pagerduty_note_is_exact() -> None:
+    # Given an alert from a PagerDuty incident with one related release
+    context = make_context(ONE_RELEASE, incident_id="PT4KHLK")
+    # When the PagerDuty request is built
+    request = pagerduty_request(context, "https://api.pagerduty.com/", "u+token", "oncall@example.com")
+    # Then it is a note on the incident, with PagerDuty's required headers
+    assert request is not None
+    assert (request.method, request.url) == ("POST", "https://api.pagerduty.com/incidents/PT4KHLK/notes")
+    assert request.headers == {
+        "Authorization": "Token token=u+token",
+        "From": "oncall@example.com",
+        "Accept": "application/vnd.pagerduty+json;version=2",
+        "Content-Type": "application/json",
+    }
+    assert posted(request.body) == {
+        "note": {
+            "content": "1 related deployment (Team scope: Payments and checkout):\n"
+            "1. Deployed shop v1.2 (14 min before the alert)\n"
+            '   Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+            f"   {RELEASE_URL}\n"
+            f"Details: {PAGE_URL}"
+        }
+    }
+
+
+def test_pagerduty_only_for_incidents_and_with_a_note_when_nothing_is_related() -> None:
+    # Given / When / Then an alert of another source gets no note
+    assert pagerduty_request(make_context(ONE_RELEASE), "https://api.pagerduty.com", "t", "a@b.example") is None
+    # Given an incident with no related deployment
+    request = pagerduty_request(
+        make_context([], scope="ACCOUNT", incident_id="Q1/../x"), "https://api.pagerduty.com", "t", "a@b.example"
+    )
+    # Then the note says so, and the incident id cannot change the path
+    assert request is not None
+    assert request.url == "https://api.pagerduty.com/incidents/Q1%2F..%2Fx/notes"
+    assert posted(request.body)["note"]["content"] == (
+        "No deployment found in the 7 days before this alert. (Account-wide: no team of this alert owns a pipeline)\n"
+        f"Details: {PAGE_URL}"
+    )
+
+
+def test_pagerduty_note_is_cut_cleanly_at_25000_characters() -> None:
+    # Given 40 deployments with the longest summaries, long reasons and long links
+    deployments = [
+        deployment(
+            number,
+            number,
+            summary=f"{number} " + "word " * 204,
+            reason="because " * 250,
+            links=[{"href": "https://ci.example.com/" + "p" * 2000}],
+        )
+        for number in range(40)
+    ]
+    request = pagerduty_request(
+        make_context(deployments, incident_id="P1"), "https://api.pagerduty.com", "t", "a@b.example"
+    )
+    assert request is not None
+    content = posted(request.body)["note"]["content"]
+    # Then the note is within the limit, ends with the page link, and counts what was left out
+    assert len(content) <= PAGERDUTY_NOTE_MAX
+    lines = content.splitlines()
+    assert lines[-1] == f"Details: {PAGE_URL}"
+    shown = sum(1 for line in lines[1:] if line[:1].isdigit())
+    assert 0 < shown < 40
+    assert lines[-2] == f"…and {40 - shown} more on the alert's page."
+
+
+# --- ilert ---------------------------------------------------------------------------------
+
+
+def test_ilert_comment_is_exact() -> None:
+    # Given an alert from ilert with its alertKey
+    context = make_context(ONE_RELEASE, alert_key="checkout-5xx")
+    # When the ilert request is built
+    request = ilert_request(context, "https://api.ilert.com/", "il1api123")
+    # Then it is a COMMENT event for that alert, through the alert source's integration key
+    assert request is not None
+    assert (request.method, request.url) == ("POST", "https://api.ilert.com/api/events")
+    assert request.headers == {"Content-Type": "application/json"}
+    assert posted(request.body) == {
+        "integrationKey": "il1api123",
+        "eventType": "COMMENT",
+        "alertKey": "checkout-5xx",
+        "summary": "1 related deployment, most likely: Deployed shop v1.2",
+        "comments": [
+            {
+                "creator": "Deployment events",
+                "content": "1 related deployment (Team scope: Payments and checkout):\n"
+                "1. Deployed shop v1.2 (14 min before the alert)\n"
+                '   Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+                f"   {RELEASE_URL}\n"
+                f"Details: {PAGE_URL}",
+            }
+        ],
+    }
+
+
+def test_ilert_only_with_an_alert_key_and_a_one_line_summary() -> None:
+    assert ilert_request(make_context(ONE_RELEASE), "https://api.ilert.com", "k") is None
+    # Given a deployment summary over several lines and 1,000 characters
+    context = make_context([deployment(1, 3, summary="line one\nline two " + "z " * 600)], alert_key="k1")
+    request = ilert_request(context, "https://api.ilert.com", "k")
+    assert request is not None
+    summary = posted(request.body)["summary"]
+    assert "\n" not in summary
+    assert len(summary) <= 255
+    assert summary.startswith("1 related deployment, most likely: line one line two z z")
+    nothing = ilert_request(make_context([], alert_key="k1"), "https://api.ilert.com", "k")
+    assert nothing is not None
+    assert posted(nothing.body)["summary"] == "No deployment found in the 7 days before this alert."
+
+
+# --- the signed webhook --------------------------------------------------------------------
+
+
+def test_webhook_is_the_signed_enrichment() -> None:
+    # Given an enrichment
+    context = make_context(ONE_RELEASE)
+    # When the webhook request is built
+    request = webhook_request(context, "https://hooks.example.com/in", "s3cret", "evt-1")
+    # Then its body is the enrichment as published, compact, signed as the §6 webhook signs it
+    assert (request.method, request.url) == ("POST", "https://hooks.example.com/in")
+    assert request.body == json.dumps(context.enrichment.to_json_dict(), separators=(",", ":")).encode()
+    signature = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
+    assert request.headers == {
+        "Content-Type": "application/json",
+        "X-Signature-256": signature,
+        "X-Event-Id": "evt-1",
+    }
+
+
+# --- redaction -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target_type", "value", "shown"),
+    [
+        ("SLACK", SLACK_URL, "https://hooks.slack.com/…1234"),
+        (
+            TargetType.WEBHOOK,
+            "https://user:pw@hooks.example.com:8443/in/abcdef0123?token=zzzz9876",
+            "https://hooks.example.com:8443/…9876",
+        ),
+        ("webhook", "http://127.0.0.1:8080/x", "http://127.0.0.1:8080/…"),
+        ("WEBHOOK", "not a url", "…"),
+        ("PAGERDUTY", "oncall@example.com", "o…@example.com"),
+        ("PAGERDUTY", "nobody", "…"),
+        ("ILERT", "il1api0123456789abcd", "…abcd"),
+        ("ILERT", "short", "…"),
+    ],
+)
+def test_targets_are_shown_without_their_secrets(target_type: str, value: str, shown: str) -> None:
+    assert redacted_target(target_type, value) == shown
+
+
+def test_a_request_does_not_show_its_secrets() -> None:
+    request = slack_request(make_context(ONE_RELEASE), SLACK_URL, always=False)
+    assert request is not None
+    assert repr(request) == "OutboundRequest(POST https://hooks.slack.com/…1234)"
+    assert "S3cr3t" not in str(request)

@@ -1,0 +1,181 @@
+/* The `/?alert=<id>` view: the deployments an alert was enriched with, and why. */
+
+import { apiGet, handleTokenRejected } from './api.js';
+import { byId, el, setStateBox } from './dom.js';
+import {
+  absoluteTime,
+  detailRow,
+  duration,
+  integrationTag,
+  kindBadge,
+  linkList,
+  refreshRelativeTimes,
+  statusBadge,
+  teamChips,
+  timeElement,
+} from './format.js';
+import { generation, later, markRefreshed, markRefreshFailed, POLL_INTERVAL_MS, showView } from './page.js';
+
+const ALERT_RETRY_MS = 3000;
+const ALERT_REFRESH_MS = 15000;
+
+function scopeInWords(enrichment, teamNames) {
+  if (enrichment.scope === 'TEAM')
+    return `Claimed by ${teamNames.length === 1 ? 'team' : 'teams'} ${teamNames.join(', ')}`;
+  if (enrichment.scope === 'ACCOUNT') return 'Account-wide, time-based';
+  return String(enrichment.scope);
+}
+
+export function startAlertView(alertId) {
+  const runningGeneration = generation;
+  showView('alert');
+  document.title = `Alert ${alertId} · Deployment events`;
+  byId('alert-title').replaceChildren('Alert ', el('code', { class: 'code code-title' }, alertId));
+  byId('alert-content').hidden = true;
+  setStateBox(
+    byId('alert-state'),
+    'loading',
+    el('p', { class: 'spinner-text' }, `Loading the enrichment of alert ${alertId}…`),
+  );
+  fetchEnrichment(alertId, runningGeneration, null);
+}
+
+async function fetchEnrichment(alertId, runningGeneration, shownCorrelatedAt) {
+  let correlatedAt = shownCorrelatedAt;
+  let delay = ALERT_REFRESH_MS;
+  try {
+    const enrichment = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/deployments`);
+    if (runningGeneration !== generation) return;
+    if (enrichment.correlatedAt !== shownCorrelatedAt) renderEnrichment(enrichment);
+    correlatedAt = enrichment.correlatedAt;
+    markRefreshed('Checked');
+  } catch (error) {
+    if (runningGeneration !== generation || handleTokenRejected(error)) return;
+    if (correlatedAt) {
+      markRefreshFailed(error.message);
+    } else if (error.status === 404) {
+      delay = ALERT_RETRY_MS;
+      setStateBox(
+        byId('alert-state'),
+        'pending',
+        el('h2', {}, 'Not correlated yet'),
+        el('p', {}, `Alert ${alertId} has not been correlated yet.`),
+        el(
+          'p',
+          { class: 'muted' },
+          `It is enriched a moment after it arrives (POST /api/alerts or an “Alert Created” event). Checking again every ${
+            ALERT_RETRY_MS / 1000
+          } s; this page updates by itself.`,
+        ),
+      );
+      markRefreshed('Checked');
+    } else {
+      delay = POLL_INTERVAL_MS;
+      setStateBox(
+        byId('alert-state'),
+        'error',
+        el('h2', {}, 'Could not load this alert’s enrichment'),
+        el('p', {}, error.message),
+        el('p', { class: 'muted' }, `Trying again every ${POLL_INTERVAL_MS / 1000} s.`),
+      );
+      markRefreshFailed(error.message);
+    }
+  }
+  refreshRelativeTimes();
+  later(() => fetchEnrichment(alertId, runningGeneration, correlatedAt), delay);
+}
+
+function renderEnrichment(enrichment) {
+  const teams = (enrichment.claimingTeams || []).map((team) => team.name || team.id);
+  const explanation =
+    enrichment.scope === 'TEAM'
+      ? 'Teams of this alert own deployment pipelines, so only those teams’ deployments count.'
+      : 'No team of this alert owns a deployment pipeline, so every deployment of the account in the window counts.';
+  const window = enrichment.window || {};
+  byId('alert-facts').replaceChildren(
+    detailRow(
+      'Scope',
+      el(
+        'div',
+        {},
+        el('strong', { class: 'scope' }, scopeInWords(enrichment, teams)),
+        el('p', { class: 'muted fact-note' }, explanation),
+      ),
+    ),
+    detailRow('Claiming teams', teams.length ? teamChips(teams) : el('span', { class: 'muted' }, 'None')),
+    detailRow(
+      'Window',
+      el(
+        'div',
+        {},
+        el('span', {}, absoluteTime(window.from)),
+        el('span', { class: 'muted' }, ' → '),
+        el('span', {}, absoluteTime(window.until)),
+        el('span', { class: 'muted' }, ` (${duration(window.from, window.until)})`),
+      ),
+    ),
+    detailRow('Correlated', timeElement(enrichment.correlatedAt)),
+  );
+  const deployments = enrichment.deployments || [];
+  byId('alert-deployments-title').textContent = `Related deployments (${deployments.length})`;
+  byId('alert-deployments').replaceChildren(
+    ...(deployments.length
+      ? deployments.map(deploymentCard)
+      : [
+          el(
+            'li',
+            { class: 'card state-box state-empty' },
+            enrichment.scope === 'TEAM'
+              ? 'The claiming teams deployed nothing in this window, so nothing is related to this alert.'
+              : 'Nothing was deployed in this window.',
+          ),
+        ]),
+  );
+  byId('alert-state').hidden = true;
+  byId('alert-content').hidden = false;
+}
+
+function deploymentCard(deployment) {
+  const score = Number(deployment.score);
+  const pipeline = deployment.pipeline || {};
+  return el(
+    'li',
+    { class: 'card deployment', 'data-deployment-id': deployment.id },
+    el(
+      'div',
+      { class: 'deployment-header' },
+      el('h3', { class: 'deployment-summary' }, deployment.summary),
+      el(
+        'div',
+        { class: 'score', title: 'How strongly this deployment relates to the alert, from 0 to 1' },
+        el('span', { class: 'score-label' }, 'Score'),
+        el('span', { class: 'score-value' }, Number.isFinite(score) ? score.toFixed(2) : '—'),
+        el('meter', {
+          class: 'score-meter',
+          min: 0,
+          max: 1,
+          value: Number.isFinite(score) ? score : 0,
+          'aria-label': 'Score',
+        }),
+      ),
+    ),
+    el(
+      'div',
+      { class: 'deployment-meta' },
+      el('span', { class: 'pipeline-name' }, pipeline.name || pipeline.id),
+      integrationTag(pipeline.integrationType),
+      kindBadge(deployment.kind),
+      deployment.status ? statusBadge(deployment.status) : null,
+      deployment.environment ? el('span', { class: 'meta-item' }, deployment.environment) : null,
+      deployment.version ? el('span', { class: 'meta-item' }, deployment.version) : null,
+      timeElement(deployment.timestamp),
+    ),
+    el('p', { class: 'reason' }, el('span', { class: 'reason-label' }, 'Why: '), deployment.reason),
+    el(
+      'div',
+      { class: 'deployment-footer' },
+      Array.isArray(deployment.links) && deployment.links.length ? linkList(deployment.links, 'row-links') : null,
+      el('a', { class: 'event-link', href: `/?event=${encodeURIComponent(deployment.id)}` }, 'Open the event'),
+    ),
+  );
+}

@@ -1,0 +1,102 @@
+/* The admin token (kept in session storage) and the API calls that carry it. */
+
+import { byId } from './dom.js';
+import { closeDialog, showView, stopBackgroundWork } from './page.js';
+
+const TOKEN_KEY = 'deployment-events.admin-token';
+
+export const tokenStore = {
+  get() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set(token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  },
+  forget() {
+    sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** `make run` prints `/#token=…`; the token is kept, then taken out of the address bar and history. */
+export function takeTokenFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (!fragment.has('token')) return false;
+  const token = fragment.get('token').trim();
+  if (token) tokenStore.set(token);
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return true;
+}
+
+export function requireToken(message, tone = 'error') {
+  stopBackgroundWork();
+  closeDialog();
+  showView('token');
+  document.title = 'Admin token · Deployment events';
+  byId('refresh-status').hidden = true;
+  byId('forget-token').hidden = true;
+  const notice = byId('token-message');
+  notice.textContent = message || '';
+  notice.className = `notice notice-${tone}`;
+  notice.hidden = !message;
+  byId('token-input-error').hidden = true;
+  byId('token-input').focus();
+}
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+class TokenRejected extends Error {}
+
+async function describeFailure(response) {
+  let detail = '';
+  try {
+    const body = await response.json();
+    if (body && typeof body.message === 'string') detail = body.message;
+  } catch {
+    detail = '';
+  }
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  return detail ? `${detail} (${status})` : `The server answered ${status}.`;
+}
+
+export async function apiGet(path) {
+  const token = tokenStore.get();
+  if (!token) throw new TokenRejected('');
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached. Check that it is running and that you are online.');
+  }
+  if (response.status === 401) {
+    throw new TokenRejected(
+      'The admin token was not accepted (401 Unauthorized): it may be mistyped or no longer valid. Enter it again.',
+    );
+  }
+  if (!response.ok) throw new ApiError(response.status, await describeFailure(response));
+  try {
+    return await response.json();
+  } catch {
+    throw new ApiError(response.status, 'The server answered with something that is not JSON.');
+  }
+}
+
+/** A rejected token ends whatever was running and asks for the token again; true when it did. */
+export function handleTokenRejected(error) {
+  if (!(error instanceof TokenRejected)) return false;
+  tokenStore.forget();
+  requireToken(error.message);
+  return true;
+}

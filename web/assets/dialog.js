@@ -1,0 +1,109 @@
+/* One event's details, in the dialog over the list; its id is in the address (`/?event=…`) while it is open. */
+
+import { apiGet, handleTokenRejected } from './api.js';
+import { byId, el } from './dom.js';
+import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
+import { closeDialog, dialog, generation, views } from './page.js';
+
+let shownEventId = null;
+
+function setEventInUrl(eventId) {
+  const params = new URLSearchParams(location.search);
+  if (eventId) params.set('event', eventId);
+  else params.delete('event');
+  const query = params.toString();
+  history.replaceState(history.state, '', query ? `/?${query}` : '/');
+}
+
+/**
+ * Shows one event in the dialog. `known` is the list's copy, shown at once while the server's is fetched;
+ * `teamName` gives the name of a team id, from the list's pipelines, when the details are drawn.
+ */
+export function openEvent(eventId, known, teamName) {
+  shownEventId = eventId;
+  setEventInUrl(eventId);
+  if (known) renderDetail(known, teamName);
+  else {
+    byId('event-dialog-title').textContent = 'Deployment event';
+    byId('event-dialog-body').replaceChildren(el('p', { class: 'spinner-text' }, 'Loading the event…'));
+  }
+  if (!dialog.open) dialog.showModal();
+  const runningGeneration = generation;
+  apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`)
+    .then((event) => {
+      if (runningGeneration === generation && dialog.open && shownEventId === eventId) renderDetail(event, teamName);
+    })
+    .catch((error) => {
+      if (runningGeneration !== generation || handleTokenRejected(error) || known) return;
+      if (!dialog.open || shownEventId !== eventId) return;
+      const message =
+        error.status === 404
+          ? 'There is no event with this id: it may be older than the retention period, or the link is wrong.'
+          : error.message;
+      byId('event-dialog-body').replaceChildren(
+        el(
+          'div',
+          { class: 'state-box state-error', role: 'alert' },
+          el('h3', {}, 'Could not open this event'),
+          el('p', {}, message),
+        ),
+      );
+    });
+}
+
+function teamLabel(teamId, name) {
+  return name && name !== teamId ? `${name} (${teamId})` : teamId;
+}
+
+function renderDetail(event, teamName) {
+  byId('event-dialog-title').textContent = event.summary;
+  const user = [event.userName, event.userEmail && `<${event.userEmail}>`].filter(Boolean).join(' ');
+  const details = event.customDetails && Object.keys(event.customDetails).length ? event.customDetails : null;
+  byId('event-dialog-body').replaceChildren(
+    el(
+      'div',
+      { class: 'detail-badges' },
+      kindBadge(event.kind),
+      event.status ? statusBadge(event.status) : null,
+      integrationTag(event.integrationType),
+    ),
+    el(
+      'dl',
+      { class: 'detail-grid' },
+      detailRow(
+        'Pipeline',
+        el('span', {}, event.pipelineName, ' ', el('span', { class: 'muted' }, `(${event.pipelineId})`)),
+        true,
+      ),
+      detailRow('Happened', timeElement(event.timestamp)),
+      detailRow('Received', timeElement(event.receivedAt)),
+      detailRow('Environment', event.environment),
+      detailRow('Service', event.service),
+      detailRow('Repository', event.repository),
+      detailRow('Version', event.version),
+      detailRow('Branch', code(event.branch)),
+      detailRow('Status', event.status),
+      detailRow('User', user),
+      detailRow('Teams', teamChips((event.teams || []).map((teamId) => teamLabel(teamId, teamName(teamId))))),
+      detailRow('Commit', code(event.commitSha), true),
+      detailRow('Event ID', code(event.id), true),
+    ),
+    el('h3', { class: 'detail-heading' }, 'Links'),
+    linkList(event.links, 'detail-links'),
+    el('h3', { class: 'detail-heading' }, 'Custom details'),
+    details
+      ? el('pre', { class: 'json' }, el('code', {}, JSON.stringify(details, null, 2)))
+      : el('p', { class: 'muted' }, 'None'),
+  );
+}
+
+export function wireDialog() {
+  byId('event-dialog-close').addEventListener('click', closeDialog);
+  dialog.addEventListener('click', (click) => {
+    if (click.target === dialog) closeDialog();
+  });
+  dialog.addEventListener('close', () => {
+    if (shownEventId !== null && !views.list.hidden) setEventInUrl(null);
+    shownEventId = null;
+  });
+}
