@@ -1,4 +1,6 @@
-"""`make demo`: pipelines, real GitHub and GitLab payloads, three alerts, and what they are enriched with.
+"""`make demo`: pipelines, real GitHub and GitLab payloads, three alerts, a real Alertmanager
+delivery notifying a local stand-in for Slack, a CloudWatch alarm through the emulated AWS
+endpoint, and what each is enriched with.
 
 It talks HTTP to the system at ``DEMO_URL`` (default ``http://127.0.0.1:$PORT``, the address of
 `make run`); when nothing answers there it starts the local runner itself on a free port. The
@@ -10,13 +12,18 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from local.template import REPOSITORY_ROOT
+import boto3
+
+from local.template import LOCAL_REGION, REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
 
 FIXTURES = REPOSITORY_ROOT / "tests" / "fixtures"
@@ -139,18 +146,130 @@ def show_enrichments(client: Client) -> None:
         print(f"  see {client.base_url}/?alert={alert['id']}#token={ADMIN_TOKEN}")
 
 
+class SlackSink:
+    """A stand-in for a Slack incoming webhook on 127.0.0.1: keeps each message it is sent, so a
+    newcomer sees the body that would be posted to Slack."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sink.messages.append(json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/services/T0DEMO/B0DEMO/demo-secret"
+
+
+def wait_for_enrichment(client: Client, alert_id: str) -> dict[str, Any]:
+    for _ in range(100):
+        try:
+            found: dict[str, Any] = client.call("GET", f"/api/alerts/{quote(alert_id, safe='')}/deployments")
+            return found
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+            time.sleep(0.1)
+    raise SystemExit(f"alert {alert_id} was not enriched")
+
+
+def print_enrichment(client: Client, title: str, enrichment: dict[str, Any]) -> None:
+    teams = ", ".join(team.get("name") or team["id"] for team in enrichment["claimingTeams"]) or "none"
+    print(f"\n{title}: scope {enrichment['scope']}, claiming teams: {teams}")
+    for related in enrichment["deployments"]:
+        print(f"  [{related['score']:.2f}] {related['summary']}")
+        print(f"         {related['reason']}")
+    print(f"  see {client.base_url}/?alert={quote(enrichment['alertId'], safe='')}#token={ADMIN_TOKEN}")
+
+
+def alertmanager_to_slack(client: Client, sink: SlackSink) -> None:
+    """A real Alertmanager delivery through an alert source that notifies (a stand-in for) Slack."""
+    source = client.call(
+        "POST",
+        "/api/alert-sources",
+        {
+            "name": "prometheus-prod",
+            "integrationType": "ALERTMANAGER",
+            "teams": [{"id": "payments", "name": "Payments"}],
+            "notifications": [{"type": "SLACK", "webhookUrl": sink.url}],
+        },
+    )
+    delivery = fixture("alerts/alertmanager/firing.two-alerts.zulip.json")
+    for alert in delivery["alerts"]:
+        alert["startsAt"] = isoformat(utc_now())
+        alert["labels"]["service"] = "shop"
+    accepted = client.call("POST", urlsplit(source["integrationUrl"]).path, delivery, {"Authorization": ""})
+    print(f"\nAlertmanager delivery of {len(delivery['alerts'])} alerts -> {accepted['status']}: {accepted['alerts']}")
+    for alert_id in accepted["alerts"]:
+        print_enrichment(client, f"Alert {alert_id}", wait_for_enrichment(client, alert_id))
+    for _ in range(50):
+        statuses = client.call("GET", f"/api/alerts/{quote(accepted['alerts'][0], safe='')}/notifications")
+        if statuses and statuses[0]["status"] != "pending":
+            break
+        time.sleep(0.1)
+    for status in statuses:
+        outcome = f"{status['status']} after {status['attempts']} attempt(s)"
+        print(f"  notified {status['type']} at {status['target']}: {outcome}")
+    if sink.messages:
+        print("  the Slack message that would be posted:")
+        print("  " + json.dumps(sink.messages[0], indent=2).replace("\n", "\n  "))
+
+
+def cloudwatch_alarm(client: Client, aws_endpoint: str) -> None:
+    """A real CloudWatch alarm event, put on the default bus through the emulated AWS endpoint."""
+    client.call(
+        "PUT", "/api/alert-sources/ServerCpuTooHigh", {"name": "ServerCpuTooHigh", "teams": [{"id": "payments"}]}
+    )
+    event = fixture("alerts/cloudwatch/eventbridge.alarm-state-change.single-metric.aws-docs.json")
+    now = utc_now()
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}+0000"
+    event["detail"]["state"]["timestamp"] = stamp
+    events = boto3.client(
+        "events",
+        endpoint_url=aws_endpoint,
+        region_name=LOCAL_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    entry = {
+        "Source": event["source"],
+        "DetailType": event["detail-type"],
+        "Resources": event["resources"],
+        "Detail": json.dumps(event["detail"]),
+    }
+    events.put_events(Entries=[entry])
+    alert_id = f"{event['resources'][0]}:{stamp}"
+    print(f"\nCloudWatch alarm {event['detail']['alarmName']} put on the default bus at {aws_endpoint}")
+    print_enrichment(client, "Alarm ServerCpuTooHigh", wait_for_enrichment(client, alert_id))
+
+
 def main() -> None:
     client = Client(os.environ.get("DEMO_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 3000}")
+    endpoint: str | None = f"http://127.0.0.1:{os.environ.get('AWS_PORT') or 4566}"
     if not client.healthy():
         from local.runner import start  # noqa: PLC0415 - only when no system is running already
 
-        server, _ = start(0, admin_token=ADMIN_TOKEN)
+        server, _ = start(0, admin_token=ADMIN_TOKEN, aws_port=0)
         client = Client(f"http://127.0.0.1:{server.server_port}")
+        endpoint = server.aws_endpoint.url if server.aws_endpoint else None
         os.environ["LOCAL_ACCESS_LOG"] = "0"
         print(f"Started the local runner at {client.base_url} (no `make run` was answering)")
     print("Sending deployments:")
     send_deployments(client)
     show_enrichments(client)
+    alertmanager_to_slack(client, SlackSink())
+    if endpoint:
+        cloudwatch_alarm(client, endpoint)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,26 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
             _header("Idempotency-Key", "Stable across GitLab's retries: a retry is a duplicate"),
         ],
     },
+    ("/api/v1/deployment-events/argocd/{integrationKey}", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "ilert's argocd-notifications body: {app, commit, repositoryName}",
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [_header("X-Argocd-Token", "The pipeline's webhook secret, where it has one")],
+    },
+    ("/api/v1/deployment-events/pagerduty/{integrationKey}", "post"): {
+        "requestBody": {"required": True, "description": "A PagerDuty change event", "content": ANY_JSON_OBJECT},
+        "parameters": [],
+    },
+    ("/v2/change/enqueue", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "A PagerDuty change event, keyed by its routing_key",
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [],
+    },
     ("/api/v1/alerts/{sourceType}/{integrationKey}", "post"): {
         "requestBody": {
             "required": True,

@@ -1,4 +1,5 @@
-"""Deployment events in (SPEC §3): the generic API and the GitHub and GitLab webhooks.
+"""Deployment events in (SPEC §3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
+and PagerDuty-compatible change events.
 
 The hot path: it imports only what ingest needs, and its policy allows GetItem and
 TransactWriteItems on the table, nothing else.
@@ -13,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.domain.errors import DomainError
+from shared.domain.errors import BadRequest, DomainError, InvalidField
 from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
@@ -64,6 +65,37 @@ def post_github_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcom
 @app.post("/api/v1/deployment-events/gitlab/<integrationKey>", responses=INGEST_RESPONSES)
 def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest(WEBHOOK_SOURCES["gitlab"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/argocd/<integrationKey>", responses=INGEST_RESPONSES)
+def post_argocd_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(WEBHOOK_SOURCES["argocd"], integrationKey)
+
+
+def _pagerduty_change(integration_key: str | None) -> Response[dict[str, object]]:
+    """PagerDuty's own answers, so that its senders (its GitHub Action, Argo CD's notifier) take
+    ours as theirs: 202 success, 400 ``invalid event`` with the errors; other failures as SPEC §3."""
+    try:
+        _ingest(WEBHOOK_SOURCES["pagerduty"], integration_key)
+    except (BadRequest, InvalidField) as error:
+        errors = [f"'{problem.field}' {problem.message}" for problem in error.problems] or [error.message]
+        body: dict[str, object] = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
+        return Response(400, content_types.APPLICATION_JSON, body)
+    return Response(202, content_types.APPLICATION_JSON, PAGERDUTY_ACCEPTED)
+
+
+PAGERDUTY_ACCEPTED: dict[str, object] = {"status": "success", "message": "Change event processed"}
+
+
+@app.post("/api/v1/deployment-events/pagerduty/<integrationKey>")
+def post_pagerduty_change(integrationKey: IntegrationKey) -> Response[dict[str, object]]:  # noqa: N803
+    return _pagerduty_change(integrationKey)
+
+
+@app.post("/v2/change/enqueue")
+def post_pagerduty_change_enqueue() -> Response[dict[str, object]]:
+    """PagerDuty's own path, the key as ``routing_key``: pointing a sender here takes only the host."""
+    return _pagerduty_change(None)
 
 
 @app.get("/api/health")

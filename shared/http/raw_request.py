@@ -38,9 +38,9 @@ def raw_request(app: APIGatewayHttpResolver) -> RawRequest:
     return RawRequest(body=raw, headers=headers)
 
 
-def check_size(request: RawRequest) -> None:
-    if len(request.body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
+def check_size(request: RawRequest, limit: int = MAX_BODY_BYTES) -> None:
+    if len(request.body) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit // 1024} KiB")
 
 
 def content_kind(request: RawRequest, *, allow_form: bool) -> str:

@@ -30,6 +30,7 @@ from shared.domain.signatures import hmac_sha256_hex, same_secret
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.http.raw_request import (
     FORM_CONTENT,
+    MAX_BODY_BYTES,
     RawRequest,
     check_size,
     content_kind,
@@ -77,6 +78,9 @@ class Source:
     verify: Callable[[str, RawRequest], None] | None = None
     delivery_headers: tuple[str, ...] = ("idempotency-key",)
     """Headers naming the delivery, for the delivery log, first present wins."""
+    key_fields: tuple[str, ...] = ("integrationKey", "apiKey")
+    """Where a body carries its key, when the URL does not."""
+    max_body_bytes: int = MAX_BODY_BYTES
     """Checks the pipeline's webhook secret against the request, or raises ``Unauthorized``."""
 
 
@@ -115,7 +119,28 @@ GITLAB = Source(
     verify=verify_gitlab_token,
     delivery_headers=("idempotency-key", "x-gitlab-event-uuid"),
 )
-WEBHOOK_SOURCES = {source.name: source for source in (GITHUB, GITLAB)}
+
+
+def verify_argocd_token(secret: str, request: RawRequest) -> None:
+    """Argo CD's webhook service sets any header: ``X-Argocd-Token`` carries the secret."""
+    token = request.headers.get("x-argocd-token")
+    if token is None:
+        raise Unauthorized("X-Argocd-Token is missing; this pipeline has a webhook secret")
+    if not same_secret(secret, token):
+        raise Unauthorized("X-Argocd-Token does not match the pipeline's webhook secret")
+
+
+ARGOCD = Source("argocd", IntegrationType.ARGOCD, "shared.domain.normalisers.argocd", verify=verify_argocd_token)
+PAGERDUTY_CHANGE = Source(
+    "pagerduty",
+    IntegrationType.PAGERDUTY_CHANGE,
+    "shared.domain.normalisers.pagerduty_change",
+    key_fields=("routing_key",),
+    max_body_bytes=512 * 1024,
+)
+"""PagerDuty's change events, keyed in the URL or, at ``/v2/change/enqueue``, by ``routing_key``;
+PagerDuty takes bodies up to 512 KB."""
+WEBHOOK_SOURCES = {source.name: source for source in (GITHUB, GITLAB, ARGOCD, PAGERDUTY_CHANGE)}
 """Sources whose key is in the URL path; the generic API's is in the body."""
 
 
@@ -169,11 +194,11 @@ def _ingest(
     received_at: datetime,
     resolved: list[PipelineRecord],
 ) -> IngestOutcome:
-    check_size(request)
+    check_size(request, source.max_body_bytes)
     content = content_kind(request, allow_form=source.allows_form)
     if integration_key is None:
         payload = parse_json_object(request.body)
-        resolved.append(resolve_pipeline(_key_in_body(payload), source.integration_type))
+        resolved.append(resolve_pipeline(_key_in_body(payload, source.key_fields), source.integration_type))
     else:
         resolved.append(resolve_pipeline(integration_key, source.integration_type))
         if resolved[0].webhook_secret and source.verify is not None:
@@ -188,10 +213,11 @@ def _ingest(
     return record_event(pipeline, result, received_at)
 
 
-def _key_in_body(payload: dict[str, Any]) -> str:
-    integration_key = payload.get("integrationKey") or payload.get("apiKey")
+def _key_in_body(payload: dict[str, Any], fields: tuple[str, ...]) -> str:
+    integration_key = next((payload[field] for field in fields if payload.get(field)), None)
     if not isinstance(integration_key, str) or not integration_key:
-        raise InvalidField.of("integrationKey", "is required (apiKey is accepted too)")
+        also = f" ({fields[1]} is accepted too)" if len(fields) > 1 else ""
+        raise InvalidField.of(fields[0], f"is required{also}")
     return integration_key
 
 

@@ -25,6 +25,8 @@ GENERIC_PATH = "/api/deployment-events"
 WEBHOOK_PATHS = {
     IntegrationType.GITHUB: "/api/v1/deployment-events/github/",
     IntegrationType.GITLAB: "/api/v1/deployment-events/gitlab/",
+    IntegrationType.ARGOCD: "/api/v1/deployment-events/argocd/",
+    IntegrationType.PAGERDUTY_CHANGE: "/api/v1/deployment-events/pagerduty/",
 }
 
 
@@ -45,7 +47,7 @@ def _resolve_params(integration_type: IntegrationType, params: PipelineParams | 
     branch_filters = DEFAULT_BRANCH_FILTERS
     if params is not None and params.branch_filters is not None:
         branch_filters = list(dict.fromkeys(params.branch_filters))
-    if integration_type is IntegrationType.API or params is None or not params.event_filters:
+    if not ALLOWED_EVENT_FILTERS[integration_type] or params is None or not params.event_filters:
         return branch_filters, list(DEFAULT_EVENT_FILTERS[integration_type])
     allowed = {name.lower(): name for name in ALLOWED_EVENT_FILTERS[integration_type]}
     unknown = [name for name in params.event_filters if name.lower() not in allowed]

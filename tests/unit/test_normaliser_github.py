@@ -163,10 +163,40 @@ def test_event_filters_exclude_an_event_type() -> None:
     assert result.code == "event_filtered"
 
 
-def test_a_payload_missing_what_the_event_needs_names_the_field() -> None:
-    # Given a merged-PR payload whose merged_at was removed
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("push.legacy.go-playground.json", EventKind.PUSH),
+        ("push.new-branch.drone.json", EventKind.PUSH),
+        ("release.published.legacy.go-playground.json", EventKind.RELEASE),
+        ("release.published.drone.json", EventKind.RELEASE),
+        ("release.published.octokit-2020.json", EventKind.RELEASE),
+        ("deployment_status.success.legacy.go-playground.json", EventKind.DEPLOYMENT),
+        ("deployment_status.success.octokit-2020.json", EventKind.DEPLOYMENT),
+    ],
+)
+def test_older_payload_shapes_are_normalised(name: str, kind: EventKind) -> None:
+    # When an older example that go-playground/webhooks, drone/go-scm or octokit/webhooks publish arrives
+    event = accepted(name, branch_filters=[])
+    # Then it is read, not answered 422
+    assert event.kind is kind
+    assert event.repository
+
+
+def test_merged_pull_request_without_merged_at_is_timed_when_closed() -> None:
     payload = fixture_json("github/pull_request.closed.merged.json")
     del payload["pull_request"]["merged_at"]
+    event = github.normalise(Delivery("pull_request", payload, {}, RECEIVED_AT), pipeline_record())
+    assert isinstance(event, NormalisedEvent)
+    # closed_at, a second after merged_at in this capture
+    assert event.timestamp == datetime(2025, 10, 15, 7, 15, 40, tzinfo=UTC)
+
+
+def test_a_payload_missing_what_the_event_needs_names_the_field() -> None:
+    # Given a merged-PR payload whose merged_at and closed_at were removed
+    payload = fixture_json("github/pull_request.closed.merged.json")
+    del payload["pull_request"]["merged_at"]
+    del payload["pull_request"]["closed_at"]
     # Then the error names the field
     with pytest.raises(InvalidField) as raised:
         github.normalise(Delivery("pull_request", payload, {}, RECEIVED_AT), pipeline_record())

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.domain.models.deployments import EventKind
-from shared.domain.models.pipelines import IntegrationType
+from shared.domain.models.pipelines import GITLAB_EVENTS, IntegrationType
 from shared.domain.normalisers import gitlab
 from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
 from tests.fixture_files import fixture_json
@@ -122,3 +122,35 @@ def test_redacted_emails_are_dropped() -> None:
     event = gitlab.normalise(Delivery("Push Hook", payload, {}, RECEIVED_AT), pipeline_record(IntegrationType.GITLAB))
     assert isinstance(event, NormalisedEvent)
     assert event.user_email is None
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("push.no-project-id.go-playground.json", EventKind.PUSH),
+        ("push.drone.json", EventKind.PUSH),
+        ("push.subgroup.drone.json", EventKind.PUSH),
+        ("deployment.success.go-playground.json", EventKind.DEPLOYMENT),
+        ("pipeline.no-project-id.go-playground.json", EventKind.WORKFLOW),
+    ],
+)
+def test_older_payload_shapes_are_normalised(name: str, kind: EventKind) -> None:
+    # When an older example that go-playground/webhooks or drone/go-scm publish arrives
+    event = accepted(name, event_filters=list(GITLAB_EVENTS))
+    # Then it is read, not answered 422
+    assert event.kind is kind
+    assert event.repository
+
+
+def test_push_without_a_project_id_is_keyed_by_the_top_level_project_id() -> None:
+    # Given a push whose project has no id (it is in project_id)
+    event = accepted("push.no-project-id.go-playground.json")
+    # Then it keys like a current push of that project
+    assert event.natural_key == "push:15:master:da1560886d4f094c3e6c9ef40349f7d38b5d27d7"
+    assert event.custom_details["projectId"] == 15
+    assert event.repository == "mike/diaspora"
+
+
+def test_pipeline_without_any_project_id_is_keyed_by_the_project_path() -> None:
+    event = accepted("pipeline.no-project-id.go-playground.json", event_filters=["Pipeline Hook"])
+    assert event.natural_key == "pipeline:gitlab-org/gitlab-test:31"

@@ -15,6 +15,8 @@ class IntegrationType(StrEnum):
     API = "API"
     GITHUB = "GITHUB"
     GITLAB = "GITLAB"
+    ARGOCD = "ARGOCD"
+    PAGERDUTY_CHANGE = "PAGERDUTY_CHANGE"
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -23,11 +25,15 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.API: [],
     IntegrationType.GITHUB: ["push", "pull_request", "release", "deployment_status"],
     IntegrationType.GITLAB: ["Push Hook", "Merge Request Hook", "Release Hook", "Deployment Hook"],
+    IntegrationType.ARGOCD: [],
+    IntegrationType.PAGERDUTY_CHANGE: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
     IntegrationType.GITHUB: GITHUB_EVENTS,
     IntegrationType.GITLAB: GITLAB_EVENTS,
+    IntegrationType.ARGOCD: (),
+    IntegrationType.PAGERDUTY_CHANGE: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 

@@ -82,6 +82,7 @@ class PullRequest(_Payload):
     html_url: str | None = None
     merged: bool | None = None
     merged_at: str | None = None
+    closed_at: str | None = None
     merge_commit_sha: str | None = None
     base: BranchRef
     head: BranchRef | None = None
@@ -237,7 +238,7 @@ def _pull_request(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEve
             quoted(pull.title),
             f"into {repository}@{pull.base.ref}",
         ),
-        timestamp=parse_time_field(pull.merged_at, "pull_request.merged_at"),
+        timestamp=parse_time_field(pull.merged_at or pull.closed_at, "pull_request.merged_at"),
         natural_key=f"merge:{repository}:{pull.number}",
         repository=repository,
         commit_sha=pull.merge_commit_sha,

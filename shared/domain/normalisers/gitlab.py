@@ -37,8 +37,14 @@ class _Payload(BaseModel):
 
 
 class Project(_Payload):
-    id: int
+    id: int | None = None
     path_with_namespace: str
+
+    def key(self, project_id: int | None = None) -> str:
+        """Older payloads leave ``id`` out of ``project``: a push still carries ``project_id``,
+        and elsewhere the path names the project."""
+        known = self.id or project_id
+        return str(known) if known else self.path_with_namespace
 
 
 class User(_Payload):
@@ -64,6 +70,7 @@ class PushEvent(_Payload):
     user_name: str | None = None
     user_username: str | None = None
     user_email: str | None = None
+    project_id: int | None = None
     project: Project
     commits: list[Commit] = []
     total_commits_count: int | None = None
@@ -179,14 +186,16 @@ def _push(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ign
             f"{pusher or 'Someone'} pushed {commits}{repository}@{branch}" + (f": {headline}" if headline else "")
         ),
         timestamp=delivery.received_at,
-        natural_key=f"push:{push.project.id}:{branch}:{push.after}",
+        natural_key=f"push:{push.project.key(push.project_id)}:{branch}:{push.after}",
         repository=repository,
         commit_sha=push.checkout_sha,
         branch=branch,
         user_name=pusher,
         user_email=_email(push.user_email),
         links=link(head.url if head else None, "Head commit"),
-        custom_details=custom_details_of(_delivery_details(delivery), commits=count, projectId=push.project.id),
+        custom_details=custom_details_of(
+            _delivery_details(delivery), commits=count, projectId=push.project.id or push.project_id
+        ),
     )
 
 
@@ -213,7 +222,7 @@ def _merge_request(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEv
             if merge.updated_at
             else delivery.received_at
         ),
-        natural_key=f"merge:{event.project.id}:{merge.iid}",
+        natural_key=f"merge:{event.project.key()}:{merge.iid}",
         repository=repository,
         commit_sha=merge.merge_commit_sha,
         branch=merge.target_branch,
@@ -237,7 +246,7 @@ def _release(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | 
         kind=EventKind.RELEASE,
         summary=summary_of("Release", release.tag, title, f"published in {repository}"),
         timestamp=parse_time_field(released_at, "released_at") if released_at else delivery.received_at,
-        natural_key=f"release:{release.project.id}:{release.tag}",
+        natural_key=f"release:{release.project.key()}:{release.tag}",
         repository=repository,
         version=release.tag,
         commit_sha=release.commit.id if release.commit else None,
@@ -265,7 +274,7 @@ def _deployment(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent
         kind=EventKind.DEPLOYMENT,
         summary=summary,
         timestamp=changed_at,
-        natural_key=f"deployment:{deployment.project.id}:{deployment.deployment_id}",
+        natural_key=f"deployment:{deployment.project.key()}:{deployment.deployment_id}",
         revision=Revision(
             at=changed_at,
             tiebreak=deployment.status,
@@ -313,7 +322,7 @@ def _pipeline(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent |
         kind=EventKind.WORKFLOW,
         summary=summary_of("Pipeline", f"#{run.id}", outcome, "on", target),
         timestamp=finished_at,
-        natural_key=f"pipeline:{event.project.id}:{run.id}",
+        natural_key=f"pipeline:{event.project.key()}:{run.id}",
         revision=Revision(at=finished_at, tiebreak=run.status, identity=f"{run.status}@{run.finished_at}"),
         repository=repository,
         version=run.ref if run.tag else None,

@@ -1,0 +1,110 @@
+"""PagerDuty Change Events v2 (SPEC §15): PagerDuty's own senders work by changing only the host.
+
+A change event has no structured fields of its own; agreed ``custom_details`` keys fill ours."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from shared.domain.errors import InvalidField
+from shared.domain.models.deployments import CustomDetails, EventKind, Revision, cut_summary
+from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, link, parse_payload, parse_time_field
+
+FACT_KEYS = {
+    "repository": "repository",
+    "environment": "environment",
+    "version": "version",
+    "commitSha": "commit_sha",
+    "commit_sha": "commit_sha",
+    "service": "service",
+}
+"""``custom_details`` keys that are our structured fields; the first of two for one field wins."""
+CREDENTIAL_FIELDS = ("routing_key",)
+MISSING = "is missing or blank"
+"""PagerDuty's words for a required field it did not get."""
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+
+class ChangeLink(_Payload):
+    href: str | None = None
+    text: str | None = None
+
+
+def _present(summary: object) -> object:
+    if summary is None:
+        raise ValueError(MISSING)
+    return summary
+
+
+def _not_blank(summary: str) -> str:
+    if not summary.strip():
+        raise ValueError(MISSING)
+    return cut_summary(summary.strip())
+
+
+class ChangePayload(_Payload):
+    summary: Annotated[str, BeforeValidator(_present), AfterValidator(_not_blank)] = Field(
+        default=None, validate_default=True
+    )
+    timestamp: Any = None
+    source: str | None = None
+    custom_details: CustomDetails | None = None
+
+
+class ChangeEvent(_Payload):
+    payload: Annotated[ChangePayload, Field(default_factory=dict, validate_default=True)]
+    links: list[ChangeLink] | None = None
+    dedup_key: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
+
+
+def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
+    event = parse_payload(ChangeEvent, delivery.payload)
+    payload = event.payload
+    timestamp = (
+        parse_time_field(payload.timestamp, "payload.timestamp")
+        if payload.timestamp is not None
+        else delivery.received_at
+    )
+    details = dict(payload.custom_details or {})
+    facts: dict[str, str] = {}
+    for key, fact in FACT_KEYS.items():
+        value = details.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            facts.setdefault(fact, str(value))
+            del details[key]
+    if payload.source:
+        details.setdefault("source", payload.source)
+    revision = None
+    if event.dedup_key:
+        digest = _content_digest(delivery.payload)
+        revision = Revision(at=timestamp, tiebreak=digest, identity=digest)
+    return NormalisedEvent(
+        kind=EventKind.CUSTOM,
+        summary=payload.summary,
+        timestamp=timestamp,
+        natural_key=f"pagerduty:{event.dedup_key}" if event.dedup_key else None,
+        revision=revision,
+        links=[found for item in event.links or [] for found in link(item.href, item.text or item.href or "")],
+        custom_details=details,
+        **facts,
+    )
+
+
+def pagerduty_errors(error: InvalidField) -> list[str]:
+    """The ``errors`` of PagerDuty's own 400 answer, such as ``'payload.summary' is missing or blank``."""
+    return [f"'{problem.field}' {problem.message[:1].lower()}{problem.message[1:]}" for problem in error.problems]
+
+
+def _content_digest(payload: dict[str, Any]) -> str:
+    """The same body sent again under its ``dedup_key`` is a duplicate, whatever its routing key."""
+    content = {name: value for name, value in payload.items() if name not in CREDENTIAL_FIELDS}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
