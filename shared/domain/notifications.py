@@ -12,9 +12,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from slack_sdk.models.blocks import (
     Block,
@@ -29,17 +28,9 @@ from slack_sdk.models.blocks import (
 from shared.domain.correlation import CLOCK_SKEW, describe_offset
 from shared.domain.models.alerts import Enrichment, RelatedDeployment, Scope
 from shared.domain.models.common import Team
+from shared.domain.redaction import ELLIPSIS, TargetType, redacted_target
 from shared.domain.signatures import hmac_sha256_hex
 
-
-class TargetType(StrEnum):
-    SLACK = "SLACK"
-    PAGERDUTY = "PAGERDUTY"
-    ILERT = "ILERT"
-    WEBHOOK = "WEBHOOK"
-
-
-ELLIPSIS = "…"
 COMMENT_CREATOR = "Deployment events"
 PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"
 
@@ -381,43 +372,3 @@ def webhook_request(context: NotificationContext, url: str, secret: str, event_i
         "X-Event-Id": event_id,
     }
     return OutboundRequest("POST", url, headers, body)
-
-
-# --- redaction -----------------------------------------------------------------------------
-
-
-HINT_LENGTH = 4
-MIN_HINTED_LENGTH = 12
-"""A secret shorter than this gets no hint: 4 characters would be too much of it."""
-
-
-def _hint(secret: str) -> str:
-    return secret[-HINT_LENGTH:] if len(secret) >= MIN_HINTED_LENGTH else ""
-
-
-def redacted_target(target_type: TargetType | str, url_or_email: str) -> str:
-    """A target as API answers show it, never its secret:
-    - a URL (SLACK, WEBHOOK): scheme, host and port, then ``…`` and the last 4 characters of the
-      rest (``https://hooks.slack.com/…ab12``); user info, path and query are secret;
-    - an email (PAGERDUTY's ``fromEmail``): its first character and its domain (``o…@example.com``);
-    - an ilert integration key (ILERT): ``…`` and its last 4 characters, like ``integrationKeyHint``."""
-    kind = TargetType(str(target_type).upper())
-    value = url_or_email.strip()
-    if kind is TargetType.PAGERDUTY:
-        local, at, domain = value.rpartition("@")
-        return f"{local[:1]}…@{domain}" if at and local else "…"
-    if kind is TargetType.ILERT and not value.startswith(("http://", "https://")):
-        return ELLIPSIS + _hint(value)
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return ELLIPSIS
-    if not parts.scheme or not host:
-        return ELLIPSIS
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    rest = parts.path + (f"?{parts.query}" if parts.query else "")
-    return f"{parts.scheme}://{netloc}/{ELLIPSIS}{_hint(rest.lstrip('/'))}"

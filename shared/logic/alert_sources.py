@@ -17,9 +17,9 @@ from shared.domain.models.alert_sources import (
     AlertSourceUpdateRequest,
 )
 from shared.domain.models.alerts import RegisteredResource, RegisteredResourceResponse
+from shared.domain.models.notifications import view_of
 from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS
 from shared.logic import registry
-from shared.logic.notify import view_of
 from shared.logic.registry import ResourceKind
 
 INTEGRATION_KEY_PREFIX = "als_"

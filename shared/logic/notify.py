@@ -28,19 +28,16 @@ from shared.domain.models.notifications import (
     NotificationTarget,
     PagerDutyTarget,
     SlackTarget,
-    TargetView,
     WebhookTarget,
     target_id,
-    target_of,
     targets_adapter,
+    view_of,
 )
 from shared.domain.notifications import (
     NotificationContext,
     OutboundRequest,
-    TargetType,
     ilert_request,
     pagerduty_request,
-    redacted_target,
     slack_request,
     webhook_request,
 )
@@ -54,12 +51,6 @@ MAX_ATTEMPTS = 3
 
 class NotificationsPending(Exception):
     """Some target is not notified yet; Lambda retries the invocation, then dead-letters it."""
-
-
-def view_of(target: NotificationTarget) -> TargetView:
-    always = target.always if isinstance(target, SlackTarget) else None
-    redacted = redacted_target(TargetType(target.type), target_of(target))
-    return TargetView(type=target.type, target=redacted, always=always)
 
 
 def default_targets() -> tuple[NotificationTarget, ...]:

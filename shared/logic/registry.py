@@ -11,7 +11,7 @@ from shared.domain.errors import NotFound
 from shared.domain.ids import is_storable_id
 from shared.domain.models.alerts import Alert, AlertResource, RegisteredResource, RegisteredResourceResponse
 from shared.domain.models.common import Team
-from shared.domain.models.notifications import NotificationTarget, targets_adapter
+from shared.domain.models.notifications import NotificationTarget, targets_adapter, view_of
 
 
 class ResourceKind(StrEnum):
@@ -46,8 +46,6 @@ def register_resource(
 
 
 def _response(values: dict[str, object]) -> RegisteredResourceResponse:
-    from shared.logic.notify import view_of  # noqa: PLC0415 - only alert sources have targets
-
     targets = targets_adapter.validate_python(values.get("notifications") or [])
     shown = {name: value for name, value in values.items() if name != "notifications"}
     return RegisteredResourceResponse.model_validate(

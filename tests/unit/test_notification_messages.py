@@ -23,15 +23,14 @@ from shared.domain.notifications import (
     SLACK_SECTION_MAX,
     SLACK_TEXT_MAX,
     NotificationContext,
-    TargetType,
     cut,
     ilert_request,
     pagerduty_request,
-    redacted_target,
     slack_cut,
     slack_request,
     webhook_request,
 )
+from shared.domain.redaction import TargetType, redacted_target
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 PAGE_URL = "https://events.example.com/?alert=a-1"

@@ -11,6 +11,7 @@ from pydantic import Field, TypeAdapter
 
 from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
 from shared.domain.models.deployments import Email
+from shared.domain.redaction import TargetType, redacted_target
 
 MAX_TARGETS = 5
 Secret = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -69,6 +70,12 @@ class TargetView(ApiModel):
     type: str
     target: str
     always: bool | None = None
+
+
+def view_of(target: NotificationTarget) -> TargetView:
+    always = target.always if isinstance(target, SlackTarget) else None
+    redacted = redacted_target(TargetType(target.type), target_of(target))
+    return TargetView(type=target.type, target=redacted, always=always)
 
 
 class NotificationStatus(ApiModel):
