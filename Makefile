@@ -31,12 +31,14 @@ $(VENV_SAM)/.installed: requirements-sam.txt
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m local.runner
 
-## test: lint, template lint, unit, integration, property, end-to-end and browser tests, then the packaging check
+## test: lint, template lint, unit, integration, property, end-to-end and browser tests, the packaging check,
+## then every function in its Lambda container (skipped in one line where no container runtime answers)
 test: lint
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/pytest -n 2 tests/unit tests/integration tests/property
 	$(BIN)/pytest tests/e2e tests/browser
 	$(MAKE) package-check
+	SAM_LOCAL_NO_BUILD=1 $(BIN)/pytest -m sam tests/sam
 
 lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed lint-web
 	$(BIN)/ruff check .

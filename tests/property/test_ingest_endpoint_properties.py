@@ -17,8 +17,10 @@ from local.gateway import Gateway, GatewayResponse
 from local.template import LOCAL_REGION
 from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS
 from tests.conftest import Api, Aws
+from tests.fixture_files import FIXTURES, fixture_json
 from tests.property.strategies import (
     PLACEHOLDER_KEY,
+    RealPayload,
     WireDelivery,
     generic_event,
     header_values,
@@ -154,3 +156,53 @@ def test_gitlab_webhook_answers_any_body(
     extra = {} if event_uuid is None else {"x-gitlab-event-uuid": event_uuid}
     headers = request_headers(delivery, extra, "x-gitlab-event")
     assert_answered_safely(stored_events, lambda: gateway.handle("POST", gitlab_path, "", headers, delivery.body))
+
+
+def change_payloads(folder: str) -> tuple[RealPayload, ...]:
+    """The real Argo CD and PagerDuty bodies of tests/fixtures, to be broken on purpose."""
+    found = []
+    for body in sorted((FIXTURES / folder).glob("*.json")):
+        if not body.name.endswith(".headers.json"):
+            found.append(RealPayload(f"{folder}/{body.name}", folder, fixture_json(f"{folder}/{body.name}")))
+    return tuple(found)
+
+
+@pytest.fixture
+def argocd_path(api: Api) -> str:
+    return f"/api/v1/deployment-events/argocd/{api.create_pipeline('ARGOCD')['integrationKey']}"
+
+
+@pytest.fixture
+def pagerduty_key(api: Api) -> str:
+    return str(api.create_pipeline("PAGERDUTY_CHANGE")["integrationKey"])
+
+
+@bounded(max_examples=150)
+@given(delivery=wire_deliveries(change_payloads("argocd")))
+def test_argocd_webhook_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, argocd_path: str, delivery: WireDelivery
+) -> None:
+    headers = request_headers(delivery, {})
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", argocd_path, "", headers, delivery.body))
+
+
+@bounded(max_examples=150)
+@given(delivery=wire_deliveries(change_payloads("pagerduty")), in_path=st.booleans())
+def test_pagerduty_change_endpoints_answer_any_body(
+    gateway: Gateway, stored_events: StoredEvents, pagerduty_key: str, delivery: WireDelivery, in_path: bool
+) -> None:
+    # Given any body, keyed in the path or (PagerDuty's own path) by routing_key
+    headers = request_headers(delivery, {})
+    body = delivery.body.replace(b"samplekeyhere", pagerduty_key.encode())
+    path = f"/api/v1/deployment-events/pagerduty/{pagerduty_key}" if in_path else "/v2/change/enqueue"
+    # When it is sent, then it is answered as PagerDuty answers, never with a 5xx
+    response, before, after = stored_events.after(lambda: gateway.handle("POST", path, "", headers, body))
+    assert 200 <= response.status < 300 or 400 <= response.status < 500, (response.status, response.body[:300])
+    answer = json.loads(response.body)
+    event(f"{response.status} {answer.get('status')}")
+    if response.status == 202:
+        assert answer == {"status": "success", "message": "Change event processed"}
+        assert len(after - before) <= 1
+    else:
+        assert after == before
+        assert answer.get("errors") or answer.get("message")
