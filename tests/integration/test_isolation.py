@@ -3,14 +3,17 @@ reading of SPEC §5 says, and a TEAM-scoped one never shows another team's deplo
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from shared.domain.timestamps import isoformat, utc_now
-from tests.conftest import Api, Bus
+from tests.conftest import JSON, Api, Bus
+from tests.recording_server import RecordingServer, recording_server
 from tests.reference_correlation import RefAlert, RefEvent, expected_related
 
 TEAMS = ["payments", "checkout", "search", "platform", "growth"]
@@ -19,8 +22,17 @@ ENVIRONMENTS = ["production", "staging", None]
 VERSIONS = ["v1", "v2", None]
 
 
+@pytest.fixture
+def slack() -> Iterator[RecordingServer]:
+    with recording_server() as server:
+        yield server
+
+
+@pytest.mark.parametrize("through", ["bus", "alert source"])
 @pytest.mark.parametrize("seed", range(6))
-def test_enrichments_match_the_reference_and_never_leak_across_teams(api: Api, alert_bus: Bus, seed: int) -> None:
+def test_enrichments_match_the_reference_and_never_leak_across_teams(
+    api: Api, alert_bus: Bus, seed: int, through: str, slack: RecordingServer
+) -> None:
     chance = random.Random(seed)
     now = utc_now().replace(microsecond=0)
     # Given pipelines owned by random teams (some by none, some by two), one of them deleted
@@ -47,7 +59,20 @@ def test_enrichments_match_the_reference_and_never_leak_across_teams(api: Api, a
     deleted, _ = pipelines.pop(chance.randrange(len(pipelines)))
     assert api.call("DELETE", f"/api/deployment-pipelines/{deleted['id']}").status == 204
     owning = {team for _, teams in pipelines for team in teams}
-    # When alerts with random teams and labels arrive
+    # When alerts with random teams and labels arrive, on the bus or through an alert source (whose
+    # team label names the teams, and which posts every enrichment to Slack)
+    source_path = ""
+    if through == "alert source":
+        created = api.call(
+            "POST",
+            "/api/alert-sources",
+            {
+                "name": "generic",
+                "integrationType": "GENERIC",
+                "notifications": [{"type": "SLACK", "webhookUrl": f"{slack.url}/hook"}],
+            },
+        ).json()
+        source_path = f"/api/v1/alerts/generic/{created['integrationKey']}"
     alerts = []
     for index in range(8):
         report_time = now - timedelta(seconds=chance.randint(0, 3 * 24 * 3600))
@@ -63,6 +88,13 @@ def test_enrichments_match_the_reference_and_never_leak_across_teams(api: Api, a
             if value is not None and chance.random() < 0.5
         }
         alert_id = f"iso-{seed}-{index}"
+        if source_path:
+            teams_label = {"team": ",".join(sorted(source))} if source else {}
+            alert = {"id": alert_id, "reportTime": isoformat(report_time), "labels": {**labels, **teams_label}}
+            posted = api.call("POST", source_path, json.dumps(alert).encode(), {"authorization": "", **JSON})
+            assert posted.status == 202, posted.body
+            alerts.append((alert_id, RefAlert(report_time, source, frozenset(), labels)))
+            continue
         alert_bus.put_alert(
             {
                 "id": alert_id,
@@ -90,3 +122,19 @@ def test_enrichments_match_the_reference_and_never_leak_across_teams(api: Api, a
             assert all(teams_of[item["id"]] & claiming for item in enrichment["deployments"])
     # And the world exercised both scopes
     assert {scope for scope, _ in scopes_seen} == {"TEAM", "ACCOUNT"}
+    # And no Slack message of a TEAM-scoped alert names a deployment its claiming teams do not own
+    if through == "alert source":
+        teams_of_summary = {f"deploy {index}": event.teams for index, event in enumerate(events)}
+        claiming_of = {
+            alert_id: expected_related(ref, events, owning, timedelta(days=7), timedelta(hours=2), 3)
+            for alert_id, ref in alerts
+        }
+        assert slack.requests
+        for request in slack.requests:
+            text = request.body.decode()
+            [alert_id] = [alert_id for alert_id, _ in alerts if f"`{alert_id}`" in text]
+            scope, claiming, _ = claiming_of[alert_id]
+            named = {summary for summary in teams_of_summary if f"{summary}>" in text or f"*{summary}*" in text}
+            assert named
+            if scope == "TEAM":
+                assert all(teams_of_summary[summary] & claiming for summary in named), alert_id
