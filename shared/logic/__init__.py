@@ -6,6 +6,7 @@
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (SPEC §6).
 - ``notify``: each enrichment where responders look, once per target (SPEC §13).
+- ``notification_status``: where each alert's enrichment was posted.
 - ``alert_sources``: alert sources with keys (SPEC §11).
 - ``alert_intake``: deliveries of alerting systems onto the bus (SPEC §11).
 - ``delivery_log``: what became of each delivery (SPEC §16).

@@ -18,13 +18,10 @@ from shared.adapters.secrets import secure_parameter
 from shared.adapters.store import notifications as claim_store
 from shared.adapters.store.client import batch_get
 from shared.domain import keys
-from shared.domain.errors import NotFound
 from shared.domain.models.alert_sources import AlertSourceType
-from shared.domain.models.alerts import MAX_ALERT_ID_LENGTH, Enrichment
+from shared.domain.models.alerts import Enrichment
 from shared.domain.models.notifications import (
     IlertTarget,
-    NotificationClaim,
-    NotificationStatus,
     NotificationTarget,
     PagerDutyTarget,
     SlackTarget,
@@ -57,7 +54,7 @@ def default_targets() -> tuple[NotificationTarget, ...]:
     """``DefaultNotifications``, and the enrichment webhook of SPEC §6 as one more target (its
     secret is cached by the parameters utility, so this costs no SSM call per invocation)."""
     configured = notify_settings()
-    targets = list(targets_adapter.validate_json(configured.default_notifications or "[]"))
+    targets = list(targets_adapter().validate_json(configured.default_notifications or "[]"))
     if configured.enrichment_webhook_url:
         secret = secure_parameter(configured.enrichment_webhook_secret_parameter)
         targets.append(WebhookTarget(type="WEBHOOK", url=configured.enrichment_webhook_url, secret=secret))
@@ -71,7 +68,7 @@ def source_targets(alert_source_id: str) -> list[NotificationTarget]:
     created, registered = keys.created_alert_source_key(alert_source_id), keys.alert_source_key(alert_source_id)
     for values in batch_get([created, registered]):
         if values.get("notifications"):
-            return list(targets_adapter.validate_python(values["notifications"]))
+            return list(targets_adapter().validate_python(values["notifications"]))
     return []
 
 
@@ -148,22 +145,3 @@ def notify(enrichment: Enrichment, event_id: str, now: datetime) -> list[Sent]:
     if pending:
         raise NotificationsPending("; ".join(pending))
     return sent
-
-
-def notifications_of(alert_id: str) -> list[NotificationStatus]:
-    """``GET /api/alerts/{id}/notifications``; 404 for an alert never seen."""
-    seen, claims = claim_store.alert_items(alert_id) if 0 < len(alert_id) <= MAX_ALERT_ID_LENGTH else (False, [])
-    if not seen:
-        raise NotFound(f"alert {alert_id!r} has not been seen")
-    return [_status(claim) for claim in claims]
-
-
-def _status(claim: NotificationClaim) -> NotificationStatus:
-    return NotificationStatus(
-        type=claim.type,
-        target=claim.target,
-        status=claim.status,
-        attempts=claim.attempts,
-        last_error=claim.last_error,
-        delivered_at=claim.delivered_at,
-    )

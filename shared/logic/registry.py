@@ -36,17 +36,17 @@ def register_resource(
     _checked_id(resource_id)
     if notifications is None and kind is ResourceKind.ALERT_SOURCE:
         previous = registry_store.get_registered_many([(kind, resource_id)]).get((kind, resource_id)) or {}
-        notifications = list(targets_adapter.validate_python(previous.get("notifications") or []))
+        notifications = list(targets_adapter().validate_python(previous.get("notifications") or []))
     registered = RegisteredResourceResponse(id=resource_id, name=resource.name, teams=resource.teams, updated_at=now)
     values = registered.model_dump(mode="json")
     if notifications:
-        values["notifications"] = targets_adapter.dump_python(notifications, mode="json", by_alias=True)
+        values["notifications"] = targets_adapter().dump_python(notifications, mode="json", by_alias=True)
     registry_store.put_registered(kind, resource_id, values)
     return _response(values)
 
 
 def _response(values: dict[str, object]) -> RegisteredResourceResponse:
-    targets = targets_adapter.validate_python(values.get("notifications") or [])
+    targets = targets_adapter().validate_python(values.get("notifications") or [])
     shown = {name: value for name, value in values.items() if name != "notifications"}
     return RegisteredResourceResponse.model_validate(
         {**shown, "notifications": [view_of(target) for target in targets] or None}

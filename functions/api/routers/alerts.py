@@ -12,7 +12,7 @@ from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
 from shared.domain.models.notifications import NotificationStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import alerts, enrichment, notify
+from shared.logic import alerts, enrichment, notification_status
 
 router = Router()
 
@@ -41,4 +41,4 @@ def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the pa
 @router.get("/api/alerts/<alertId>/notifications")
 def get_notifications(alertId: PathParameter) -> list[NotificationStatus]:  # noqa: N803 - the path's name
     """Where the alert's enrichment was posted (SPEC §13): type, redacted target, status."""
-    return notify.notifications_of(alertId)
+    return notification_status.notifications_of(alertId)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
@@ -45,7 +46,12 @@ class WebhookTarget(ApiModel):
 
 NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")]
 NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_TARGETS)]
-targets_adapter: TypeAdapter[list[NotificationTarget]] = TypeAdapter(list[NotificationTarget])
+
+
+@cache
+def targets_adapter() -> TypeAdapter[list[NotificationTarget]]:
+    """Built on first use, like the models' deferred schemas: cold starts that read no targets skip it."""
+    return TypeAdapter(list[NotificationTarget])
 
 
 def target_of(target: NotificationTarget) -> str:
