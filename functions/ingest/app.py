@@ -15,6 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.errors import BadRequest, DomainError, InvalidField
+from shared.domain.normalisers.pagerduty_change import pagerduty_errors
 from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
@@ -78,7 +79,7 @@ def _pagerduty_change(integration_key: str | None) -> Response[dict[str, object]
     try:
         _ingest(WEBHOOK_SOURCES["pagerduty"], integration_key)
     except (BadRequest, InvalidField) as error:
-        errors = [f"'{problem.field}' {problem.message}" for problem in error.problems] or [error.message]
+        errors = pagerduty_errors(error) if isinstance(error, InvalidField) else [error.message]
         body: dict[str, object] = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
         return Response(400, content_types.APPLICATION_JSON, body)
     return Response(202, content_types.APPLICATION_JSON, PAGERDUTY_ACCEPTED)

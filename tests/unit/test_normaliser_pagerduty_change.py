@@ -64,9 +64,9 @@ def test_github_action_merged_pull_request() -> None:
     event = normalise(fixture_json("pagerduty/change_event.github-action.pull_request-merged.json"))
     assert event.summary == "[PR Merged - derekg1729/test-repo] Test PR Title"
     assert event.timestamp == datetime(2025, 10, 15, 7, 15, 39, tzinfo=UTC)
-    # the Action's "repo" is not one of the agreed keys, so it stays a detail
-    assert event.repository is None
-    assert event.custom_details["repo"] == "derekg1729/test-repo"
+    # the Action's "repo" is where it puts the repository, so it fills the structured field
+    assert event.repository == "derekg1729/test-repo"
+    assert "repo" not in event.custom_details
     assert event.custom_details["commits"] == 4
     assert event.links[0].href == "https://github.com/derekg1729/test-repo/pull/315"
 

@@ -17,13 +17,15 @@ from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent,
 
 FACT_KEYS = {
     "repository": "repository",
+    "repo": "repository",
     "environment": "environment",
     "version": "version",
     "commitSha": "commit_sha",
     "commit_sha": "commit_sha",
     "service": "service",
 }
-"""``custom_details`` keys that are our structured fields; the first of two for one field wins."""
+"""``custom_details`` keys that are our structured fields; the first of two for one field wins.
+``repo`` is where PagerDuty's own GitHub Action puts the repository."""
 CREDENTIAL_FIELDS = ("routing_key",)
 MISSING = "is missing or blank"
 """PagerDuty's words for a required field it did not get."""
