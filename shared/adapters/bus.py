@@ -8,7 +8,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from aws_lambda_powertools.utilities.parser.envelopes.event_bridge import EventBridgeEnvelope
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
@@ -80,7 +79,10 @@ def publish(source: str, detail_type: str, detail: dict[str, Any]) -> str:
 
 
 def parse_detail(event: dict[str, Any], model: type[Detail]) -> Detail:
-    """The ``detail`` of an EventBridge event as ``model``, via Powertools' EventBridge envelope."""
+    """The ``detail`` of an EventBridge event as ``model``, via Powertools' EventBridge envelope
+    (imported here: the parser's envelopes cost HTTP functions' cold starts for nothing)."""
+    from aws_lambda_powertools.utilities.parser.envelopes.event_bridge import EventBridgeEnvelope  # noqa: PLC0415
+
     detail = EventBridgeEnvelope().parse(data=event, model=model)
     if detail is None:
         raise ValueError("the EventBridge event has no detail")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters import bus
 from shared.adapters.parallel import run_all
@@ -28,16 +28,20 @@ from shared.domain.models.alerts import (
     Enrichment,
     Scope,
 )
-from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.normalisers.common import parse_payload
 from shared.logic.registry import with_registered_teams
 from shared.observability import tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
 
+if TYPE_CHECKING:
+    from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent
+
 
 def alert_of(event: AlertCreatedEvent | AlarmStateChangeEvent) -> Alert | None:
     """The alert a bus event stands for; None for an alarm's transition to anything but ALARM."""
+    from shared.domain.models.bus_events import AlertCreatedEvent  # noqa: PLC0415 - the correlate function's only
+
     if isinstance(event, AlertCreatedEvent):
         return event.detail
     alarm_arn = event.resources[0] if event.resources else event.detail.alarm_name
