@@ -85,3 +85,9 @@ bench: $(VENV)/.installed
 .PHONY: sam-image
 sam-image:
 	@LAMBDA_PYTHON="$(LAMBDA_PYTHON)" bash sam/build-image.sh
+
+## run-sam: the system of `make run` on http://127.0.0.1:$(PORT), every function in its Lambda container
+## (sam local start-lambda, warm containers): Docker, `make sam-image` and `make build` first (sam/README.md)
+.PHONY: run-sam
+run-sam: $(VENV)/.installed $(VENV_SAM)/.installed
+	PORT=$(PORT) $(BIN)/python -m local.sam_runner

@@ -26,6 +26,9 @@ from urllib.parse import parse_qsl, unquote
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, Function, LocalStack, Route
 
 Handler = Callable[[dict[str, Any], Any], Any]
+Invoker = Callable[[Function, dict[str, Any]], Any]
+"""Runs one event in a function somewhere else (its Lambda container: ``local.sam_runner``) and
+returns its result; raises when the invocation fails, as an in-process handler would."""
 INSTANCES_PER_FUNCTION = 4
 _TEXT_TYPES = (
     "text/",
@@ -87,8 +90,10 @@ def _lives_under(module: ModuleType | None, folder: str) -> bool:
 class FunctionPool:
     """Up to N warm instances of one function, each serving one event at a time as in Lambda."""
 
-    def __init__(self, function: Function, size: int = INSTANCES_PER_FUNCTION) -> None:
+    def __init__(self, function: Function, size: int = INSTANCES_PER_FUNCTION, invoker: Invoker | None = None) -> None:
         self.function = function
+        self.invoker = invoker
+        """When set, every event goes through it instead of an in-process instance of the handler."""
         self._idle: queue.LifoQueue[Handler] = queue.LifoQueue()
         self._created = 0
         self._size = size
@@ -102,6 +107,8 @@ class FunctionPool:
         return self._idle.get()
 
     def invoke(self, event: dict[str, Any]) -> Any:
+        if self.invoker is not None:
+            return self.invoker(self.function, event)
         handler = self._acquire()
         try:
             return handler(event, LocalLambdaContext(self.function))

@@ -31,6 +31,8 @@ FUNCTION_BY_PREFIX = {
     "correlate": "CorrelateFunction",
     "enrich": "EnrichFunction",
     "webhook": "EnrichmentWebhookFunction",
+    "intake": "AlertIntakeFunction",
+    "notify": "NotifyFunction",
 }
 EXPECTED_STATUS = {
     "ingest-health.json": 200,
@@ -96,5 +98,5 @@ def test_sample_event_answers(
         assert answer["statusCode"] < 500, answer
     elif path.name in EXPECTED_BUS_RESULTS:
         assert answer == EXPECTED_BUS_RESULTS[path.name]
-    if function == "EnrichmentWebhookFunction":
+    if function in ("EnrichmentWebhookFunction", "NotifyFunction"):
         assert [request["path"] for request in receiver.requests] == ["/hook"], receiver.requests
