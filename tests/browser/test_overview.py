@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Route, expect
 
-from shared.domain.timestamps import utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.browser.conftest import PHONE, Seeder, Tab
 
 pytestmark = pytest.mark.browser
@@ -201,6 +202,10 @@ def test_an_alert_link_shows_scope_claiming_teams_and_each_deployments_reason_an
     expect(card.locator(".reason")).to_contain_text(deployment["reason"])
     expect(card.locator(".score-value")).to_have_text(f"{deployment['score']:.2f}")
     expect(card).to_contain_text(pipeline.name)
+    # And where the alert came from, the labels it was matched with, and that nobody was notified
+    expect(tab.page.locator(".alert-origin")).to_have_text("Alert · Shop API")
+    expect(tab.page.locator(".alert-labels .chip-label")).to_have_text(["environment=production"])
+    expect(tab.page.locator("#alert-notifications")).to_have_text("No notifications recorded")
     tab.screenshot("alert")
 
 
@@ -330,3 +335,61 @@ def test_load_more_appends_the_next_page_of_older_events(tab: Tab, seed: Seeder)
     expect(tab.page.locator("tr.event-row")).to_have_count(page_size + 1)
     expect(tab.page.locator("tr.event-row").last).to_contain_text(f"Deployed {pipeline.name} build 0")
     expect(tab.page.get_by_role("button", name="Load more")).to_be_hidden()
+
+
+def test_a_pipelines_recent_deliveries_show_what_became_of_each(tab: Tab, seed: Seeder) -> None:
+    # Given a pipeline that took one event and refused a broken one
+    pipeline = seed.pipeline("deliveries")
+    seed.event(pipeline, "Deployed the log")
+    broken = seed.system.request(
+        "POST", "/api/deployment-events", {"integrationKey": pipeline.integration_key}, admin=False
+    )
+    assert broken.status == 422
+    # When its deliveries are opened on the overview
+    tab.open(f"/?pipeline={pipeline.id}")
+    tab.page.locator("#deliveries-panel summary").click()
+    # Then both are listed, newest first, with their status and outcome
+    rows = tab.page.locator("#deliveries-body tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator(".delivery-outcome")).to_have_text("rejected")
+    expect(rows.nth(0)).to_contain_text("422")
+    expect(rows.nth(0)).to_contain_text("summary")
+    expect(rows.nth(1).locator(".delivery-outcome")).to_have_text("accepted")
+    tab.screenshot("deliveries")
+
+
+def test_the_preview_form_shows_what_would_attach_and_stores_nothing(tab: Tab, seed: Seeder) -> None:
+    # Given a deployment of a team's pipeline a few minutes ago
+    pipeline = seed.pipeline("preview", "Payments")
+    seed.event(pipeline, f"Deployed {pipeline.name}", at=utc_now() - timedelta(minutes=3), service="shop")
+    tab.open("/")
+    tab.page.locator("#preview-panel summary").click()
+    # When an alert of that team is previewed
+    alert_id = seed.unique("preview")
+    alert = {
+        "id": alert_id,
+        "reportTime": isoformat(utc_now()),
+        "alertSource": {"teams": [{"id": pipeline.team_id}]},
+        "labels": {"service": "shop"},
+    }
+    tab.page.locator("#preview-body").fill(json.dumps(alert))
+    tab.page.locator("#preview-submit").click()
+    # Then the deployment is shown with its reason, and nothing was stored
+    expect(tab.page.locator("#preview-result")).to_contain_text("Nothing was stored")
+    expect(tab.page.locator(".preview-scope")).to_contain_text("TEAM")
+    expect(tab.page.locator(".preview-deployment").first).to_contain_text(f"Deployed {pipeline.name}")
+    assert seed.system.request("GET", f"/api/alerts/{alert_id}/deployments").status == 404
+    tab.screenshot("preview")
+
+
+def test_the_alert_sources_are_listed_without_their_keys(tab: Tab, seed: Seeder) -> None:
+    name = seed.unique("prometheus")
+    created = seed.system.request(
+        "POST", "/api/alert-sources", {"name": name, "integrationType": "ALERTMANAGER", "teams": [{"id": "sre"}]}
+    ).json()
+    tab.open("/")
+    tab.page.locator("#sources-panel summary").click()
+    source = tab.page.locator(f'[data-source-id="{created["id"]}"]')
+    expect(source).to_contain_text(name)
+    expect(source).to_contain_text("Alertmanager")
+    expect(source).not_to_contain_text(created["integrationKey"])

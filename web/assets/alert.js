@@ -47,6 +47,7 @@ async function fetchEnrichment(alertId, runningGeneration, shownCorrelatedAt) {
     const enrichment = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/deployments`);
     if (runningGeneration !== generation) return;
     if (enrichment.correlatedAt !== shownCorrelatedAt) renderEnrichment(enrichment);
+    await showNotifications(alertId, runningGeneration);
     correlatedAt = enrichment.correlatedAt;
     markRefreshed('Checked');
   } catch (error) {
@@ -115,6 +116,8 @@ function renderEnrichment(enrichment) {
       ),
     ),
     detailRow('Correlated', timeElement(enrichment.correlatedAt)),
+    ...alertOrigin(enrichment.alert),
+    detailRow('Notifications', el('span', { id: 'alert-notifications', class: 'muted' }, 'Looking…')),
   );
   const deployments = enrichment.deployments || [];
   byId('alert-deployments-title').textContent = `Related deployments (${deployments.length})`;
@@ -176,6 +179,70 @@ function deploymentCard(deployment) {
       { class: 'deployment-footer' },
       Array.isArray(deployment.links) && deployment.links.length ? linkList(deployment.links, 'row-links') : null,
       el('a', { class: 'event-link', href: `/?event=${encodeURIComponent(deployment.id)}` }, 'Open the event'),
+    ),
+  );
+}
+
+const SOURCE_LABELS = {
+  ALERTMANAGER: 'Alertmanager',
+  GRAFANA: 'Grafana',
+  PAGERDUTY: 'PagerDuty',
+  ILERT: 'ilert',
+  GENERIC: 'Generic',
+  CLOUDWATCH: 'CloudWatch alarm',
+};
+
+// Where the alert came from and the labels it was matched with (absent from old enrichments).
+function alertOrigin(alert) {
+  if (!alert) return [];
+  const source = alert.alertSource || {};
+  const kind = SOURCE_LABELS[source.integrationType] || source.integrationType || 'Alert';
+  const labels = Object.entries(alert.labels || {});
+  return [
+    detailRow('Came from', el('span', { class: 'alert-origin' }, `${kind}${source.name ? ` · ${source.name}` : ''}`)),
+    detailRow(
+      'Matched labels',
+      labels.length
+        ? el(
+            'ul',
+            { class: 'chips alert-labels' },
+            ...labels.map(([name, value]) => el('li', { class: 'chip-label' }, `${name}=${value}`)),
+          )
+        : el('span', { class: 'muted' }, 'None'),
+    ),
+  ];
+}
+
+const NOTIFICATION_WORDS = { delivered: 'Delivered', failed: 'Failed', pending: 'Pending' };
+
+async function showNotifications(alertId, runningGeneration) {
+  let notifications = [];
+  try {
+    notifications = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/notifications`);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+  }
+  const slot = byId('alert-notifications');
+  if (runningGeneration !== generation || !slot) return;
+  if (!notifications.length) {
+    slot.replaceChildren('No notifications recorded');
+    return;
+  }
+  slot.className = '';
+  slot.replaceChildren(
+    el(
+      'ul',
+      { class: 'notifications' },
+      ...notifications.map((item) =>
+        el(
+          'li',
+          { class: `notification notification-${item.status}` },
+          el('strong', {}, `${item.type} `),
+          el('code', { class: 'code' }, item.target),
+          ` · ${NOTIFICATION_WORDS[item.status] || item.status} after ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}`,
+          item.lastError ? el('span', { class: 'muted' }, ` · ${item.lastError}`) : '',
+        ),
+      ),
     ),
   );
 }

@@ -67,13 +67,23 @@ async function describeFailure(response) {
   return detail ? `${detail} (${status})` : `The server answered ${status}.`;
 }
 
-export async function apiGet(path) {
+export function apiGet(path) {
+  return apiRequest(path);
+}
+
+/** A POST of JSON to the admin API (the preview); answers and failures as `apiGet`'s. */
+export function apiPost(path, body) {
+  return apiRequest(path, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+}
+
+async function apiRequest(path, options = {}) {
   const token = tokenStore.get();
   if (!token) throw new TokenRejected('');
   let response;
   try {
     response = await fetch(path, {
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      ...options,
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(options.headers || {}) },
       cache: 'no-store',
       credentials: 'omit',
     });

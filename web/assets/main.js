@@ -9,6 +9,7 @@ import { wireDialog } from './dialog.js';
 import { byId } from './dom.js';
 import { startListView, wireList } from './events.js';
 import { closeDialog, stopBackgroundWork } from './page.js';
+import { wireTools } from './tools.js';
 
 function route() {
   stopBackgroundWork();
@@ -46,6 +47,7 @@ function wire() {
   });
   wireList(route);
   wireDialog();
+  wireTools();
   window.addEventListener('popstate', route);
   window.addEventListener('hashchange', () => {
     if (takeTokenFromFragment()) route();

@@ -1,0 +1,179 @@
+/*
+ * The overview's tools for the "why" questions (SPEC §16) and its alert sources (SPEC §11):
+ * a pipeline's recent deliveries, a preview of what an alert would be enriched with, and the list
+ * of alert sources. Each is a <details> panel below the list, loaded when it is opened.
+ */
+
+import { apiGet, apiPost, handleTokenRejected } from './api.js';
+import { byId, el } from './dom.js';
+import { teamChips, timeElement } from './format.js';
+
+const SOURCE_LABELS = {
+  ALERTMANAGER: 'Alertmanager',
+  GRAFANA: 'Grafana',
+  PAGERDUTY: 'PagerDuty',
+  ILERT: 'ilert',
+  GENERIC: 'Generic',
+};
+
+function failed(box, error) {
+  if (!handleTokenRejected(error)) box.replaceChildren(el('p', { class: 'notice notice-error' }, error.message));
+}
+
+async function showSources() {
+  const box = byId('sources-body');
+  try {
+    const sources = await apiGet('/api/alert-sources?max-results=50');
+    if (!sources.length) {
+      box.replaceChildren(el('p', { class: 'muted' }, 'No alert source yet: create one with POST /api/alert-sources.'));
+      return;
+    }
+    box.replaceChildren(
+      el(
+        'ul',
+        { class: 'source-list' },
+        ...sources.map((source) =>
+          el(
+            'li',
+            { class: 'source', 'data-source-id': source.id },
+            el('strong', {}, source.name),
+            ` · ${SOURCE_LABELS[source.integrationType] || source.integrationType}`,
+            source.teams.length ? teamChips(source.teams.map((team) => team.name || team.id)) : '',
+            el(
+              'code',
+              { class: 'code' },
+              `${location.origin}/api/v1/alerts/${source.integrationType.toLowerCase()}/…${source.integrationKeyHint}`,
+            ),
+            source.notifications.length
+              ? el('span', { class: 'muted' }, ` · notifies ${source.notifications.map((n) => n.type).join(', ')}`)
+              : '',
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    failed(box, error);
+  }
+}
+
+async function showDeliveries(cursor) {
+  const box = byId('deliveries-body');
+  const pipeline = byId('filter-pipeline').value;
+  if (!pipeline) {
+    box.replaceChildren(el('p', { class: 'muted' }, 'Choose a pipeline above to see what became of its deliveries.'));
+    return;
+  }
+  try {
+    const query = `max-results=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await apiGet(`/api/deployment-pipelines/${encodeURIComponent(pipeline)}/deliveries?${query}`);
+    const rows = page.items.map((entry) =>
+      el(
+        'tr',
+        { class: `delivery delivery-${entry.outcome}` },
+        el('td', {}, timeElement(entry.receivedAt)),
+        el('td', {}, String(entry.status)),
+        el('td', { class: 'delivery-outcome' }, entry.outcome),
+        el('td', {}, entry.reason || ''),
+        el('td', {}, entry.eventType || ''),
+        el('td', {}, entry.deliveryId || ''),
+        el('td', {}, entry.eventId ? el('code', { class: 'code' }, entry.eventId) : ''),
+        el('td', {}, `${entry.bytes} B`),
+      ),
+    );
+    if (!cursor && !rows.length) {
+      box.replaceChildren(el('p', { class: 'muted' }, 'No delivery in the last 7 days.'));
+      return;
+    }
+    const table = cursor ? box.querySelector('tbody') : el('tbody', {});
+    table.append(...rows);
+    const more = page.nextCursor
+      ? el('button', { class: 'button', type: 'button', id: 'deliveries-more' }, 'Load more')
+      : '';
+    if (more) more.addEventListener('click', () => showDeliveries(page.nextCursor));
+    if (!cursor) {
+      const head = ['Received', 'HTTP', 'Outcome', 'Why', 'Event', 'Delivery id', 'Event id', 'Size'];
+      box.replaceChildren(
+        el(
+          'table',
+          { class: 'deliveries' },
+          el('thead', {}, el('tr', {}, ...head.map((name) => el('th', { scope: 'col' }, name)))),
+          table,
+        ),
+      );
+    }
+    byId('deliveries-more')?.remove();
+    if (more) box.append(more);
+  } catch (error) {
+    failed(box, error);
+  }
+}
+
+function exampleAlert() {
+  return JSON.stringify(
+    {
+      id: 'what-if',
+      summary: 'Checkout error rate above 5%',
+      reportTime: new Date().toISOString(),
+      alertSource: { teams: [{ id: 'payments' }] },
+      labels: { service: 'shop' },
+    },
+    null,
+    2,
+  );
+}
+
+async function preview(submit) {
+  submit.preventDefault();
+  const box = byId('preview-result');
+  const type = byId('preview-type').value;
+  let body;
+  try {
+    body = JSON.parse(byId('preview-body').value);
+  } catch {
+    box.replaceChildren(el('p', { class: 'notice notice-error' }, 'The alert is not valid JSON.'));
+    return;
+  }
+  try {
+    const enrichment = await apiPost(`/api/alerts/preview${type ? `?type=${type}` : ''}`, JSON.stringify(body));
+    const teams = enrichment.claimingTeams.map((team) => team.name || team.id);
+    box.replaceChildren(
+      el('p', { class: 'muted' }, 'Nothing was stored, published or sent.'),
+      el(
+        'p',
+        { class: 'preview-scope' },
+        `Scope ${enrichment.scope}${teams.length ? `, claimed by ${teams.join(', ')}` : ''}`,
+      ),
+      enrichment.deployments.length
+        ? el(
+            'ol',
+            { class: 'preview-deployments' },
+            ...enrichment.deployments.map((deployment) =>
+              el(
+                'li',
+                { class: 'preview-deployment' },
+                el('strong', {}, deployment.summary),
+                el('span', { class: 'muted' }, ` · ${Number(deployment.score).toFixed(2)}`),
+                el('p', { class: 'reason' }, deployment.reason),
+              ),
+            ),
+          )
+        : el('p', {}, 'No deployment would attach to this alert now.'),
+    );
+  } catch (error) {
+    failed(box, error);
+  }
+}
+
+export function wireTools() {
+  byId('sources-panel').addEventListener('toggle', (event) => {
+    if (event.target.open) showSources();
+  });
+  byId('deliveries-panel').addEventListener('toggle', (event) => {
+    if (event.target.open) showDeliveries(null);
+  });
+  byId('filter-pipeline').addEventListener('change', () => {
+    if (byId('deliveries-panel').open) showDeliveries(null);
+  });
+  byId('preview-body').value = exampleAlert();
+  byId('preview-form').addEventListener('submit', preview);
+}
