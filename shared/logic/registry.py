@@ -42,7 +42,7 @@ def register_resource(
     if notifications:
         values["notifications"] = targets_adapter().dump_python(notifications, mode="json", by_alias=True)
     registry_store.put_registered(kind, resource_id, values)
-    return _response(values)
+    return registered.model_copy(update={"notifications": [view_of(target) for target in notifications or []] or None})
 
 
 def _response(values: dict[str, object]) -> RegisteredResourceResponse:

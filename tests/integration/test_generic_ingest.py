@@ -202,3 +202,12 @@ def test_json_with_charset_and_vendor_types_is_json(api: Api, key: str) -> None:
         assert (
             api.gateway.handle("POST", "/api/deployment-events", "", {"content-type": content_type}, body).status == 202
         )
+
+
+@pytest.mark.parametrize("blank", ["\x0b", " \u1680", "\u3000"])
+def test_values_that_are_only_whitespace_are_refused_not_stored_blank(api: Api, key: str, aws: Aws, blank: str) -> None:
+    # pydantic checks min_length before it strips: such a value once passed as "" and broke its reads (a 500)
+    assert post(api, {"integrationKey": key, "summary": "x", "repository": blank}).status == 422
+    assert api.call("PUT", "/api/escalation-policies/p", {"teams": [{"id": blank}]}).status == 422
+    assert api.call("POST", "/api/alerts", {"id": blank, "reportTime": "2026-11-30T10:00:00Z"}).status == 422
+    assert not aws.stored_event_ids()

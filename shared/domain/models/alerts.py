@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
-from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, TeamList, UtcTime
+from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, TeamList, UtcTime, not_blank
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
 from shared.domain.models.notifications import TargetView
 from shared.domain.models.pipelines import IntegrationType
@@ -32,6 +32,7 @@ AlertId = Annotated[
     str,
     BeforeValidator(_scalar_to_string),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ALERT_ID_LENGTH),
+    AfterValidator(not_blank),
 ]
 LabelValue = Annotated[str, BeforeValidator(_scalar_to_string), StringConstraints(max_length=512)]
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -53,10 +53,17 @@ def _number_to_string(value: object) -> object:
     return value
 
 
+def not_blank(value: str) -> str:
+    """pydantic checks ``min_length`` before ``strip_whitespace``: ``"\\x0b"`` would pass as ``""``."""
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
 def _reject_key_separator(value: str) -> str:
     if "#" in value:
         raise ValueError("must not contain '#'")
-    return value
+    return not_blank(value)
 
 
 ResourceId = Annotated[

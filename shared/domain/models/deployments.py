@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
-from shared.domain.models.common import ApiModel, Link, UtcTime
+from shared.domain.models.common import ApiModel, Link, UtcTime, not_blank
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import parse_timestamp
 
@@ -65,11 +65,15 @@ SenderTime = Annotated[datetime, BeforeValidator(parse_timestamp, json_schema_in
 """Epoch seconds, epoch milliseconds or ISO-8601, as SPEC §3 allows; always UTC once parsed.
 The input type documents the numbers too, so OpenAPI clients and the fuzzer send both."""
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_valid_email)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(cut_summary)]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(not_blank), AfterValidator(cut_summary)
+]
 CustomDetails = Annotated[dict[str, Any], AfterValidator(_shallow)]
 
 
-FactText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FACT_MAX_LENGTH)]
+FactText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FACT_MAX_LENGTH), AfterValidator(not_blank)
+]
 Links = Annotated[list[Link], Field(max_length=MAX_LINKS)]
 
 
