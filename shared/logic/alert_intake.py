@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from shared.adapters import bus
-from shared.domain.alert_sources.common import Ignored, SourceView
+from shared.domain.alert_sources.common import SourceView
 from shared.domain.errors import DomainError, InvalidField, NotFound, Unauthorized
 from shared.domain.models.alert_sources import AlertSourceParams, AlertSourceRecord, AlertSourceType
 from shared.domain.models.alerts import ALERT_CREATED, Alert
 from shared.domain.models.common import ApiModel
 from shared.domain.models.deliveries import DeliveryEntry, LogOwner
+from shared.domain.payloads import Ignored
 from shared.domain.signatures import hmac_sha256_hex, same_secret
 from shared.http.auth import header_value
 from shared.http.raw_request import RawRequest, check_size, content_kind, parse_json_object

@@ -17,7 +17,6 @@ from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain import correlation, keys
 from shared.domain.alert_sources.cloudwatch import alert_from_alarm
-from shared.domain.alert_sources.common import Ignored
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
@@ -29,7 +28,7 @@ from shared.domain.models.alerts import (
     Scope,
 )
 from shared.domain.models.deployments import DeploymentEvent
-from shared.domain.normalisers.common import parse_payload
+from shared.domain.payloads import Ignored, parse_payload
 from shared.logic.registry import with_registered_teams
 from shared.observability import tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules

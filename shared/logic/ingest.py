@@ -25,7 +25,8 @@ from shared.domain.models.common import ApiModel
 from shared.domain.models.deliveries import DeliveryEntry, LogOwner
 from shared.domain.models.deployments import DeploymentEvent, Revision, deployment_facts
 from shared.domain.models.pipelines import IntegrationType, PipelineRecord
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
+from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.payloads import Ignored
 from shared.domain.signatures import hmac_sha256_hex, same_secret
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.http.raw_request import (

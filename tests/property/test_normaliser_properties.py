@@ -15,7 +15,8 @@ from shared.domain.errors import DomainError
 from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent
 from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS, IntegrationType, PipelineRecord
 from shared.domain.normalisers import generic, github, gitlab
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, Normaliser
+from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.payloads import Ignored
 from tests.property.strategies import (
     RealPayload,
     broken_payloads,

@@ -10,11 +10,12 @@ import pytest
 
 from shared.domain.alert_sources import alertmanager, generic, ilert, pagerduty
 from shared.domain.alert_sources.cloudwatch import AlarmStateChange, alert_from_alarm
-from shared.domain.alert_sources.common import Ignored, SourceView
+from shared.domain.alert_sources.common import SourceView
 from shared.domain.errors import InvalidField
 from shared.domain.models.alert_sources import AlertSourceParams
 from shared.domain.models.alerts import Alert
 from shared.domain.models.common import Team
+from shared.domain.payloads import Ignored
 from tests.fixture_files import fixture_json
 
 SOURCE = SourceView("src-1", "Prometheus prod", "ALERTMANAGER", [Team(id="sre", name="SRE")], AlertSourceParams())

@@ -11,7 +11,8 @@ from shared.domain.errors import InvalidField
 from shared.domain.models.deployments import EventKind
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.normalisers import argocd
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
+from shared.domain.normalisers.common import Delivery, NormalisedEvent
+from shared.domain.payloads import Ignored
 from tests.fixture_files import fixture_json
 from tests.records import RECEIVED_AT, pipeline_record
 

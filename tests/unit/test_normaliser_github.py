@@ -10,7 +10,8 @@ import pytest
 from shared.domain.errors import InvalidField
 from shared.domain.models.deployments import EventKind
 from shared.domain.normalisers import github
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
+from shared.domain.normalisers.common import Delivery, NormalisedEvent
+from shared.domain.payloads import Ignored
 from tests.fixture_files import fixture_json
 from tests.records import RECEIVED_AT, fixture_delivery, pipeline_record
 

@@ -9,7 +9,8 @@ import pytest
 from shared.domain.models.deployments import EventKind
 from shared.domain.models.pipelines import GITLAB_EVENTS, IntegrationType
 from shared.domain.normalisers import gitlab
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent
+from shared.domain.normalisers.common import Delivery, NormalisedEvent
+from shared.domain.payloads import Ignored
 from tests.fixture_files import fixture_json
 from tests.records import RECEIVED_AT, fixture_delivery, pipeline_record
 

@@ -29,14 +29,6 @@ class SourceView:
     params: AlertSourceParams
 
 
-@dataclass(frozen=True)
-class Ignored:
-    """A valid delivery with nothing to correlate: answered 200, nothing published."""
-
-    reason: str
-    code: str
-
-
 def clean_labels(labels: Mapping[str, Any]) -> dict[str, str]:
     """What an alert may carry: string values, bounded names and values, at most 64 of them."""
     cleaned: dict[str, str] = {}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.alert_sources.common import Ignored, SourceView, alert_from
+from shared.domain.alert_sources.common import SourceView, alert_from
 from shared.domain.models.alerts import Alert
-from shared.domain.normalisers.common import parse_payload
+from shared.domain.payloads import Ignored, parse_payload
 
 
 def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:

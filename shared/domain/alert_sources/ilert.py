@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.domain.alert_sources.common import Ignored, SourceView, alert_from, clean_labels
+from shared.domain.alert_sources.common import SourceView, alert_from, clean_labels
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
-from shared.domain.normalisers.common import parse_payload
+from shared.domain.payloads import Ignored, parse_payload
 
 CREATED = "alert-created"
 

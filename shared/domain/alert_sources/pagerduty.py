@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.alert_sources.common import Ignored, SourceView, alert_from
+from shared.domain.alert_sources.common import SourceView, alert_from
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
 from shared.domain.models.common import Team
-from shared.domain.normalisers.common import parse_payload
+from shared.domain.payloads import Ignored, parse_payload
 
 TRIGGERED = "incident.triggered"
 

@@ -14,15 +14,14 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.models.pipelines import PipelineRecord
 from shared.domain.normalisers.common import (
     Delivery,
-    Ignored,
     NormalisedEvent,
     custom_details_of,
     first_line,
     link,
-    parse_payload,
     parse_time_field,
     summary_of,
 )
+from shared.domain.payloads import Ignored, parse_payload
 
 PHASE_STATUS = {"Succeeded": "success", "Failed": "failure", "Error": "failure"}
 """The phases ilert's ``on-deployed`` trigger fires on, and what each means for the deployment."""

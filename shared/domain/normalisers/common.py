@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 
-from shared.domain.errors import InvalidField, problems_from
+from shared.domain.errors import InvalidField
 from shared.domain.models.common import Link
 from shared.domain.models.deployments import (
     FACT_MAX_LENGTH,
@@ -21,6 +21,7 @@ from shared.domain.models.deployments import (
     cut_summary,
 )
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.payloads import Ignored
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -76,26 +77,8 @@ class NormalisedEvent(DeploymentFacts):
         return value[:MAX_LINKS] if isinstance(value, list) else value
 
 
-@dataclass(frozen=True)
-class Ignored:
-    """Valid, but not a deployment under this pipeline's filters: answered 200, not stored."""
-
-    reason: str
-    """For the sender, in words."""
-    code: str
-    """For metrics: one of a few stable values."""
-
-
 class Normaliser(Protocol):
     def __call__(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored: ...
-
-
-def parse_payload(model: type[Model], payload: Mapping[str, Any], prefix: str = "") -> Model:
-    """Validates the part of a payload a normaliser reads; a broken field is a 422 naming it."""
-    try:
-        return model.model_validate(payload)
-    except ValidationError as error:
-        raise InvalidField.of_many(problems_from(error.errors(include_url=False), prefix)) from None
 
 
 def parse_time_field(value: object, field_name: str) -> datetime:

@@ -7,7 +7,8 @@ import json
 
 from shared.domain.models.deployments import EventKind, GenericEventRequest, Revision, deployment_facts
 from shared.domain.models.pipelines import PipelineRecord
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, parse_payload
+from shared.domain.normalisers.common import Delivery, NormalisedEvent
+from shared.domain.payloads import Ignored, parse_payload
 
 CREDENTIAL_FIELDS = ("integrationKey", "apiKey")
 

@@ -12,7 +12,6 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.models.pipelines import PipelineRecord
 from shared.domain.normalisers.common import (
     Delivery,
-    Ignored,
     NormalisedEvent,
     branch_ignored,
     branch_matches,
@@ -21,12 +20,12 @@ from shared.domain.normalisers.common import (
     event_not_enabled,
     first_line,
     link,
-    parse_payload,
     parse_time_field,
     quoted,
     summary_of,
     unsupported_event,
 )
+from shared.domain.payloads import Ignored, parse_payload
 
 TERMINAL_DEPLOYMENT_STATES = ("success", "failure", "error")
 _VERSION_LIKE = re.compile(r"^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$")

@@ -11,7 +11,6 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.models.pipelines import PipelineRecord
 from shared.domain.normalisers.common import (
     Delivery,
-    Ignored,
     NormalisedEvent,
     branch_ignored,
     branch_matches,
@@ -20,12 +19,12 @@ from shared.domain.normalisers.common import (
     event_not_enabled,
     first_line,
     link,
-    parse_payload,
     parse_time_field,
     quoted,
     summary_of,
     unsupported_event,
 )
+from shared.domain.payloads import Ignored, parse_payload
 
 FINISHED_STATUSES = ("success", "failed", "canceled")
 _NO_COMMIT = "0" * 40

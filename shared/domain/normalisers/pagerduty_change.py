@@ -13,7 +13,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from shared.domain.errors import InvalidField
 from shared.domain.models.deployments import CustomDetails, EventKind, Revision, cut_summary
 from shared.domain.models.pipelines import PipelineRecord
-from shared.domain.normalisers.common import Delivery, Ignored, NormalisedEvent, link, parse_payload, parse_time_field
+from shared.domain.normalisers.common import Delivery, NormalisedEvent, link, parse_time_field
+from shared.domain.payloads import Ignored, parse_payload
 
 FACT_KEYS = {
     "repository": "repository",
