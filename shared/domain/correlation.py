@@ -4,7 +4,8 @@ No AWS here: the caller reads the candidates from the partitions ``plan`` names 
 to ``rank``, so the rule is tested on its own.
 
 1. The alert's teams are those of its alert source and of its escalation policy.
-2. Claiming teams are those of them that own at least one pipeline.
+2. Claiming teams are those of them that own at least one pipeline; a team the alert names by id
+   only (a ``team`` label) is called by the name its pipelines give it.
 3. With claiming teams the scope is TEAM: only their deployments count, within the team lookback.
    Without, the scope is ACCOUNT: every deployment counts, within the (shorter) account lookback.
 4. The window ends a little after the alert, for clocks that disagree.
@@ -15,7 +16,7 @@ to ``rank``, so the rule is tested on its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from shared.domain.models.alerts import Alert, PipelineRef, RelatedDeployment, Scope, Window
@@ -54,6 +55,21 @@ class Plan:
     @property
     def window(self) -> Window:
         return Window(from_=self.start, until=self.end)
+
+    @property
+    def unnamed_team_ids(self) -> list[str]:
+        """Claiming teams the alert names by id only, as a ``team`` label does."""
+        return [team.id for team in self.claiming_teams if not team.name]
+
+    def with_team_names(self, pipeline_teams: Iterable[Team]) -> Plan:
+        """Unnamed claiming teams take the first name the claiming pipelines give them, so that a
+        reason says "owned by team Payments" where the alert said only ``payments``."""
+        names: dict[str, str] = {}
+        for team in pipeline_teams:
+            if team.name:
+                names.setdefault(team.id, team.name)
+        named = [team if team.name else Team(id=team.id, name=names.get(team.id)) for team in self.claiming_teams]
+        return replace(self, claiming_teams=named)
 
 
 def alert_teams(alert: Alert) -> list[Team]:

@@ -75,6 +75,9 @@ def correlate(alert: Alert, now: datetime) -> Enrichment:
     teams = correlation.alert_teams(resolved)
     owners = pipeline_store.owning_teams([team.id for team in teams]) if teams else set()
     plan = correlation.plan_for(resolved, teams, owners, rules)
+    if plan.unnamed_team_ids:
+        owned = pipeline_store.pipelines_owned_by(plan.unnamed_team_ids)
+        plan = plan.with_team_names(team for pipeline in owned for team in pipeline.teams)
     related = correlation.rank(resolved, read_candidates(plan), plan, rules.max_related)
     return Enrichment(
         alert_id=alert.id,

@@ -14,7 +14,8 @@ from shared.adapters.store import client as store
 from shared.domain.models.alerts import Enrichment, Scope, Window
 from shared.domain.timestamps import isoformat, utc_now
 from shared.logic import enrichment as alerts
-from tests.conftest import Api, Aws, Bus
+from tests.conftest import JSON, Api, Aws, Bus
+from tests.fixture_files import fixture_json
 
 PAYMENTS = {"id": "payments", "name": "Payments"}
 CHECKOUT = {"id": "checkout", "name": "Checkout"}
@@ -117,6 +118,25 @@ def test_a_two_team_pipeline_is_listed_once(api: Api, alert_bus: Bus) -> None:
     result = enrichment(api, "a-6")
     assert [item["id"] for item in result["deployments"]] == [both]
     assert "owned by teams Payments and Checkout" in result["deployments"][0]["reason"]
+
+
+def test_a_team_named_by_label_gets_the_name_its_pipelines_give_it(api: Api, alert_bus: Bus) -> None:
+    # Given Payments' pipeline with a deployment, and an Alertmanager source of no team
+    shop = deploy(api, pipeline_key(api, "shop", [PAYMENTS]), "Deployed shop", 14)
+    source = api.call("POST", "/api/alert-sources", {"name": "prometheus", "integrationType": "ALERTMANAGER"}).json()
+    delivery = fixture_json("alerts/alertmanager/firing.two-alerts.zulip.json")
+    delivery["alerts"] = [{**delivery["alerts"][0], "startsAt": isoformat(utc_now())}]
+    delivery["alerts"][0]["labels"]["team"] = "payments"
+    # When Alertmanager delivers an alert whose team label names the team by id only
+    path = f"/api/v1/alerts/alertmanager/{source['integrationKey']}"
+    response = api.call("POST", path, json.dumps(delivery).encode(), {"authorization": "", **JSON})
+    assert response.status == 202, response.body
+    alert_bus.deliver()
+    # Then the claiming team and the reason carry the name Payments' pipeline gives it
+    result = enrichment(api, response.json()["alerts"][0])
+    assert result["claimingTeams"] == [PAYMENTS]
+    assert [item["id"] for item in result["deployments"]] == [shop]
+    assert result["deployments"][0]["reason"].endswith("owned by team Payments, to which this alert belongs")
 
 
 def test_labels_rank_before_time(api: Api, alert_bus: Bus) -> None:

@@ -204,6 +204,41 @@ def test_reasons_read_like_ilerts() -> None:
     assert now.reason.startswith("Deployed at the time of the alert")
 
 
+def test_a_team_named_by_id_only_takes_the_name_its_pipelines_give_it() -> None:
+    # Given an alert whose team label named the claiming team by id only
+    alert = make_alert([{"id": "payments"}])
+    plan = plan_for(alert, alert_teams(alert), {"payments"}, SETTINGS)
+    assert plan.unnamed_team_ids == ["payments"]
+    # When the plan takes the names Payments' pipelines give the team, the first that names it winning
+    named = plan.with_team_names([Team(id="payments"), Team(**PAYMENTS), Team(id="payments", name="Pay")])
+    # Then the claiming team and the reason carry that name
+    assert named.claiming_teams == [Team(id="payments", name="Payments")]
+    [related] = rank(alert, [make_event("e", 14, ["payments"])], named, 3)
+    assert related.reason.endswith("owned by team Payments, to which this alert belongs")
+
+
+def test_a_name_the_alert_gives_wins_over_the_pipelines() -> None:
+    # Given an alert that names its team itself
+    alert = make_alert([{"id": "payments", "name": "Payments on call"}])
+    plan = plan_for(alert, alert_teams(alert), {"payments"}, SETTINGS)
+    # When pipelines' names are offered
+    named = plan.with_team_names([Team(**PAYMENTS)])
+    # Then nothing was unnamed, and the alert's name is kept
+    assert plan.unnamed_team_ids == []
+    assert named.claiming_teams == [Team(id="payments", name="Payments on call")]
+
+
+def test_a_team_no_pipeline_names_is_called_by_its_id() -> None:
+    # Given a claiming team that neither the alert nor its pipelines name
+    alert = make_alert([{"id": "payments"}, {"id": "checkout"}])
+    plan = plan_for(alert, alert_teams(alert), {"payments", "checkout"}, SETTINGS)
+    # When only the other team has a name from its pipelines
+    named = plan.with_team_names([Team(id="payments"), Team(**CHECKOUT)])
+    # Then the reason names it by its id, beside the named one
+    [related] = rank(alert, [make_event("e", 5, ["payments", "checkout"])], named, 3)
+    assert "owned by teams payments and Checkout" in related.reason
+
+
 @pytest.mark.parametrize(
     ("offset", "text"),
     [

@@ -4,6 +4,7 @@ always changed together in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from shared.adapters.store.client import batch_get, key, storage_call, table
@@ -76,3 +77,13 @@ def owning_teams(team_ids: Sequence[str]) -> set[str]:
     """Which of these teams own at least one pipeline: one BatchGetItem, not a query per team."""
     found = batch_get([keys.team_pipelines_key(team_id) for team_id in team_ids], projection="PK, pipelineIds")
     return {keys.team_of_pipelines_pk(values["PK"]) for values in found if values.get("pipelineIds")}
+
+
+@storage_call
+def pipelines_owned_by(team_ids: Sequence[str]) -> list[PipelineRecord]:
+    """Every pipeline these teams own, oldest first (ids sort by creation time): two BatchGetItems,
+    the teams' pipeline lists and then those pipelines."""
+    owned = batch_get([keys.team_pipelines_key(team_id) for team_id in team_ids], projection="pipelineIds")
+    pipeline_ids = {pipeline_id for values in owned for pipeline_id in values.get("pipelineIds", ())}
+    found = batch_get([keys.pipeline_key(pipeline_id) for pipeline_id in pipeline_ids])
+    return sorted((PipelineRecord.model_validate(values) for values in found), key=attrgetter("id"))
