@@ -5,16 +5,52 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from playwright.sync_api import Route, expect
 
+from shared.domain.models.alert_sources import AlertSourceType
+from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import isoformat, utc_now
 from tests.browser.conftest import PHONE, Seeder, Tab
+from tests.fixture_files import fixture_json
 
 pytestmark = pytest.mark.browser
 
 COMMIT = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
+CLOUDWATCH = "CLOUDWATCH"
+"""The alert sources' type of an alarm's alert (SPEC §11): not a source one creates, so in no enum."""
+
+
+def typed_pipeline(seed: Seeder, integration_type: str, name: str) -> dict[str, Any]:
+    body = {"name": seed.unique(name), "integrationType": integration_type, "teams": [{"id": seed.unique("team")}]}
+    response = seed.system.request("POST", "/api/deployment-pipelines", body)
+    assert response.status == 201, response.body
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def send_argocd_sync(seed: Seeder, pipeline: dict[str, Any]) -> str:
+    """Argo CD's notification, as ilert's template renders it, for a sync that finished just now."""
+    sync = fixture_json("argocd/ilert-template-body.velero-test.json")
+    sync["app"]["status"]["operationState"]["finishedAt"] = isoformat(utc_now())
+    path = f"/api/v1/deployment-events/argocd/{pipeline['integrationKey']}"
+    response = seed.system.request("POST", path, sync, admin=False)
+    assert response.status == 202, response.body
+    event = seed.system.request("GET", f"/api/deployment-events/{response.json()['id']}").json()
+    return str(event["summary"])
+
+
+def send_pagerduty_change(seed: Seeder, pipeline: dict[str, Any]) -> str:
+    """A change event at PagerDuty's own path, as PagerDuty's GitHub Action sends it."""
+    change = fixture_json("pagerduty/change_event.request.json")
+    change["routing_key"] = pipeline["integrationKey"]
+    change["payload"]["summary"] = f"Build of {pipeline['name']} passed"
+    change["payload"]["timestamp"] = isoformat(utc_now())
+    response = seed.system.request("POST", "/v2/change/enqueue", change, admin=False)
+    assert response.status == 202, response.body
+    return str(change["payload"]["summary"])
 
 
 def test_the_list_shows_seeded_events_with_their_columns(tab: Tab, seed: Seeder) -> None:
@@ -355,6 +391,7 @@ def test_a_pipelines_recent_deliveries_show_what_became_of_each(tab: Tab, seed: 
     expect(rows.nth(0)).to_contain_text("422")
     expect(rows.nth(0)).to_contain_text("summary")
     expect(rows.nth(1).locator(".delivery-outcome")).to_have_text("accepted")
+    expect(tab.page.locator(".deliveries-caption")).to_have_text(f"Deliveries to {pipeline.name} (API), newest first")
     tab.screenshot("deliveries")
 
 
@@ -393,3 +430,100 @@ def test_the_alert_sources_are_listed_without_their_keys(tab: Tab, seed: Seeder)
     expect(source).to_contain_text(name)
     expect(source).to_contain_text("Alertmanager")
     expect(source).not_to_contain_text(created["integrationKey"])
+
+
+def test_every_integration_type_has_a_label(tab: Tab) -> None:
+    # Given every integration type the API can name: pipelines', alert sources' and an alarm's
+    types = {*IntegrationType, *AlertSourceType, CLOUDWATCH}
+    # When the page's label table is read
+    tab.open()
+    expect(tab.page.get_by_role("heading", name="Deployment events", level=1)).to_be_visible()
+    labels = tab.page.evaluate("async () => (await import('/assets/labels.js')).INTEGRATION_LABELS")
+    # Then each type has a label, and no label is the raw enum value but where it reads as one (API)
+    assert set(labels) == {str(integration_type) for integration_type in types}
+    assert [name for name, label in labels.items() if label == name] == ["API"]
+
+
+def test_argo_cd_and_pagerduty_change_events_are_called_by_their_senders_names(tab: Tab, seed: Seeder) -> None:
+    # Given an Argo CD sync and a PagerDuty change event, each through its own pipeline, just now
+    argocd = typed_pipeline(seed, "ARGOCD", "argocd")
+    pagerduty = typed_pipeline(seed, "PAGERDUTY_CHANGE", "pagerduty")
+    synced = send_argocd_sync(seed, argocd)
+    changed = send_pagerduty_change(seed, pagerduty)
+    # When the overview lists them
+    tab.open()
+    # Then each row names its sender as people do, not by the API's enum value
+    expect(tab.row(synced).locator(".cell-pipeline .tag")).to_have_text("Argo CD")
+    expect(tab.row(changed).locator(".cell-pipeline .tag")).to_have_text("PagerDuty Change Events")
+    tab.screenshot("argocd-list")
+    # And so do the pipeline filter's choices
+    pipeline_filter = tab.page.locator("#filter-pipeline")
+    expect(pipeline_filter.locator(f'option[value="{argocd["id"]}"]')).to_have_text(f"{argocd['name']} (Argo CD)")
+    expect(pipeline_filter.locator(f'option[value="{pagerduty["id"]}"]')).to_have_text(
+        f"{pagerduty['name']} (PagerDuty Change Events)"
+    )
+    # And the event's details
+    tab.row(synced).get_by_role("button", name=synced).click()
+    expect(tab.page.get_by_role("dialog", name=synced).locator(".detail-badges .tag")).to_have_text("Argo CD")
+
+
+def test_the_alert_view_is_titled_by_the_alerts_summary_with_its_id_beside_it(tab: Tab, seed: Seeder) -> None:
+    # Given a correlated alert with a summary, and one without
+    alert_id, bare_id = seed.unique("alert"), seed.unique("bare")
+    seed.alert(alert_id, [{"id": seed.unique("team"), "name": "Nobody"}])
+    bare = {"id": bare_id, "reportTime": isoformat(utc_now())}
+    assert seed.system.request("POST", "/api/alerts", bare).status == 202
+    seed.enrichment(alert_id)
+    seed.enrichment(bare_id)
+    # When the alert's link is opened
+    tab.open(f"/?alert={alert_id}")
+    # Then its summary is the title, with its id beside it, and the tab is named after it too
+    title = tab.page.get_by_role("heading", level=1)
+    expect(title).to_have_text(f"Checkout error rate above 5% {alert_id}")
+    expect(title.locator(".alert-id")).to_have_text(alert_id)
+    expect(tab.page).to_have_title("Checkout error rate above 5% · Deployment events")
+    # And an alert without a summary is titled by its id
+    tab.open(f"/?alert={bare_id}")
+    expect(tab.page.locator(".scope")).to_be_visible()
+    expect(title).to_have_text(f"Alert {bare_id}")
+
+
+def test_a_team_the_alert_names_by_id_only_is_shown_by_its_pipelines_name(tab: Tab, seed: Seeder) -> None:
+    # Given Payments deployed, and an alert whose team is named by id only, as a team label does
+    pipeline = seed.pipeline("labelled", "Payments")
+    seed.event(pipeline, f"Deployed {pipeline.name}", at=utc_now() - timedelta(minutes=5))
+    alert_id = seed.unique("alert")
+    seed.alert(alert_id, [{"id": pipeline.team_id}])
+    seed.enrichment(alert_id)
+    # When the alert's link is opened
+    tab.open(f"/?alert={alert_id}")
+    # Then the claiming team and the reason carry the name the pipeline gives the team
+    expect(tab.page.locator(".scope")).to_have_text(f"Claimed by team {pipeline.team_name}")
+    expect(tab.page.locator(".reason")).to_contain_text(f"owned by team {pipeline.team_name}")
+
+
+def test_switching_views_quickly_never_shows_the_previous_views_results(tab: Tab, seed: Seeder) -> None:
+    # Given two pipelines with an event each, and a server slow to list the first one's
+    slow, quick = seed.pipeline("slow"), seed.pipeline("quick")
+    seed.event(slow, f"Deployed {slow.name}")
+    seed.event(quick, f"Deployed {quick.name}")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    slow_listing = re.compile(rf"/api/deployment-events\?pipeline={slow.id}&")
+    tab.page.route(slow_listing, hold)
+    with tab.page.expect_request(slow_listing):
+        tab.open(f"/?pipeline={slow.id}")
+    # When the other pipeline is picked before the first one's events arrive
+    with tab.page.expect_event("requestfailed", lambda request: bool(slow_listing.search(request.url))) as aborted:
+        tab.page.get_by_label("Pipeline").select_option(quick.id)
+    # Then the first view's request is aborted, and only the second view's events are listed, without an error
+    assert aborted.value.failure == "net::ERR_ABORTED"
+    for route in held:
+        route.continue_()
+    expect(tab.row(f"Deployed {quick.name}")).to_be_visible()
+    expect(tab.row(f"Deployed {slow.name}")).to_have_count(0)
+    expect(tab.page.locator("#list-state")).to_be_hidden()
+    expect(tab.page).to_have_url(re.compile(rf"/\?pipeline={quick.id}$"))

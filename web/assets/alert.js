@@ -14,7 +14,8 @@ import {
   teamChips,
   timeElement,
 } from './format.js';
-import { generation, later, markRefreshed, markRefreshFailed, POLL_INTERVAL_MS, showView } from './page.js';
+import { integrationLabel } from './labels.js';
+import { later, markRefreshed, markRefreshFailed, POLL_INTERVAL_MS, showView, viewSignal } from './page.js';
 
 const ALERT_RETRY_MS = 3000;
 const ALERT_REFRESH_MS = 15000;
@@ -26,32 +27,37 @@ function scopeInWords(enrichment, teamNames) {
   return String(enrichment.scope);
 }
 
+/** The alert's summary is its title, its id beside it; until the summary is known (or without one), the id. */
+function showTitle(alertId, summary) {
+  const id = el('code', { class: summary ? 'code alert-id' : 'code code-title' }, alertId);
+  byId('alert-title').replaceChildren(...(summary ? [el('span', {}, summary), ' ', id] : ['Alert ', id]));
+  document.title = `${summary || `Alert ${alertId}`} · Deployment events`;
+}
+
 export function startAlertView(alertId) {
-  const runningGeneration = generation;
+  const signal = viewSignal();
   showView('alert');
-  document.title = `Alert ${alertId} · Deployment events`;
-  byId('alert-title').replaceChildren('Alert ', el('code', { class: 'code code-title' }, alertId));
+  showTitle(alertId, null);
   byId('alert-content').hidden = true;
   setStateBox(
     byId('alert-state'),
     'loading',
     el('p', { class: 'spinner-text' }, `Loading the enrichment of alert ${alertId}…`),
   );
-  fetchEnrichment(alertId, runningGeneration, null);
+  fetchEnrichment(alertId, signal, null);
 }
 
-async function fetchEnrichment(alertId, runningGeneration, shownCorrelatedAt) {
+async function fetchEnrichment(alertId, signal, shownCorrelatedAt) {
   let correlatedAt = shownCorrelatedAt;
   let delay = ALERT_REFRESH_MS;
   try {
-    const enrichment = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/deployments`);
-    if (runningGeneration !== generation) return;
+    const enrichment = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/deployments`, signal);
     if (enrichment.correlatedAt !== shownCorrelatedAt) renderEnrichment(enrichment);
-    await showNotifications(alertId, runningGeneration);
+    await showNotifications(alertId, signal);
     correlatedAt = enrichment.correlatedAt;
     markRefreshed('Checked');
   } catch (error) {
-    if (runningGeneration !== generation || handleTokenRejected(error)) return;
+    if (signal.aborted || handleTokenRejected(error)) return;
     if (correlatedAt) {
       markRefreshFailed(error.message);
     } else if (error.status === 404) {
@@ -83,10 +89,11 @@ async function fetchEnrichment(alertId, runningGeneration, shownCorrelatedAt) {
     }
   }
   refreshRelativeTimes();
-  later(() => fetchEnrichment(alertId, runningGeneration, correlatedAt), delay);
+  later(() => fetchEnrichment(alertId, signal, correlatedAt), delay, signal);
 }
 
 function renderEnrichment(enrichment) {
+  showTitle(enrichment.alertId, enrichment.alert?.summary);
   const teams = (enrichment.claimingTeams || []).map((team) => team.name || team.id);
   const explanation =
     enrichment.scope === 'TEAM'
@@ -183,20 +190,11 @@ function deploymentCard(deployment) {
   );
 }
 
-const SOURCE_LABELS = {
-  ALERTMANAGER: 'Alertmanager',
-  GRAFANA: 'Grafana',
-  PAGERDUTY: 'PagerDuty',
-  ILERT: 'ilert',
-  GENERIC: 'Generic',
-  CLOUDWATCH: 'CloudWatch alarm',
-};
-
 // Where the alert came from and the labels it was matched with (absent from old enrichments).
 function alertOrigin(alert) {
   if (!alert) return [];
   const source = alert.alertSource || {};
-  const kind = SOURCE_LABELS[source.integrationType] || source.integrationType || 'Alert';
+  const kind = source.integrationType ? integrationLabel(source.integrationType) : 'Alert';
   const labels = Object.entries(alert.labels || {});
   return [
     detailRow('Came from', el('span', { class: 'alert-origin' }, `${kind}${source.name ? ` · ${source.name}` : ''}`)),
@@ -215,15 +213,15 @@ function alertOrigin(alert) {
 
 const NOTIFICATION_WORDS = { delivered: 'Delivered', failed: 'Failed', pending: 'Pending' };
 
-async function showNotifications(alertId, runningGeneration) {
+async function showNotifications(alertId, signal) {
   let notifications = [];
   try {
-    notifications = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/notifications`);
+    notifications = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/notifications`, signal);
   } catch (error) {
-    if (error.status !== 404) throw error;
+    if (signal.aborted || error.status !== 404) throw error;
   }
   const slot = byId('alert-notifications');
-  if (runningGeneration !== generation || !slot) return;
+  if (!slot) return;
   if (!notifications.length) {
     slot.replaceChildren('No notifications recorded');
     return;

@@ -67,16 +67,20 @@ async function describeFailure(response) {
   return detail ? `${detail} (${status})` : `The server answered ${status}.`;
 }
 
-export function apiGet(path) {
-  return apiRequest(path);
+/**
+ * A GET of the admin API. `signal` aborts it when the view that asked is gone: the promise then rejects,
+ * and the caller, seeing `signal.aborted`, shows nothing of it.
+ */
+export function apiGet(path, signal) {
+  return apiRequest(path, { signal });
 }
 
-/** A POST of JSON to the admin API (the preview); answers and failures as `apiGet`'s. */
-export function apiPost(path, body) {
-  return apiRequest(path, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+/** A POST of JSON to the admin API (the preview); answers, failures and aborts as `apiGet`'s. */
+export function apiPost(path, body, signal) {
+  return apiRequest(path, { method: 'POST', body, signal, headers: { 'Content-Type': 'application/json' } });
 }
 
-async function apiRequest(path, options = {}) {
+async function apiRequest(path, options) {
   const token = tokenStore.get();
   if (!token) throw new TokenRejected('');
   let response;
@@ -87,7 +91,8 @@ async function apiRequest(path, options = {}) {
       cache: 'no-store',
       credentials: 'omit',
     });
-  } catch {
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
     throw new ApiError(0, 'The server could not be reached. Check that it is running and that you are online.');
   }
   if (response.status === 401) {
@@ -98,7 +103,8 @@ async function apiRequest(path, options = {}) {
   if (!response.ok) throw new ApiError(response.status, await describeFailure(response));
   try {
     return await response.json();
-  } catch {
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
     throw new ApiError(response.status, 'The server answered with something that is not JSON.');
   }
 }

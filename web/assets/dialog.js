@@ -3,9 +3,10 @@
 import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el } from './dom.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
-import { closeDialog, dialog, generation, views } from './page.js';
+import { closeDialog, dialog, viewSignal, views } from './page.js';
 
 let shownEventId = null;
+let shownEventRequest = null;
 
 function setEventInUrl(eventId) {
   const params = new URLSearchParams(location.search);
@@ -28,14 +29,14 @@ export function openEvent(eventId, known, teamName) {
     byId('event-dialog-body').replaceChildren(el('p', { class: 'spinner-text' }, 'Loading the event…'));
   }
   if (!dialog.open) dialog.showModal();
-  const runningGeneration = generation;
-  apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`)
-    .then((event) => {
-      if (runningGeneration === generation && dialog.open && shownEventId === eventId) renderDetail(event, teamName);
-    })
+  // The server's copy is for this dialog only: opening another event, closing it or a new view aborts it.
+  shownEventRequest?.abort();
+  shownEventRequest = new AbortController();
+  const signal = AbortSignal.any([viewSignal(), shownEventRequest.signal]);
+  apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`, signal)
+    .then((event) => renderDetail(event, teamName))
     .catch((error) => {
-      if (runningGeneration !== generation || handleTokenRejected(error) || known) return;
-      if (!dialog.open || shownEventId !== eventId) return;
+      if (signal.aborted || handleTokenRejected(error) || known) return;
       const message =
         error.status === 404
           ? 'There is no event with this id: it may be older than the retention period, or the link is wrong.'
@@ -105,5 +106,6 @@ export function wireDialog() {
   dialog.addEventListener('close', () => {
     if (shownEventId !== null && !views.list.hidden) setEventInUrl(null);
     shownEventId = null;
+    shownEventRequest?.abort();
   });
 }

@@ -1,8 +1,8 @@
 /* How values from the API look: badges, links and times, built as elements. */
 
 import { el, none } from './dom.js';
+import { integrationLabel } from './labels.js';
 
-export const INTEGRATION_LABELS = { API: 'API', GITHUB: 'GitHub', GITLAB: 'GitLab' };
 const STATUS_TONES = [
   ['success', /^(success|succeeded|successful|passed|ok|completed?|deployed|done|released|merged)$/],
   ['failure', /^(fail|failed|failure|error|errored|broken|crashed|timed[_ ]?out|rolled[_ ]?back)$/],
@@ -44,7 +44,7 @@ export function kindBadge(kind) {
 }
 
 export function integrationTag(type) {
-  return el('span', { class: 'tag' }, INTEGRATION_LABELS[type] || type);
+  return el('span', { class: 'tag' }, integrationLabel(type));
 }
 
 const absoluteFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });

@@ -7,7 +7,7 @@ import { startAlertView } from './alert.js';
 import { requireToken, takeTokenFromFragment, tokenStore } from './api.js';
 import { wireDialog } from './dialog.js';
 import { byId } from './dom.js';
-import { startListView, wireList } from './events.js';
+import { startListView, wireList } from './list.js';
 import { closeDialog, stopBackgroundWork } from './page.js';
 import { wireTools } from './tools.js';
 

@@ -20,22 +20,31 @@ export function closeDialog() {
   if (dialog.open) dialog.close();
 }
 
-export let generation = 0;
-const timers = new Set();
+let shownView = new AbortController();
 
-/** Work started for a view that is no longer shown must not touch the page: it checks its generation. */
+/**
+ * Ends the shown view's work: its fetches are aborted and its timers cleared, so nothing it started can
+ * touch the view that follows.
+ */
 export function stopBackgroundWork() {
-  generation += 1;
-  for (const timer of timers) clearTimeout(timer);
-  timers.clear();
+  shownView.abort();
+  shownView = new AbortController();
 }
 
-export function later(callback, delay) {
+/** The signal of the view now shown, aborted when another view starts: its fetches and timers take it. */
+export function viewSignal() {
+  return shownView.signal;
+}
+
+/** Runs `callback` after `delay` unless `signal` is aborted first. */
+export function later(callback, delay, signal) {
+  if (signal.aborted) return;
+  const cancel = () => clearTimeout(timer);
   const timer = setTimeout(() => {
-    timers.delete(timer);
+    signal.removeEventListener('abort', cancel);
     callback();
   }, delay);
-  timers.add(timer);
+  signal.addEventListener('abort', cancel, { once: true });
 }
 
 export function markRefreshed(verb) {

@@ -5,25 +5,33 @@
  */
 
 import { apiGet, apiPost, handleTokenRejected } from './api.js';
+import { directory, loadDirectory } from './directory.js';
 import { byId, el } from './dom.js';
 import { teamChips, timeElement } from './format.js';
+import { integrationLabel } from './labels.js';
+import { viewSignal } from './page.js';
 
-const SOURCE_LABELS = {
-  ALERTMANAGER: 'Alertmanager',
-  GRAFANA: 'Grafana',
-  PAGERDUTY: 'PagerDuty',
-  ILERT: 'ilert',
-  GENERIC: 'Generic',
-};
+const PREVIEW_FORMATS = ['ALERTMANAGER', 'GRAFANA', 'PAGERDUTY', 'ILERT'];
+const panelRequests = new Map();
 
-function failed(box, error) {
-  if (!handleTokenRejected(error)) box.replaceChildren(el('p', { class: 'notice notice-error' }, error.message));
+/** A panel's next request aborts its previous one, so that a slow answer never replaces a newer one. */
+function panelSignal(panel) {
+  panelRequests.get(panel)?.abort();
+  const request = new AbortController();
+  panelRequests.set(panel, request);
+  return request.signal;
+}
+
+function failed(box, error, signal) {
+  if (signal.aborted || handleTokenRejected(error)) return;
+  box.replaceChildren(el('p', { class: 'notice notice-error' }, error.message));
 }
 
 async function showSources() {
   const box = byId('sources-body');
+  const signal = panelSignal('sources');
   try {
-    const sources = await apiGet('/api/alert-sources?max-results=50');
+    const sources = await apiGet('/api/alert-sources?max-results=50', signal);
     if (!sources.length) {
       box.replaceChildren(el('p', { class: 'muted' }, 'No alert source yet: create one with POST /api/alert-sources.'));
       return;
@@ -37,7 +45,7 @@ async function showSources() {
             'li',
             { class: 'source', 'data-source-id': source.id },
             el('strong', {}, source.name),
-            ` · ${SOURCE_LABELS[source.integrationType] || source.integrationType}`,
+            ` · ${integrationLabel(source.integrationType)}`,
             source.teams.length ? teamChips(source.teams.map((team) => team.name || team.id)) : '',
             el(
               'code',
@@ -52,10 +60,18 @@ async function showSources() {
       ),
     );
   } catch (error) {
-    failed(box, error);
+    failed(box, error, signal);
   }
 }
 
+/** The chosen pipeline as the deliveries' caption names it: its name and what sends to it, or its id alone. */
+async function pipelineTitle(pipelineId) {
+  if (!directory.loaded) await loadDirectory().catch(() => null);
+  const pipeline = directory.pipelines.get(pipelineId);
+  return pipeline ? `${pipeline.name} (${integrationLabel(pipeline.integrationType)})` : pipelineId;
+}
+
+/** The deliveries of the list's pipeline; they belong to the list view, so a new view aborts their reading. */
 async function showDeliveries(cursor) {
   const box = byId('deliveries-body');
   const pipeline = byId('filter-pipeline').value;
@@ -63,9 +79,11 @@ async function showDeliveries(cursor) {
     box.replaceChildren(el('p', { class: 'muted' }, 'Choose a pipeline above to see what became of its deliveries.'));
     return;
   }
+  const signal = AbortSignal.any([viewSignal(), panelSignal('deliveries')]);
   try {
     const query = `max-results=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await apiGet(`/api/deployment-pipelines/${encodeURIComponent(pipeline)}/deliveries?${query}`);
+    const path = `/api/deployment-pipelines/${encodeURIComponent(pipeline)}/deliveries?${query}`;
+    const [page, title] = await Promise.all([apiGet(path, signal), pipelineTitle(pipeline)]);
     const rows = page.items.map((entry) =>
       el(
         'tr',
@@ -96,6 +114,7 @@ async function showDeliveries(cursor) {
         el(
           'table',
           { class: 'deliveries' },
+          el('caption', { class: 'deliveries-caption' }, `Deliveries to ${title}, newest first`),
           el('thead', {}, el('tr', {}, ...head.map((name) => el('th', { scope: 'col' }, name)))),
           table,
         ),
@@ -104,8 +123,13 @@ async function showDeliveries(cursor) {
     byId('deliveries-more')?.remove();
     if (more) box.append(more);
   } catch (error) {
-    failed(box, error);
+    failed(box, error, signal);
   }
+}
+
+/** The list view calls this when it starts: the deliveries panel, when open, follows the view's pipeline. */
+export function refreshDeliveries() {
+  if (byId('deliveries-panel').open) showDeliveries(null);
 }
 
 function exampleAlert() {
@@ -126,6 +150,7 @@ async function preview(submit) {
   submit.preventDefault();
   const box = byId('preview-result');
   const type = byId('preview-type').value;
+  const signal = panelSignal('preview');
   let body;
   try {
     body = JSON.parse(byId('preview-body').value);
@@ -134,7 +159,8 @@ async function preview(submit) {
     return;
   }
   try {
-    const enrichment = await apiPost(`/api/alerts/preview${type ? `?type=${type}` : ''}`, JSON.stringify(body));
+    const path = `/api/alerts/preview${type ? `?type=${type}` : ''}`;
+    const enrichment = await apiPost(path, JSON.stringify(body), signal);
     const teams = enrichment.claimingTeams.map((team) => team.name || team.id);
     box.replaceChildren(
       el('p', { class: 'muted' }, 'Nothing was stored, published or sent.'),
@@ -160,7 +186,7 @@ async function preview(submit) {
         : el('p', {}, 'No deployment would attach to this alert now.'),
     );
   } catch (error) {
-    failed(box, error);
+    failed(box, error, signal);
   }
 }
 
@@ -171,9 +197,9 @@ export function wireTools() {
   byId('deliveries-panel').addEventListener('toggle', (event) => {
     if (event.target.open) showDeliveries(null);
   });
-  byId('filter-pipeline').addEventListener('change', () => {
-    if (byId('deliveries-panel').open) showDeliveries(null);
-  });
+  byId('preview-type').append(
+    ...PREVIEW_FORMATS.map((type) => el('option', { value: type.toLowerCase() }, integrationLabel(type))),
+  );
   byId('preview-body').value = exampleAlert();
   byId('preview-form').addEventListener('submit', preview);
 }
