@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def aws_endpoint(system: RunningSystem) -> str:
 @pytest.fixture(scope="module")
 def readme_environment(
     system: RunningSystem, aws_endpoint: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, str]]:
+) -> dict[str, str]:
     """A newcomer's shell: no AWS credentials or configuration, an empty home, this Python's
     tools first on PATH, and the variables the README's examples use."""
     example = EXAMPLE_VALUES.search(README.read_text(encoding="utf-8"))
@@ -149,7 +148,7 @@ def readme_environment(
         TOKEN=as_run_here(example["token"], system, aws_endpoint),
         **placeholders(system),
     )
-    yield environment
+    return environment
 
 
 def test_the_readme_has_commands_to_run() -> None:
@@ -200,6 +199,5 @@ def test_readme_block_runs_as_written(
         check=False,
     )
     # Then every command in it succeeds
-    assert ran.returncode == 0, (
-        f"README.md:{block.line} failed ({ran.returncode}):\n{script}\n--- stdout\n{ran.stdout}\n--- stderr\n{ran.stderr}"
-    )
+    output = f"--- stdout\n{ran.stdout}\n--- stderr\n{ran.stderr}"
+    assert ran.returncode == 0, f"README.md:{block.line} failed ({ran.returncode}):\n{script}\n{output}"
