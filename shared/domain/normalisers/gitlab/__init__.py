@@ -1,0 +1,23 @@
+"""GitLab webhooks (SPEC §3.3): push, merge, release creation, finished deployments and, when
+asked for, finished pipelines.
+
+- ``models``: the parts of GitLab's payloads that are read.
+- ``events``: each event's reading, as a row of the table below.
+"""
+
+from __future__ import annotations
+
+from shared.domain.normalisers.common import EventDispatch, EventReader
+from shared.domain.normalisers.gitlab import events, models
+
+normalise = EventDispatch(
+    readers={
+        "Push Hook": EventReader(models.PushEvent, events.push, events.push_skipped, events.push_branch),
+        "Merge Request Hook": EventReader(
+            models.MergeRequestEvent, events.merge_request, events.merge_request_skipped, events.merge_request_branch
+        ),
+        "Release Hook": EventReader(models.ReleaseEvent, events.release, events.release_skipped),
+        "Deployment Hook": EventReader(models.DeploymentHook, events.deployment, events.deployment_skipped),
+        "Pipeline Hook": EventReader(models.PipelineEvent, events.pipeline, events.pipeline_skipped),
+    }
+)
