@@ -1,16 +1,49 @@
-"""What GitHub's and GitLab's events share: the commit a push carries, and how each kind of
-change reads as a summary, so that the two sources say the same thing the same way."""
+"""What GitHub's and GitLab's events share: a push and the commits it carries, when a push is
+no change, and how each kind of change reads as a summary, so that the two sources say the same
+thing the same way."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from shared.domain.normalisers.common import count_of, first_line, quoted, summary_of
-from shared.domain.payloads import PayloadModel
+from shared.domain.payloads import Ignored, PayloadModel
+
+BRANCH_REF = "refs/heads/"
 
 
 class Commit(PayloadModel):
     id: str
     message: str = ""
     url: str | None = None
+
+
+class Push(PayloadModel):
+    """A push to a branch or a tag, as both hosts start it."""
+
+    ref: str
+    after: str
+
+    @property
+    def branch(self) -> str:
+        return self.ref.removeprefix(BRANCH_REF)
+
+    @property
+    @abstractmethod
+    def deletes_branch(self) -> bool:
+        """Whether the push removed the branch rather than moved it: each host says so its own way."""
+
+
+def push_skipped(push: Push) -> Ignored | None:
+    if not push.ref.startswith(BRANCH_REF):
+        return Ignored("tag pushes are not deployments", "tag_push")
+    if push.deletes_branch:
+        return Ignored("branch deletion", "branch_deleted")
+    return None
+
+
+def pushed_branch(push: Push) -> str:
+    return push.branch
 
 
 def push_summary(pusher: str | None, verb: str, commit_count: int, target: str, head: Commit | None) -> str:

@@ -136,13 +136,12 @@ class EventDispatch:
         return reader.read(delivery, pipeline)
 
 
-def delivery_details(delivery: Delivery, source: str, **headers: str) -> dict[str, Any]:
-    """The custom details every event of a webhook carries: its source, its event and the
-    delivery headers named (``deliveryId="x-github-delivery"``) that the delivery has."""
-    return custom_details_of(
-        {"source": source, "event": delivery.event_name},
-        **{name: delivery.headers.get(header) for name, header in headers.items()},
-    )
+def webhook_details(delivery: Delivery, source: str, headers: Mapping[str, str], **values: Any) -> dict[str, Any]:
+    """The custom details of a webhook's event: its source and event name, the delivery headers
+    named in ``headers`` (``{"deliveryId": "x-github-delivery"}``), then ``values``; what the
+    delivery does not have is left out."""
+    from_headers = {name: delivery.headers.get(header) for name, header in headers.items()}
+    return custom_details_of({"source": source, "event": delivery.event_name}, **from_headers, **values)
 
 
 def content_revision(payload: Mapping[str, Any], at: datetime, credential_fields: Collection[str]) -> Revision:
@@ -176,6 +175,11 @@ def event_not_enabled(event_name: str) -> Ignored:
 
 def unsupported_event(event_name: str) -> Ignored:
     return Ignored(f"event {event_name!r} is not a deployment event", "unsupported_event")
+
+
+def not_finished(what: str, status: str, finished: Collection[str], word: str = "final") -> Ignored | None:
+    """``deployment status 'running' is not final``: a deployment or a run is a change once it ends."""
+    return None if status in finished else Ignored(f"{what} {status!r} is not {word}", "not_final")
 
 
 def first_line(text: str | None) -> str:

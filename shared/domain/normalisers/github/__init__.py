@@ -7,13 +7,14 @@ deployment status and, when asked for, completed workflow runs.
 
 from __future__ import annotations
 
+from shared.domain.normalisers.code_hosts import push_skipped, pushed_branch
 from shared.domain.normalisers.common import EventDispatch, EventReader
 from shared.domain.normalisers.github import events, models
 from shared.domain.payloads import Ignored
 
 normalise = EventDispatch(
     readers={
-        "push": EventReader(models.PushEvent, events.push, events.push_skipped, events.push_branch),
+        "push": EventReader(models.PushEvent, events.push, push_skipped, pushed_branch),
         "pull_request": EventReader(
             models.PullRequestEvent, events.pull_request, events.pull_request_skipped, events.pull_request_branch
         ),

@@ -10,12 +10,12 @@ from shared.domain.normalisers.code_hosts import deployment_summary, merge_summa
 from shared.domain.normalisers.common import (
     Delivery,
     NormalisedEvent,
-    custom_details_of,
-    delivery_details,
     link,
+    not_finished,
     parse_time_field,
     quoted,
     summary_of,
+    webhook_details,
 )
 from shared.domain.normalisers.github.models import (
     Deployment,
@@ -28,6 +28,7 @@ from shared.domain.normalisers.github.models import (
 )
 from shared.domain.payloads import Ignored
 
+DELIVERY_HEADERS = {"deliveryId": "x-github-delivery"}
 TERMINAL_DEPLOYMENT_STATES = ("success", "failure", "error")
 WORKFLOW_OUTCOMES = {
     "success": "succeeded",
@@ -40,23 +41,11 @@ _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def _details(delivery: Delivery, **values: Any) -> dict[str, Any]:
-    return custom_details_of(delivery_details(delivery, "github", deliveryId="x-github-delivery"), **values)
-
-
-def push_skipped(push: PushEvent) -> Ignored | None:
-    if not push.ref.startswith("refs/heads/"):
-        return Ignored("tag pushes are not deployments", "tag_push")
-    if push.deleted:
-        return Ignored("branch deletion", "branch_deleted")
-    return None
-
-
-def push_branch(push: PushEvent) -> str:
-    return push.ref.removeprefix("refs/heads/")
+    return webhook_details(delivery, "github", DELIVERY_HEADERS, **values)
 
 
 def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
-    repository, branch = push.repository.full_name, push_branch(push)
+    repository, branch = push.repository.full_name, push.branch
     head = push.head_commit or (push.commits[-1] if push.commits else None)
     pusher = _pusher(push)
     target = f"{'new branch ' if push.created else ''}{repository}@{branch}"
@@ -142,10 +131,7 @@ def release(event: ReleaseEvent, delivery: Delivery) -> NormalisedEvent:
 
 
 def deployment_status_skipped(event: DeploymentStatusEvent) -> Ignored | None:
-    state = event.deployment_status.state
-    if state not in TERMINAL_DEPLOYMENT_STATES:
-        return Ignored(f"deployment status {state!r} is not terminal", "not_final")
-    return None
+    return not_finished("deployment status", event.deployment_status.state, TERMINAL_DEPLOYMENT_STATES, "terminal")
 
 
 def deployment_status(event: DeploymentStatusEvent, delivery: Delivery) -> NormalisedEvent:

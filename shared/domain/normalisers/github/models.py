@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from shared.domain.normalisers.code_hosts import Commit
+from shared.domain.normalisers.code_hosts import Commit, Push
 from shared.domain.payloads import PayloadModel
 
 
@@ -24,9 +24,7 @@ class Pusher(PayloadModel):
     email: str | None = None
 
 
-class PushEvent(PayloadModel):
-    ref: str
-    after: str
+class PushEvent(Push):
     created: bool = False
     deleted: bool = False
     forced: bool = False
@@ -36,6 +34,10 @@ class PushEvent(PayloadModel):
     repository: Repository
     pusher: Pusher | None = None
     sender: User | None = None
+
+    @property
+    def deletes_branch(self) -> bool:
+        return self.deleted
 
 
 class BranchRef(PayloadModel):

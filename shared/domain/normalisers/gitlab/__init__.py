@@ -7,12 +7,13 @@ asked for, finished pipelines.
 
 from __future__ import annotations
 
+from shared.domain.normalisers.code_hosts import push_skipped, pushed_branch
 from shared.domain.normalisers.common import EventDispatch, EventReader
 from shared.domain.normalisers.gitlab import events, models
 
 normalise = EventDispatch(
     readers={
-        "Push Hook": EventReader(models.PushEvent, events.push, events.push_skipped, events.push_branch),
+        "Push Hook": EventReader(models.PushEvent, events.push, push_skipped, pushed_branch),
         "Merge Request Hook": EventReader(
             models.MergeRequestEvent, events.merge_request, events.merge_request_skipped, events.merge_request_branch
         ),

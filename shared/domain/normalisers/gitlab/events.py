@@ -15,11 +15,11 @@ from shared.domain.normalisers.code_hosts import (
 from shared.domain.normalisers.common import (
     Delivery,
     NormalisedEvent,
-    custom_details_of,
-    delivery_details,
     link,
+    not_finished,
     parse_time_field,
     summary_of,
+    webhook_details,
 )
 from shared.domain.normalisers.gitlab.models import (
     DeploymentHook,
@@ -30,17 +30,14 @@ from shared.domain.normalisers.gitlab.models import (
 )
 from shared.domain.payloads import Ignored
 
+DELIVERY_HEADERS = {"deliveryId": "x-gitlab-event-uuid", "instance": "x-gitlab-instance"}
 FINISHED_STATUSES = ("success", "failed", "canceled")
 PIPELINE_OUTCOMES = {"success": "succeeded", "failed": "failed", "canceled": "was canceled"}
-_NO_COMMIT = "0" * 40
 _REDACTED = "[REDACTED]"
 
 
 def _details(delivery: Delivery, **values: Any) -> dict[str, Any]:
-    return custom_details_of(
-        delivery_details(delivery, "gitlab", deliveryId="x-gitlab-event-uuid", instance="x-gitlab-instance"),
-        **values,
-    )
+    return webhook_details(delivery, "gitlab", DELIVERY_HEADERS, **values)
 
 
 def _public_email(email: str | None) -> str | None:
@@ -48,20 +45,8 @@ def _public_email(email: str | None) -> str | None:
     return email if email and email != _REDACTED else None
 
 
-def push_skipped(push: PushEvent) -> Ignored | None:
-    if not push.ref.startswith("refs/heads/"):
-        return Ignored("tag pushes are not deployments", "tag_push")
-    if push.after == _NO_COMMIT or push.checkout_sha is None:
-        return Ignored("branch deletion", "branch_deleted")
-    return None
-
-
-def push_branch(push: PushEvent) -> str:
-    return push.ref.removeprefix("refs/heads/")
-
-
 def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
-    repository, branch = push.project.path_with_namespace, push_branch(push)
+    repository, branch = push.project.path_with_namespace, push.branch
     head = _head_commit(push)
     count = push.total_commits_count if push.total_commits_count is not None else len(push.commits)
     pusher = push.user_username or push.user_name
@@ -143,9 +128,7 @@ def release(release: ReleaseEvent, delivery: Delivery) -> NormalisedEvent:
 
 
 def deployment_skipped(deployment: DeploymentHook) -> Ignored | None:
-    if deployment.status not in FINISHED_STATUSES:
-        return Ignored(f"deployment status {deployment.status!r} is not final", "not_final")
-    return None
+    return not_finished("deployment status", deployment.status, FINISHED_STATUSES)
 
 
 def deployment(deployment: DeploymentHook, delivery: Delivery) -> NormalisedEvent:
@@ -189,10 +172,7 @@ def _full_sha(commit_url: str | None) -> str | None:
 
 
 def pipeline_skipped(event: PipelineEvent) -> Ignored | None:
-    status = event.object_attributes.status
-    if status not in FINISHED_STATUSES:
-        return Ignored(f"pipeline status {status!r} is not final", "not_final")
-    return None
+    return not_finished("pipeline status", event.object_attributes.status, FINISHED_STATUSES)
 
 
 def pipeline(event: PipelineEvent, delivery: Delivery) -> NormalisedEvent:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.domain.normalisers.code_hosts import Commit
+from shared.domain.normalisers.code_hosts import Commit, Push
 from shared.domain.payloads import PayloadModel
+
+NO_COMMIT = "0" * 40
 
 
 class Project(PayloadModel):
@@ -29,9 +31,7 @@ class User(PayloadModel):
         return self.username or self.name
 
 
-class PushEvent(PayloadModel):
-    ref: str
-    after: str
+class PushEvent(Push):
     checkout_sha: str | None = None
     user_name: str | None = None
     user_username: str | None = None
@@ -40,6 +40,11 @@ class PushEvent(PayloadModel):
     project: Project
     commits: list[Commit] = Field(default_factory=list)
     total_commits_count: int | None = None
+
+    @property
+    def deletes_branch(self) -> bool:
+        """A deleted branch points at no commit."""
+        return self.after == NO_COMMIT or self.checkout_sha is None
 
 
 class MergeRequest(PayloadModel):
