@@ -14,15 +14,18 @@ from shared.domain.payloads import Ignored
 
 normalise = EventDispatch(
     readers={
-        "push": EventReader(models.PushEvent, events.push, push_skipped, pushed_branch),
+        "push": EventReader(models.PushEvent, events.push, skip=push_skipped, branch=pushed_branch),
         "pull_request": EventReader(
-            models.PullRequestEvent, events.pull_request, events.pull_request_skipped, events.pull_request_branch
+            models.PullRequestEvent,
+            events.pull_request,
+            skip=events.pull_request_skipped,
+            branch=events.pull_request_branch,
         ),
-        "release": EventReader(models.ReleaseEvent, events.release, events.release_skipped),
+        "release": EventReader(models.ReleaseEvent, events.release, skip=events.release_skipped),
         "deployment_status": EventReader(
-            models.DeploymentStatusEvent, events.deployment_status, events.deployment_status_skipped
+            models.DeploymentStatusEvent, events.deployment_status, skip=events.deployment_status_skipped
         ),
-        "workflow_run": EventReader(models.WorkflowRunEvent, events.workflow_run, events.workflow_run_skipped),
+        "workflow_run": EventReader(models.WorkflowRunEvent, events.workflow_run, skip=events.workflow_run_skipped),
     },
     answered={"ping": Ignored("ping", "ping")},
 )

@@ -13,12 +13,15 @@ from shared.domain.normalisers.gitlab import events, models
 
 normalise = EventDispatch(
     readers={
-        "Push Hook": EventReader(models.PushEvent, events.push, push_skipped, pushed_branch),
+        "Push Hook": EventReader(models.PushEvent, events.push, skip=push_skipped, branch=pushed_branch),
         "Merge Request Hook": EventReader(
-            models.MergeRequestEvent, events.merge_request, events.merge_request_skipped, events.merge_request_branch
+            models.MergeRequestEvent,
+            events.merge_request,
+            skip=events.merge_request_skipped,
+            branch=events.merge_request_branch,
         ),
-        "Release Hook": EventReader(models.ReleaseEvent, events.release, events.release_skipped),
-        "Deployment Hook": EventReader(models.DeploymentHook, events.deployment, events.deployment_skipped),
-        "Pipeline Hook": EventReader(models.PipelineEvent, events.pipeline, events.pipeline_skipped),
+        "Release Hook": EventReader(models.ReleaseEvent, events.release, skip=events.release_skipped),
+        "Deployment Hook": EventReader(models.DeploymentHook, events.deployment, skip=events.deployment_skipped),
+        "Pipeline Hook": EventReader(models.PipelineEvent, events.pipeline, skip=events.pipeline_skipped),
     }
 )
