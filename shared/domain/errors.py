@@ -14,8 +14,16 @@ class FieldProblem:
 
 
 class DomainError(Exception):
+    """A refusal the sender can act on; each kind names its HTTP status and stable code where it
+    is declared (``class NotFound(DomainError, status_code=404, code="not_found")``)."""
+
     status_code = 400
     code = "bad_request"
+
+    def __init_subclass__(cls, status_code: int | None = None, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status_code = status_code or cls.status_code
+        cls.code = code or cls.code
 
     def __init__(self, message: str, problems: Sequence[FieldProblem] = ()) -> None:
         super().__init__(message)
@@ -33,10 +41,7 @@ class BadRequest(DomainError):
     """Malformed JSON, a body that is not an object, or an unusable query parameter."""
 
 
-class InvalidField(DomainError):
-    status_code = 422
-    code = "invalid_field"
-
+class InvalidField(DomainError, status_code=422, code="invalid_field"):
     @classmethod
     def of(cls, field: str, message: str) -> InvalidField:
         return cls(f"{field}: {message}", [FieldProblem(field, message)])
@@ -46,36 +51,23 @@ class InvalidField(DomainError):
         return cls("; ".join(f"{problem.field}: {problem.message}" for problem in problems), problems)
 
 
-class Unauthorized(DomainError):
-    status_code = 401
-    code = "unauthorized"
+class Unauthorized(DomainError, status_code=401, code="unauthorized"): ...
 
 
-class NotFound(DomainError):
-    status_code = 404
-    code = "not_found"
+class NotFound(DomainError, status_code=404, code="not_found"): ...
 
 
-class Conflict(DomainError):
-    status_code = 409
-    code = "conflict"
+class Conflict(DomainError, status_code=409, code="conflict"): ...
 
 
-class Busy(DomainError):
+class Busy(DomainError, status_code=503, code="busy"):
     """Nothing was stored and the sender should retry (SPEC §3: a 5xx is safe to retry)."""
 
-    status_code = 503
-    code = "busy"
+
+class PayloadTooLarge(DomainError, status_code=413, code="payload_too_large"): ...
 
 
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    code = "payload_too_large"
-
-
-class UnsupportedMediaType(DomainError):
-    status_code = 415
-    code = "unsupported_media_type"
+class UnsupportedMediaType(DomainError, status_code=415, code="unsupported_media_type"): ...
 
 
 def problems_from(errors: Sequence[Mapping[str, Any]], prefix: str = "") -> list[FieldProblem]:

@@ -1,5 +1,6 @@
-"""What every reader of a sender's payload shares, deployment or alert: the result that says
-"valid, but nothing to do", and the validation that turns a broken field into a 422 naming it."""
+"""What every reader of a sender's payload shares, deployment or alert: the model a payload is read
+with, the result that says "valid, but nothing to do", the validation that turns a broken field
+into a 422 naming it, and the coercion of the numbers senders write where we keep text."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.domain.errors import InvalidField, problems_from
+
+
+class PayloadModel(BaseModel):
+    """The part of a sender's payload a reader reads: the rest is ignored, and the schema is built
+    on first use, so a cold start pays only for the sender it serves."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -30,3 +39,11 @@ def parse_payload(model: type[Model], payload: Mapping[str, Any], prefix: str = 
         return model.model_validate(payload)
     except ValidationError as error:
         raise InvalidField.of_many(problems_from(error.errors(include_url=False), prefix)) from None
+
+
+def number_as_text(value: object) -> object:
+    """Senders write ids, versions and label values as numbers as often as strings; we keep them
+    as text. A bool is no number here, and anything else is left for validation to judge."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value

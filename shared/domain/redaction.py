@@ -41,8 +41,12 @@ def redacted_target(target_type: TargetType | str, url_or_email: str) -> str:
         return f"{local[:1]}…@{domain}" if at and local else "…"
     if kind is TargetType.ILERT and not value.startswith(("http://", "https://")):
         return ELLIPSIS + _hint(value)
+    return _redacted_url(value)
+
+
+def _redacted_url(url: str) -> str:
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port
     except ValueError:

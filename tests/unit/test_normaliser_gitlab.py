@@ -155,3 +155,13 @@ def test_push_without_a_project_id_is_keyed_by_the_top_level_project_id() -> Non
 def test_pipeline_without_any_project_id_is_keyed_by_the_project_path() -> None:
     event = accepted("pipeline.no-project-id.go-playground.json", event_filters=["Pipeline Hook"])
     assert event.natural_key == "pipeline:gitlab-org/gitlab-test:31"
+
+
+def test_a_lone_surrogate_in_a_fact_is_replaced_rather_than_failing() -> None:
+    # Given a pipeline whose project path holds a lone surrogate, as a JSON parser hands "\ud800" over
+    payload = fixture_json("gitlab/pipeline.no-project-id.go-playground.json")
+    payload["project"] = {**payload["project"], "path_with_namespace": "\ud800"}
+    # When it is normalised
+    event = accepted("pipeline.no-project-id.go-playground.json", event_filters=["Pipeline Hook"], **payload)
+    # Then the fact keeps a replacement character where the surrogate was, instead of a 500
+    assert event.repository == "\ufffd"

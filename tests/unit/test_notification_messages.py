@@ -16,20 +16,22 @@ from slack_sdk.models.blocks import Block
 
 from shared.domain.models.alerts import Enrichment
 from shared.domain.notifications import (
-    PAGERDUTY_NOTE_MAX,
+    NotificationContext,
+    ilert_request,
+    pagerduty_request,
+    slack_request,
+    webhook_request,
+)
+from shared.domain.notifications.plain_text import PAGERDUTY_NOTE_MAX
+from shared.domain.notifications.slack import (
     SLACK_BLOCKS_TEXT_BUDGET,
     SLACK_HEADER_MAX,
     SLACK_MAX_BLOCKS,
     SLACK_SECTION_MAX,
     SLACK_TEXT_MAX,
-    NotificationContext,
-    cut,
-    ilert_request,
-    pagerduty_request,
     slack_cut,
-    slack_request,
-    webhook_request,
 )
+from shared.domain.notifications.text import cut
 from shared.domain.redaction import TargetType, redacted_target
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

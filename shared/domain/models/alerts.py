@@ -12,6 +12,7 @@ from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, T
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
 from shared.domain.models.notifications import TargetView
 from shared.domain.models.pipelines import IntegrationType
+from shared.domain.payloads import number_as_text
 from shared.domain.timestamps import FUTURE_TOLERANCE, utc_now
 
 ALERT_CREATED = "Alert Created"
@@ -21,20 +22,14 @@ OWN_EVENT_SOURCE = "deployment-events"
 """The ``source`` of the events this system puts on the bus itself."""
 
 
-def _scalar_to_string(value: object) -> object:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
 MAX_ALERT_ID_LENGTH = 256
 AlertId = Annotated[
     str,
-    BeforeValidator(_scalar_to_string),
+    BeforeValidator(number_as_text),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ALERT_ID_LENGTH),
     AfterValidator(not_blank),
 ]
-LabelValue = Annotated[str, BeforeValidator(_scalar_to_string), StringConstraints(max_length=512)]
+LabelValue = Annotated[str, BeforeValidator(number_as_text), StringConstraints(max_length=512)]
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -4,10 +4,11 @@ deployment per application and synced revision."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.domain.models.common import Link
 from shared.domain.models.deployments import EventKind, Revision
@@ -21,7 +22,7 @@ from shared.domain.normalisers.common import (
     parse_time_field,
     summary_of,
 )
-from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.payloads import Ignored, PayloadModel, parse_payload
 
 PHASE_STATUS = {"Succeeded": "success", "Failed": "failure", "Error": "failure"}
 """The phases ilert's ``on-deployed`` trigger fires on, and what each means for the deployment."""
@@ -33,11 +34,7 @@ _COMMIT_SHA = re.compile(r"^[0-9a-f]{7,64}$")
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>.+)$")
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-
-class Metadata(_Payload):
+class Metadata(PayloadModel):
     name: str
     namespace: str | None = None
     labels: dict[str, Any] | None = None
@@ -45,44 +42,44 @@ class Metadata(_Payload):
     deletion_timestamp: str | None = Field(default=None, alias="deletionTimestamp")
 
 
-class Source(_Payload):
+class Source(PayloadModel):
     repo_url: str | None = Field(default=None, alias="repoURL")
 
 
-class Destination(_Payload):
+class Destination(PayloadModel):
     name: str | None = None
     server: str | None = None
     namespace: str | None = None
 
 
-class Spec(_Payload):
+class Spec(PayloadModel):
     project: str | None = None
     destination: Destination | None = None
     source: Source | None = None
     sources: list[Source] | None = None
 
 
-class SyncResult(_Payload):
+class SyncResult(PayloadModel):
     revision: str | None = None
     revisions: list[str] | None = None
 
 
-class SyncOperation(_Payload):
+class SyncOperation(PayloadModel):
     revision: str | None = None
     revisions: list[str] | None = None
 
 
-class InitiatedBy(_Payload):
+class InitiatedBy(PayloadModel):
     username: str | None = None
     automated: bool = False
 
 
-class Operation(_Payload):
+class Operation(PayloadModel):
     sync: SyncOperation | None = None
     initiated_by: InitiatedBy | None = Field(default=None, alias="initiatedBy")
 
 
-class OperationState(_Payload):
+class OperationState(PayloadModel):
     phase: str | None = None
     message: str | None = None
     started_at: str | None = Field(default=None, alias="startedAt")
@@ -91,22 +88,22 @@ class OperationState(_Payload):
     operation: Operation | None = None
 
 
-class AppSummary(_Payload):
+class AppSummary(PayloadModel):
     external_urls: list[Any] | None = Field(default=None, alias="externalURLs")
 
 
-class AppStatus(_Payload):
+class AppStatus(PayloadModel):
     operation_state: OperationState | None = Field(default=None, alias="operationState")
     summary: AppSummary | None = None
 
 
-class Application(_Payload):
+class Application(PayloadModel):
     metadata: Metadata
     spec: Spec | None = None
     status: AppStatus | None = None
 
 
-class CommitMetadata(_Payload):
+class CommitMetadata(PayloadModel):
     """Argo CD's ``CommitMetadata`` has no JSON tags, so its keys are the Go field names."""
 
     message: str | None = Field(default=None, alias="Message")
@@ -114,7 +111,7 @@ class CommitMetadata(_Payload):
     tags: list[str] | None = Field(default=None, alias="Tags")
 
 
-class SyncNotification(_Payload):
+class SyncNotification(PayloadModel):
     app: Application
     commit: CommitMetadata | None = None
     repository_name: str | None = Field(default=None, alias="repositoryName")
@@ -122,57 +119,93 @@ class SyncNotification(_Payload):
 
 def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
     body = parse_payload(SyncNotification, delivery.payload)
-    app = body.app
-    name = app.metadata.name
-    if app.metadata.deletion_timestamp:
-        return Ignored(f"application {name} is being deleted", "deleted")
-    state = app.status.operation_state if app.status else None
+    metadata = body.app.metadata
+    if metadata.deletion_timestamp:
+        return Ignored(f"application {metadata.name} is being deleted", "deleted")
+    state = body.app.status.operation_state if body.app.status else None
     phase = state.phase if state else None
-    if state is None or phase not in PHASE_STATUS:
-        return Ignored(f"sync of application {name} is not finished (phase {phase!r})", "not_terminal")
-    spec = app.spec or Spec()
-    source = spec.source or next(iter(spec.sources or []), None)
-    repo_url = source.repo_url if source else None
+    if state is None or phase is None or phase not in PHASE_STATUS:
+        return Ignored(f"sync of application {metadata.name} is not finished (phase {phase!r})", "not_terminal")
+    return _deployment(body, state, phase, delivery.received_at)
+
+
+def _deployment(body: SyncNotification, state: OperationState, phase: str, received_at: datetime) -> NormalisedEvent:
+    """A finished sync: one deployment of the application at the revisions it synced."""
+    app, spec = body.app, body.app.spec or Spec()
+    name = app.metadata.name
+    repo_url = _repo_url(spec)
     revisions = _synced_revisions(state)
     revision = revisions[0] if revisions else None
-    is_commit = bool(revision and _COMMIT_SHA.match(revision))
-    tag = next(iter(body.commit.tags or []), None) if body.commit else None
+    commit_sha = revision if revision and _COMMIT_SHA.match(revision) else None
     environment = _environment(app.metadata, spec.destination)
     finished = state.finished_at or state.started_at
-    field = "app.status.operationState." + ("finishedAt" if state.finished_at else "startedAt")
-    timestamp = parse_time_field(finished, field) if finished else delivery.received_at
-    initiated_by = state.operation.initiated_by if state.operation else None
-    user = initiated_by.username if initiated_by else None
-    namespace = f"{app.metadata.namespace}/" if app.metadata.namespace else ""
-    sync_key = ",".join(revisions) or state.started_at
+    timestamp = _finished_at(state, received_at)
+    user = state.operation.initiated_by.username if state.operation and state.operation.initiated_by else None
     return NormalisedEvent(
         kind=EventKind.DEPLOYMENT,
         summary=_summary(name, environment, revision, phase, state.message),
         timestamp=timestamp,
-        natural_key=f"argocd:{namespace}{name}:{sync_key}" if sync_key else None,
+        natural_key=_natural_key(app.metadata, revisions, state),
         revision=Revision(at=timestamp, tiebreak=_PHASE_RANK[phase], identity=f"{phase}@{finished}"),
         repository=_repository(body.repository_name, repo_url),
         service=name,
         environment=environment,
-        version=tag or (None if is_commit else revision),
-        commit_sha=revision if is_commit else None,
+        version=_tag(body.commit) or (None if commit_sha else revision),
+        commit_sha=commit_sha,
         status=PHASE_STATUS[phase],
         user_name=user,
         user_email=user,
         links=[
             *_annotation_links(app.metadata.annotations),
             *_external_links(app.status, environment),
-            *(_commit_link(repo_url, revision) if is_commit else []),
+            *_commit_link(repo_url, commit_sha),
         ],
-        custom_details=custom_details_of(
-            {"source": "argocd", "application": f"{namespace}{name}", "phase": phase},
-            project=spec.project,
-            cluster=(spec.destination.name or spec.destination.server) if spec.destination else None,
-            message=state.message,
-            automated=True if initiated_by and initiated_by.automated else None,
-            commitAuthor=body.commit.author if body.commit else None,
-            commitMessage=(first_line(body.commit.message) or None) if body.commit else None,
-        ),
+        custom_details=_details(body, spec, state, phase),
+    )
+
+
+def _repo_url(spec: Spec) -> str | None:
+    """The repository of the application's source; of its first source when it has several."""
+    source = spec.source or next(iter(spec.sources or []), None)
+    return source.repo_url if source else None
+
+
+def _finished_at(state: OperationState, received_at: datetime) -> datetime:
+    """When the sync finished, or started when the notification says no more; else when received."""
+    if state.finished_at:
+        return parse_time_field(state.finished_at, "app.status.operationState.finishedAt")
+    if state.started_at:
+        return parse_time_field(state.started_at, "app.status.operationState.startedAt")
+    return received_at
+
+
+def _qualified_name(metadata: Metadata) -> str:
+    return f"{metadata.namespace}/{metadata.name}" if metadata.namespace else metadata.name
+
+
+def _natural_key(metadata: Metadata, revisions: list[str], state: OperationState) -> str | None:
+    """One deployment per application and synced revision; a sync that names no revision is
+    told apart by when it started."""
+    sync_key = ",".join(revisions) or state.started_at
+    return f"argocd:{_qualified_name(metadata)}:{sync_key}" if sync_key else None
+
+
+def _tag(commit: CommitMetadata | None) -> str | None:
+    return next(iter(commit.tags or []), None) if commit else None
+
+
+def _details(body: SyncNotification, spec: Spec, state: OperationState, phase: str) -> dict[str, Any]:
+    initiated_by = state.operation.initiated_by if state.operation else None
+    commit = body.commit or CommitMetadata()
+    destination = spec.destination or Destination()
+    return custom_details_of(
+        {"source": "argocd", "application": _qualified_name(body.app.metadata), "phase": phase},
+        project=spec.project,
+        cluster=destination.name or destination.server,
+        message=state.message,
+        automated=True if initiated_by and initiated_by.automated else None,
+        commitAuthor=commit.author,
+        commitMessage=first_line(commit.message) or None,
     )
 
 

@@ -1,12 +1,16 @@
-"""What every normaliser shares: its input, its two possible results and small text helpers."""
+"""What every normaliser shares: its input, its two possible results, the dispatch of a webhook's
+events to their readers, and small text helpers."""
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
-from dataclasses import dataclass
+import hashlib
+import json
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 
@@ -21,10 +25,12 @@ from shared.domain.models.deployments import (
     cut_summary,
 )
 from shared.domain.models.pipelines import PipelineRecord
-from shared.domain.payloads import Ignored
+from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
-Model = TypeVar("Model", bound=BaseModel)
+Payload = TypeVar("Payload", bound=BaseModel)
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
 TEXT_FACTS = ("repository", "service", "environment", "version", "commit_sha", "branch", "status", "user_name")
 
 
@@ -43,7 +49,8 @@ class NormalisedEvent(DeploymentFacts):
     """A deployment event before the pipeline's identity and the event id are attached.
 
     Senders' payloads are tidied rather than refused here: a blank fact is absent, an over-long
-    one is cut, and an address that is not one is dropped, since the delivery itself was valid."""
+    one is cut, a lone surrogate (which no UTF-8 can carry) is replaced as a decoder replaces it,
+    and an address that is not one is dropped, since the delivery itself was valid."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -60,7 +67,7 @@ class NormalisedEvent(DeploymentFacts):
     def _tidy_text(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        text = value.strip()
+        text = _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, value).strip()
         return text[:FACT_MAX_LENGTH] if text else None
 
     @field_validator("user_email", mode="wrap")
@@ -79,6 +86,71 @@ class NormalisedEvent(DeploymentFacts):
 
 class Normaliser(Protocol):
     def __call__(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored: ...
+
+
+def _nothing_to_skip(payload: BaseModel) -> Ignored | None:
+    return None
+
+
+@dataclass(frozen=True)
+class EventReader(Generic[Payload]):
+    """How one event of a webhook becomes a deployment event, as a row of its source's table."""
+
+    payload: type[Payload]
+    """The part of the body this event is read with."""
+    build: Callable[[Payload, Delivery], NormalisedEvent]
+    skip: Callable[[Payload], Ignored | None] = _nothing_to_skip
+    """Why a valid delivery of this event is no change (a closed pull request not merged, a tag push)."""
+    branch: Callable[[Payload], str] | None = None
+    """The branch the pipeline's branch filters judge, for events that have one."""
+
+    def read(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
+        payload = parse_payload(self.payload, delivery.payload)
+        ignored = self.skip(payload)
+        if ignored is not None:
+            return ignored
+        branch = self.branch(payload) if self.branch else None
+        if branch is not None and not branch_matches(branch, pipeline.branch_filters):
+            return branch_ignored(branch)
+        return self.build(payload, delivery)
+
+
+@dataclass(frozen=True)
+class EventDispatch:
+    """The normaliser of a webhook that names its event in a header (GitHub, GitLab): the event
+    picks its reader, and the pipeline's event filters say whether it is wanted (SPEC §3.2, §3.3)."""
+
+    readers: Mapping[str, EventReader[Any]]
+    answered: Mapping[str, Ignored] = field(default_factory=dict)
+    """Events answered before any filter, such as GitHub's ``ping``."""
+
+    def __call__(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
+        name = delivery.event_name
+        if name in self.answered:
+            return self.answered[name]
+        reader = self.readers.get(name)
+        if reader is None:
+            return unsupported_event(name)
+        if name not in pipeline.event_filters:
+            return event_not_enabled(name)
+        return reader.read(delivery, pipeline)
+
+
+def webhook_details(delivery: Delivery, source: str, headers: Mapping[str, str], **values: Any) -> dict[str, Any]:
+    """The custom details of a webhook's event: its source and event name, the delivery headers
+    named in ``headers`` (``{"deliveryId": "x-github-delivery"}``), then ``values``; what the
+    delivery does not have is left out."""
+    from_headers = {name: delivery.headers.get(header) for name, header in headers.items()}
+    return custom_details_of({"source": source, "event": delivery.event_name}, **from_headers, **values)
+
+
+def content_revision(payload: Mapping[str, Any], at: datetime, credential_fields: Collection[str]) -> Revision:
+    """The same body sent again is a duplicate, whatever its credentials or whitespace: the digest
+    of its canonical JSON is the revision's identity."""
+    content = {name: value for name, value in payload.items() if name not in credential_fields}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return Revision(at=at, tiebreak=digest, identity=digest)
 
 
 def parse_time_field(value: object, field_name: str) -> datetime:
@@ -103,6 +175,11 @@ def event_not_enabled(event_name: str) -> Ignored:
 
 def unsupported_event(event_name: str) -> Ignored:
     return Ignored(f"event {event_name!r} is not a deployment event", "unsupported_event")
+
+
+def not_finished(what: str, status: str, finished: Collection[str], word: str = "final") -> Ignored | None:
+    """``deployment status 'running' is not final``: a deployment or a run is a change once it ends."""
+    return None if status in finished else Ignored(f"{what} {status!r} is not {word}", "not_final")
 
 
 def first_line(text: str | None) -> str:

@@ -4,17 +4,16 @@ A change event has no structured fields of its own; agreed ``custom_details`` ke
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from shared.domain.errors import InvalidField
-from shared.domain.models.deployments import CustomDetails, EventKind, Revision, cut_summary
+from shared.domain.models.common import Link
+from shared.domain.models.deployments import CustomDetails, EventKind, cut_summary
 from shared.domain.models.pipelines import PipelineRecord
-from shared.domain.normalisers.common import Delivery, NormalisedEvent, link, parse_time_field
-from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.normalisers.common import Delivery, NormalisedEvent, content_revision, link, parse_time_field
+from shared.domain.payloads import Ignored, PayloadModel, number_as_text, parse_payload
 
 FACT_KEYS = {
     "repository": "repository",
@@ -32,11 +31,7 @@ MISSING = "is missing or blank"
 """PagerDuty's words for a required field it did not get."""
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-
-class ChangeLink(_Payload):
+class ChangeLink(PayloadModel):
     href: str | None = None
     text: str | None = None
 
@@ -53,7 +48,7 @@ def _not_blank(summary: str) -> str:
     return cut_summary(summary.strip())
 
 
-class ChangePayload(_Payload):
+class ChangePayload(PayloadModel):
     summary: Annotated[str, BeforeValidator(_present), AfterValidator(_not_blank)] = Field(
         default=None, validate_default=True
     )
@@ -62,7 +57,7 @@ class ChangePayload(_Payload):
     custom_details: CustomDetails | None = None
 
 
-class ChangeEvent(_Payload):
+class ChangeEvent(PayloadModel):
     payload: Annotated[ChangePayload, Field(default_factory=dict, validate_default=True)]
     links: list[ChangeLink] | None = None
     dedup_key: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
@@ -77,37 +72,36 @@ def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent |
         else delivery.received_at
     )
     details = dict(payload.custom_details or {})
-    facts: dict[str, str] = {}
-    for key, fact in FACT_KEYS.items():
-        value = details.get(key)
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            facts.setdefault(fact, str(value))
-            del details[key]
+    facts = _facts_from(details)
     if payload.source:
         details.setdefault("source", payload.source)
-    revision = None
-    if event.dedup_key:
-        digest = _content_digest(delivery.payload)
-        revision = Revision(at=timestamp, tiebreak=digest, identity=digest)
     return NormalisedEvent(
         kind=EventKind.CUSTOM,
         summary=payload.summary,
         timestamp=timestamp,
         natural_key=f"pagerduty:{event.dedup_key}" if event.dedup_key else None,
-        revision=revision,
-        links=[found for item in event.links or [] for found in link(item.href, item.text or item.href or "")],
+        revision=content_revision(delivery.payload, timestamp, CREDENTIAL_FIELDS) if event.dedup_key else None,
+        links=_links(event.links or []),
         custom_details=details,
         **facts,
     )
 
 
+def _facts_from(details: dict[str, Any]) -> dict[str, str]:
+    """Takes the agreed keys out of ``details``: what is left stays custom."""
+    facts: dict[str, str] = {}
+    for key, fact in FACT_KEYS.items():
+        value = number_as_text(details.get(key))
+        if isinstance(value, str):
+            facts.setdefault(fact, value)
+            del details[key]
+    return facts
+
+
+def _links(links: list[ChangeLink]) -> list[Link]:
+    return [found for item in links for found in link(item.href, item.text or item.href or "")]
+
+
 def pagerduty_errors(error: InvalidField) -> list[str]:
     """The ``errors`` of PagerDuty's own 400 answer, such as ``'payload.summary' is missing or blank``."""
     return [f"'{problem.field}' {problem.message[:1].lower()}{problem.message[1:]}" for problem in error.problems]
-
-
-def _content_digest(payload: dict[str, Any]) -> str:
-    """The same body sent again under its ``dedup_key`` is a duplicate, whatever its routing key."""
-    content = {name: value for name, value in payload.items() if name not in CREDENTIAL_FIELDS}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()

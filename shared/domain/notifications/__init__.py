@@ -1,0 +1,27 @@
+"""Notifications (SPEC §13) as pure functions: what to send to each kind of target, and nothing
+sent. Each builder returns the one HTTP request to make (or None when nothing must be sent); the
+adapter ``shared.adapters.notify_http`` delivers it.
+
+Every text a user controls (summaries, reasons, team and pipeline names) is cut cleanly to the
+target's limits before it is placed, so no enrichment can make a request the target rejects.
+
+- ``context``: what every message is made from, and the request it becomes.
+- ``text``: the sentences all targets share, and cutting text to a limit.
+- ``slack``: the Block Kit message of an incoming webhook.
+- ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
+- ``webhook``: the signed enrichment of SPEC §6.
+"""
+
+from shared.domain.notifications.context import NotificationContext, OutboundRequest
+from shared.domain.notifications.plain_text import ilert_request, pagerduty_request
+from shared.domain.notifications.slack import slack_request
+from shared.domain.notifications.webhook import webhook_request
+
+__all__ = [
+    "NotificationContext",
+    "OutboundRequest",
+    "ilert_request",
+    "pagerduty_request",
+    "slack_request",
+    "webhook_request",
+]
