@@ -29,7 +29,7 @@ from shared.domain.correlation import CLOCK_SKEW, describe_offset
 from shared.domain.models.alerts import Enrichment, RelatedDeployment, Scope
 from shared.domain.models.common import Team
 from shared.domain.redaction import ELLIPSIS, TargetType, redacted_target
-from shared.domain.signatures import hmac_sha256_hex
+from shared.domain.verifiers import hmac_sha256_hex
 
 COMMENT_CREATOR = "Deployment events"
 PAGERDUTY_ACCEPT = "application/vnd.pagerduty+json;version=2"

@@ -1,4 +1,4 @@
-"""Webhook authentication: GitHub's HMAC over the raw bytes, GitLab's token."""
+"""Webhook authentication as the sender rows check it: GitHub's HMAC over the raw bytes, GitLab's token."""
 
 from __future__ import annotations
 
@@ -7,11 +7,22 @@ import json
 import pytest
 
 from shared.domain.errors import Unauthorized
-from shared.http.raw_request import RawRequest
-from shared.logic.ingest import verify_github_signature, verify_gitlab_token
+from shared.domain.requests import RawRequest
+from shared.domain.senders import DEPLOYMENT_SENDERS
+from shared.domain.verifiers import Verifier
 from tests.fixture_files import fixture_bytes, fixture_headers, fixture_json
 
 CAPTURED = fixture_json("github/_signature-test-vector.captured-captures.json")
+
+
+def verifier_of(sender: str) -> Verifier:
+    verify = DEPLOYMENT_SENDERS[sender].verify
+    assert verify is not None
+    return verify
+
+
+verify_github_signature = verifier_of("github")
+verify_gitlab_token = verifier_of("gitlab")
 
 
 def signed(body: bytes, signature: str) -> RawRequest:
