@@ -44,6 +44,7 @@ lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed lint-web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(VENV_CHECKOV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 node_modules/.installed: package-lock.json
