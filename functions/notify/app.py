@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
-from shared.domain.models.bus_events import AlertEnrichedEvent
+from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import utc_now
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
+
+
+class AlertEnrichedEvent(EventBridgeModel):
+    """The enrichment as the enrich function published it: the one event shape this function reads."""
+
+    detail_type: Literal["Alert Enriched"] = Field(alias="detail-type")
+    detail: Enrichment
 
 
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)

@@ -56,14 +56,16 @@ class HmacHeader:
     listed: bool = False
     case_insensitive: bool = False
     mismatch: str = "{header} does not match the body and the {owner}'s webhook secret"
+    """The refusal when no signature matches, its ``{header}`` and ``{owner}`` filled in."""
+
+    def _signatures(self, request: RawRequest) -> list[str]:
+        value = request.headers.get(self.header.lower(), "")
+        presented = [part.strip() for part in (value.split(",") if self.listed else [value])]
+        signatures = [part.removeprefix(self.prefix) for part in presented if part and part.startswith(self.prefix)]
+        return [signature.lower() for signature in signatures] if self.case_insensitive else signatures
 
     def __call__(self, secret: str, request: RawRequest) -> None:
-        value = request.headers.get(self.header.lower(), "")
-        parts = value.split(",") if self.listed else [value]
-        presented = [part.strip() for part in parts]
-        signatures = [part.removeprefix(self.prefix) for part in presented if part and part.startswith(self.prefix)]
-        if self.case_insensitive:
-            signatures = [signature.lower() for signature in signatures]
+        signatures = self._signatures(request)
         if not signatures:
             raise Unauthorized(f"{self.header} is missing; this {self.owner} has a webhook secret")
         expected = hmac_sha256_hex(secret, request.body)

@@ -1,4 +1,4 @@
-"""The bus events our functions read, one Parser model per shape, told apart by detail-type."""
+"""The events the correlate function reads, one Parser model per shape, told apart by detail-type."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
 from shared.domain.alert_readers.cloudwatch import AlarmStateChange
-from shared.domain.models.alerts import Alert, Enrichment
+from shared.domain.models.alerts import Alert
 
 
 class AlertCreatedEvent(EventBridgeModel):
@@ -22,10 +22,3 @@ class AlarmStateChangeEvent(EventBridgeModel):
 
 
 AlertEvent = Annotated[AlertCreatedEvent | AlarmStateChangeEvent, Field(discriminator="detail_type")]
-
-
-class AlertEnrichedEvent(EventBridgeModel):
-    """What the notify function reads: the enrichment the enrich function stored and published."""
-
-    detail_type: Literal["Alert Enriched"] = Field(alias="detail-type")
-    detail: Enrichment

@@ -1,14 +1,17 @@
-"""Webhook authentication as the sender rows check it: GitHub's HMAC over the raw bytes, GitLab's token."""
+"""Webhook secrets as the sender rows check them: GitHub's HMAC over the raw bytes, GitLab's token, and the
+alerting systems' signatures and bearer tokens."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import pytest
 
 from shared.domain.errors import Unauthorized
 from shared.domain.requests import RawRequest
-from shared.domain.senders import DEPLOYMENT_SENDERS
+from shared.domain.senders import ALERT_SENDERS, DEPLOYMENT_SENDERS
 from shared.domain.verifiers import Verifier
 from tests.fixture_files import fixture_bytes, fixture_headers, fixture_json
 
@@ -79,3 +82,74 @@ def test_gitlab_token_from_the_real_capture() -> None:
     for wrong in (None, "", headers["x-gitlab-token"][:-1], headers["x-gitlab-token"] + "x"):
         with pytest.raises(Unauthorized):
             verify_gitlab_token(headers["x-gitlab-token"], with_token(wrong))
+
+
+BODY = b'{"alerts": []}'
+SIGNED = hmac.new(b"s3cret", BODY, hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("sender", "headers"),
+    [
+        ("grafana", {"x-grafana-alerting-signature": SIGNED}),
+        ("grafana", {"x-grafana-alerting-signature": SIGNED.upper()}),
+        ("pagerduty", {"x-pagerduty-signature": f"v1={'0' * 64}, v1={SIGNED},v1={'1' * 64}"}),
+        ("alertmanager", {"authorization": "Bearer s3cret"}),
+        ("ilert", {"authorization": "bearer  s3cret "}),
+        ("generic", {"authorization": "Bearer s3cret"}),
+    ],
+)
+def test_alerting_systems_prove_the_secret_their_way(sender: str, headers: dict[str, str]) -> None:
+    verify = ALERT_SENDERS[sender].verify
+    assert verify is not None
+    verify("s3cret", RawRequest(body=BODY, headers=headers))
+
+
+# Every refusal says which header was missing or wrong, never what was expected.
+REFUSALS = [
+    ("github", {}, "X-Hub-Signature-256 is missing; this pipeline has a webhook secret"),
+    (
+        "github",
+        {"x-hub-signature-256": "sha256=" + "0" * 64},
+        "X-Hub-Signature-256 does not match the body and the pipeline's webhook secret",
+    ),
+    ("gitlab", {}, "X-Gitlab-Token is missing; this pipeline has a webhook secret"),
+    ("gitlab", {"x-gitlab-token": "nope"}, "X-Gitlab-Token does not match the pipeline's webhook secret"),
+    ("argocd", {}, "X-Argocd-Token is missing; this pipeline has a webhook secret"),
+    ("argocd", {"x-argocd-token": "nope"}, "X-Argocd-Token does not match the pipeline's webhook secret"),
+    ("grafana", {}, "X-Grafana-Alerting-Signature is missing; this alert source has a webhook secret"),
+    (
+        "grafana",
+        {"x-grafana-alerting-signature": "0" * 64},
+        "X-Grafana-Alerting-Signature does not match the body and the webhook secret",
+    ),
+    (
+        "pagerduty",
+        {"x-pagerduty-signature": "v0=abc"},
+        "X-PagerDuty-Signature is missing; this alert source has a webhook secret",
+    ),
+    (
+        "pagerduty",
+        {"x-pagerduty-signature": f"v1={'0' * 64},v1={'1' * 64}"},
+        "no X-PagerDuty-Signature matches the body and the webhook secret",
+    ),
+    (
+        "alertmanager",
+        {"authorization": "Basic YTpi"},
+        "Authorization: Bearer <webhook secret> is required by this alert source",
+    ),
+    (
+        "ilert",
+        {"authorization": "Bearer wrong"},
+        "the bearer token does not match the alert source's webhook secret",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sender", "headers", "message"), REFUSALS, ids=[f"{case[0]}: {case[2]}" for case in REFUSALS])
+def test_each_refusal_names_the_header(sender: str, headers: dict[str, str], message: str) -> None:
+    verify = {**DEPLOYMENT_SENDERS, **ALERT_SENDERS}[sender].verify
+    assert verify is not None
+    with pytest.raises(Unauthorized) as refused:
+        verify("s3cret", RawRequest(body=BODY, headers=headers))
+    assert refused.value.message == message
