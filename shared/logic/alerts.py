@@ -108,7 +108,7 @@ def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enr
     if source_type is None:
         alert = parse_payload(Alert, body)
     else:
-        # Imported here: the alert adapters are needed by this route only.
+        # Imported here: the alert readers are needed by this route only.
         from shared.logic.intake_alerts import alerts_for_preview  # noqa: PLC0415
 
         read = alerts_for_preview(source_type, body)

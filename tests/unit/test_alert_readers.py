@@ -1,4 +1,4 @@
-"""Alert adapters (SPEC §11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
+"""Alert readers (SPEC §11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
 
 from __future__ import annotations
 
