@@ -15,12 +15,15 @@ from shared.domain.verifiers import Bearer, HmacHeader, TokenHeader, Verifier
 
 @dataclass(frozen=True)
 class SenderKind:
+    """How one kind of sender's deliveries are checked and read."""
+
     name: str
     """For metrics and logs; an alert sender's path segment (``/api/v1/alerts/<name>/<key>``)."""
     owner: LogOwner
     """What its keys belong to: a pipeline (deployment events) or an alert source (alerts)."""
     integration_type: str
-    """The integration type the key's owner must have, as its enum's value."""
+    """The integration type the key's owner must have, as its enum's value: a string, so that the
+    ingest function's cold start does not load the alert sources' models."""
     reader: str
     """The module that reads a delivery (a normaliser's ``normalise``, an alert reader's ``read``),
     imported on first use, so a function's cold start loads only the readers of its senders."""

@@ -117,7 +117,7 @@ def _checked(
     payload = None
     if integration_key is None:
         payload = parse_json_object(request.body)
-        integration_key = key_in_body(payload, kind.key_fields)
+        integration_key = _key_in_body(payload, kind.key_fields)
     owner = sink.owner_of(integration_key, kind)
     try:
         if owner.webhook_secret and kind.verify is not None:
@@ -130,7 +130,7 @@ def _checked(
         raise Rejected(owner, error) from error
 
 
-def key_in_body(payload: dict[str, Any], fields: tuple[str, ...]) -> str:
+def _key_in_body(payload: dict[str, Any], fields: tuple[str, ...]) -> str:
     integration_key = next((payload[field] for field in fields if payload.get(field)), None)
     if not isinstance(integration_key, str) or not integration_key:
         also = f" ({fields[1]} is accepted too)" if len(fields) > 1 else ""
