@@ -44,6 +44,7 @@ lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed lint-web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(VENV_CHECKOV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 node_modules/.installed: package-lock.json
@@ -70,7 +71,7 @@ package-check: build $(VENV)/.installed
 	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(BIN)/pytest tests/packaging
 
 clean:
-	rm -rf .aws-sam $(VENV) $(VENV_SAM) $(VENV_CHECKOV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .aws-sam $(VENV) $(VENV_SAM) $(VENV_CHECKOV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
 
 ## demo: pipelines, real GitHub/GitLab payloads and three alerts; prints each enrichment
 demo: $(VENV)/.installed

@@ -157,7 +157,7 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         ],
     },
 }
-"""What the intake routes read from the raw request (``shared.logic.ingest``), which Powertools cannot see."""
+"""What the intake routes read from the raw request (``shared.logic.intake``), which Powertools cannot see."""
 
 
 @contextmanager
@@ -257,47 +257,6 @@ def _document_responses(document: dict[str, Any]) -> None:
                 responses["204"] = {"description": "Done; the answer has no body"}
 
 
-PAGERDUTY_ROUTES = (("/api/v1/deployment-events/pagerduty/{integrationKey}", "post"), ("/v2/change/enqueue", "post"))
-PAGERDUTY_ANSWERS: dict[str, Any] = {
-    "202": {
-        "description": "Stored (or a duplicate), in PagerDuty's words",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["status", "message"],
-                    "properties": {"status": {"const": "success"}, "message": {"type": "string"}},
-                }
-            }
-        },
-    },
-    "400": {
-        "description": "PagerDuty's answer to an invalid event: its errors as sentences",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["status", "message", "errors"],
-                    "properties": {
-                        "status": {"const": "invalid event"},
-                        "message": {"type": "string"},
-                        "errors": {"type": "array", "items": {"type": "string"}},
-                    },
-                }
-            }
-        },
-    },
-}
-"""What PagerDuty's own senders expect of the change-event routes (SPEC §15)."""
-
-
-def _document_pagerduty_answers(document: dict[str, Any]) -> None:
-    for path, method in PAGERDUTY_ROUTES:
-        responses = document["paths"][path][method]["responses"]
-        responses.pop("200", None)
-        responses.update(PAGERDUTY_ANSWERS)
-
-
 def _secure_admin_routes(document: dict[str, Any]) -> None:
     """The bearer token on every route that ``shared.http.resolver.resolve`` checks it on."""
     document["components"]["securitySchemes"] = {
@@ -323,7 +282,6 @@ def build_document() -> dict[str, Any]:
     document = merge(resolver_documents(LocalStack({})), project_version())
     _document_ingest_requests(document)
     _document_responses(document)
-    _document_pagerduty_answers(document)
     _secure_admin_routes(document)
     return document
 

@@ -13,7 +13,7 @@ from shared.domain.errors import DomainError
 from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
-from shared.logic.alert_intake import AlertIntakeOutcome, take_delivery
+from shared.logic.intake_alerts import AlertIntakeOutcome, take_delivery
 from shared.observability import count, logger, metrics, tracer
 
 app = create_resolver()

@@ -7,19 +7,20 @@ TransactWriteItems on the table, nothing else.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from shared.domain.errors import BadRequest, DomainError, InvalidField
-from shared.domain.normalisers.pagerduty_change import pagerduty_errors
+from shared.domain.senders import DEPLOYMENT_SENDERS, SenderKind
 from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
-from shared.logic.ingest import GENERIC, WEBHOOK_SOURCES, IngestOutcome, Source, ingest
+from shared.logic.intake_deployments import IngestOutcome, ingest
 from shared.observability import count, logger, metrics, tracer
 
 app = create_resolver()
@@ -39,62 +40,101 @@ INGEST_RESPONSES: dict[int, OpenAPIResponse] = {
 """SPEC §3's answers, for the OpenAPI document; each ingest route reads its raw body itself."""
 
 
-def _ingest(source: Source, integration_key: str | None) -> Response[IngestOutcome]:
+def _ingest(sender: SenderKind, integration_key: str | None) -> Response[IngestOutcome]:
     try:
-        outcome = ingest(source, integration_key, raw_request(app), utc_now())
+        outcome = ingest(sender, integration_key, raw_request(app), utc_now())
     except DomainError as error:
-        count("DeploymentEvents", source=source.name, outcome=f"rejected:{error.code}")
+        count("DeploymentEvents", source=sender.name, outcome=f"rejected:{error.code}")
         raise
-    count("DeploymentEvents", source=source.name, outcome=outcome.metric_outcome)
+    count("DeploymentEvents", source=sender.name, outcome=outcome.metric_outcome)
     logger.info(
         "deployment event ingested",
-        extra={"source": source.name, "outcome": outcome.metric_outcome, "id": outcome.id},
+        extra={"source": sender.name, "outcome": outcome.metric_outcome, "id": outcome.id},
     )
     return Response(outcome.http_status, content_types.APPLICATION_JSON, outcome)
 
 
 @app.post("/api/deployment-events", responses=INGEST_RESPONSES)
 def post_generic_event() -> Response[IngestOutcome]:
-    return _ingest(GENERIC, None)
+    return _ingest(DEPLOYMENT_SENDERS["api"], None)
 
 
 @app.post("/api/v1/deployment-events/github/<integrationKey>", responses=INGEST_RESPONSES)
 def post_github_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
-    return _ingest(WEBHOOK_SOURCES["github"], integrationKey)
+    return _ingest(DEPLOYMENT_SENDERS["github"], integrationKey)
 
 
 @app.post("/api/v1/deployment-events/gitlab/<integrationKey>", responses=INGEST_RESPONSES)
 def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
-    return _ingest(WEBHOOK_SOURCES["gitlab"], integrationKey)
+    return _ingest(DEPLOYMENT_SENDERS["gitlab"], integrationKey)
 
 
 @app.post("/api/v1/deployment-events/argocd/<integrationKey>", responses=INGEST_RESPONSES)
 def post_argocd_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
-    return _ingest(WEBHOOK_SOURCES["argocd"], integrationKey)
+    return _ingest(DEPLOYMENT_SENDERS["argocd"], integrationKey)
 
 
-def _pagerduty_change(integration_key: str | None) -> Response[dict[str, object]]:
-    """PagerDuty's own answers, so that its senders (its GitHub Action, Argo CD's notifier) take
-    ours as theirs: 202 success, 400 ``invalid event`` with the errors; other failures as SPEC §3."""
+class PagerDutyAccepted(BaseModel):
+    """PagerDuty's answer to a change event it took, stored or not."""
+
+    status: Literal["success"]
+    message: str
+
+    @classmethod
+    def processed(cls) -> PagerDutyAccepted:
+        return cls(status="success", message="Change event processed")
+
+
+class PagerDutyInvalidEvent(BaseModel):
+    """PagerDuty's answer to an invalid change event: its errors as sentences."""
+
+    status: Literal["invalid event"]
+    message: str
+    errors: list[str]
+
+    @classmethod
+    def of(cls, error: BadRequest | InvalidField) -> PagerDutyInvalidEvent:
+        if isinstance(error, BadRequest):
+            errors = [error.message]
+        else:
+            # Imported here: only a refused change event needs PagerDuty's wording of field errors.
+            from shared.domain.normalisers.pagerduty_change import pagerduty_errors  # noqa: PLC0415
+
+            errors = pagerduty_errors(error)
+        return cls(status="invalid event", message="Event object is invalid", errors=errors)
+
+
+PAGERDUTY_RESPONSES: dict[int, OpenAPIResponse] = {
+    202: {
+        "description": "Stored (or a duplicate), in PagerDuty's words",
+        "content": {"application/json": {"model": PagerDutyAccepted}},
+    },
+    400: {
+        "description": "PagerDuty's answer to an invalid event: its errors as sentences",
+        "content": {"application/json": {"model": PagerDutyInvalidEvent}},
+    },
+}
+"""PagerDuty's own answers, so that its senders (its GitHub Action, Argo CD's notifier) take ours
+as theirs (SPEC §15); other failures are answered as SPEC §3 says."""
+
+
+def _pagerduty_change(integration_key: str | None) -> Response[PagerDutyAccepted | PagerDutyInvalidEvent]:
     try:
-        _ingest(WEBHOOK_SOURCES["pagerduty"], integration_key)
+        _ingest(DEPLOYMENT_SENDERS["pagerduty"], integration_key)
     except (BadRequest, InvalidField) as error:
-        errors = pagerduty_errors(error) if isinstance(error, InvalidField) else [error.message]
-        body: dict[str, object] = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
-        return Response(400, content_types.APPLICATION_JSON, body)
-    return Response(202, content_types.APPLICATION_JSON, PAGERDUTY_ACCEPTED)
+        return Response(400, content_types.APPLICATION_JSON, PagerDutyInvalidEvent.of(error))
+    return Response(202, content_types.APPLICATION_JSON, PagerDutyAccepted.processed())
 
 
-PAGERDUTY_ACCEPTED: dict[str, object] = {"status": "success", "message": "Change event processed"}
-
-
-@app.post("/api/v1/deployment-events/pagerduty/<integrationKey>")
-def post_pagerduty_change(integrationKey: IntegrationKey) -> Response[dict[str, object]]:  # noqa: N803
+@app.post("/api/v1/deployment-events/pagerduty/<integrationKey>", responses=PAGERDUTY_RESPONSES)
+def post_pagerduty_change(
+    integrationKey: IntegrationKey,  # noqa: N803 - the path's name
+) -> Response[PagerDutyAccepted | PagerDutyInvalidEvent]:
     return _pagerduty_change(integrationKey)
 
 
-@app.post("/v2/change/enqueue")
-def post_pagerduty_change_enqueue() -> Response[dict[str, object]]:
+@app.post("/v2/change/enqueue", responses=PAGERDUTY_RESPONSES)
+def post_pagerduty_change_enqueue() -> Response[PagerDutyAccepted | PagerDutyInvalidEvent]:
     """PagerDuty's own path, the key as ``routing_key``: pointing a sender here takes only the host."""
     return _pagerduty_change(None)
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
-from shared.adapters.bus import parse_detail
 from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import utc_now
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
 
 
+class AlertEnrichedEvent(EventBridgeModel):
+    """The enrichment as the enrich function published it: the one event shape this function reads."""
+
+    detail_type: Literal["Alert Enriched"] = Field(alias="detail-type")
+    detail: Enrichment
+
+
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    enrichment = parse_detail(event, Enrichment)
-    sent = notify(enrichment, str(event.get("id", "")), utc_now())
+@event_parser(model=AlertEnrichedEvent)
+def lambda_handler(event: AlertEnrichedEvent, context: LambdaContext) -> dict[str, Any]:
+    enrichment = event.detail
+    sent = notify(enrichment, event.id, utc_now())
     return {"alertId": enrichment.alert_id, "sent": [{"type": item.type, "status": item.status} for item in sent]}

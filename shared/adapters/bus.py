@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import time
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
 
 from shared.adapters.store.client import RETRIES
 from shared.domain.errors import Busy
@@ -17,8 +16,6 @@ from shared.settings import bus_settings
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-
-Detail = TypeVar("Detail", bound=BaseModel)
 
 
 @cache
@@ -76,14 +73,3 @@ def publish(source: str, detail_type: str, detail: dict[str, Any]) -> str:
     """Puts one event on the bus and returns its id; a rejected entry is retryable (503)."""
     [event_id] = publish_many(source, detail_type, [detail])
     return event_id
-
-
-def parse_detail(event: dict[str, Any], model: type[Detail]) -> Detail:
-    """The ``detail`` of an EventBridge event as ``model``, via Powertools' EventBridge envelope
-    (imported here: the parser's envelopes cost HTTP functions' cold starts for nothing)."""
-    from aws_lambda_powertools.utilities.parser.envelopes.event_bridge import EventBridgeEnvelope  # noqa: PLC0415
-
-    detail = EventBridgeEnvelope().parse(data=event, model=model)
-    if detail is None:
-        raise ValueError("the EventBridge event has no detail")
-    return detail

@@ -2,11 +2,18 @@
 Nothing here does I/O, so all of it is tested without AWS.
 
 - ``models``: pydantic models of every boundary (API bodies, stored items, bus events).
-- ``normalisers``: one per source, from a delivery to a normalised event or a reason to ignore it.
+- ``senders``: every kind of sender as one row: its checks, its reader, its limits.
+- ``requests``: a request as its sender's bytes, and the checks of its body (SPEC §3).
+- ``strict_json``: request bodies as interoperable JSON, or a 400.
+- ``verifiers``: webhook secrets proven by HMAC signature, token header or bearer token.
+- ``payloads``: what every payload reader shares: ``Ignored`` and 422s naming the field.
+- ``normalisers``: one per deployment sender, from a delivery to a normalised event or a reason to ignore it.
+- ``alert_readers``: one per alerting system, from a delivery to our alerts.
 - ``correlation``: SPEC §5 as pure functions (claim, window, rank, reasons).
+- ``notifications``: what to send to each kind of notification target (SPEC §13).
+- ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
 - ``ids``: time-ordered ids, and deterministic ids for natural keys.
 - ``timestamps``: the time formats senders use.
 - ``errors``: domain errors, each with its HTTP status.
-- ``signatures``: HMAC-SHA256 and constant-time comparison of shared secrets.
 """

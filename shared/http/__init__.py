@@ -1,7 +1,5 @@
-"""HTTP concerns, kept out of the logic: how requests are routed, authenticated and read.
+"""HTTP concerns, kept out of the logic: how requests are routed, and taken from Powertools' events.
 
 - ``resolver``: the Powertools resolver with validation, error responses, admin routing.
-- ``auth``: the admin bearer token, compared in constant time.
-- ``raw_request``: a request's body as its sender's bytes, for signatures.
-- ``strict_json``: request bodies as interoperable JSON, or a 400.
+- ``raw_request``: the current request as its sender's bytes, for intake's checks.
 """

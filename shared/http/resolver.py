@@ -29,8 +29,9 @@ from shared.domain.errors import (
     UnsupportedMediaType,
     problems_from,
 )
-from shared.http.auth import header_value, is_admin
-from shared.http.strict_json import parse_json
+from shared.domain.requests import header_value
+from shared.domain.strict_json import parse_json
+from shared.logic.access import is_admin
 from shared.observability import logger
 from shared.settings import access_settings
 
@@ -123,7 +124,7 @@ def _rejection(error: DomainError, headers: Mapping[str, str] | None = None) -> 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Routes a request of a public function (ingest, the page): integration keys, signatures
-    and raw bodies are checked by the routes themselves (``shared.logic.ingest``)."""
+    and raw bodies are checked by the routes themselves (``shared.logic.intake``)."""
     return app.resolve(event, context)
 
 

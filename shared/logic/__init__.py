@@ -1,15 +1,16 @@
 """The logic, one module per capability; handlers call these and nothing below them.
 
 - ``pipelines``: deployment pipelines (SPEC §2) and the integration-key lookup.
-- ``ingest``: one path for every source (SPEC §3), driven by a table of sources.
+- ``intake``: one path for every delivery (SPEC §3, §11), over the table of senders.
+- ``intake_deployments``: deliveries to pipelines, normalised and recorded (SPEC §3).
+- ``intake_alerts``: deliveries of alerting systems onto the bus (SPEC §11).
 - ``alerts``: alerts onto the bus (SPEC §4) and their correlation (SPEC §5).
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (SPEC §6).
 - ``notify``: each enrichment where responders look, once per target (SPEC §13).
 - ``notification_status``: where each alert's enrichment was posted.
 - ``alert_sources``: alert sources with keys (SPEC §11).
-- ``alert_intake``: deliveries of alerting systems onto the bus (SPEC §11).
 - ``delivery_log``: what became of each delivery (SPEC §16).
 - ``overview``: the list of deployment events (SPEC §8).
-- ``page``: the overview page's static files.
+- ``access``: the admin token (SPEC §7).
 """

@@ -16,7 +16,7 @@ from shared.adapters.parallel import run_all
 from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain import correlation, keys
-from shared.domain.alert_sources.cloudwatch import alert_from_alarm
+from shared.domain.alert_readers.cloudwatch import alert_from_alarm
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
@@ -111,8 +111,8 @@ def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enr
     if source_type is None:
         alert = parse_payload(Alert, body)
     else:
-        # Imported here: the alert adapters are needed by this route only.
-        from shared.logic.alert_intake import alerts_for_preview  # noqa: PLC0415
+        # Imported here: the alert readers are needed by this route only.
+        from shared.logic.intake_alerts import alerts_for_preview  # noqa: PLC0415
 
         read = alerts_for_preview(source_type, body)
         if isinstance(read, Ignored):

@@ -155,9 +155,10 @@ def delete_pipeline(pipeline_id: str) -> None:
     pipeline_store.delete_pipeline(_existing(pipeline_id))
 
 
-def resolve_pipeline(integration_key: str, integration_type: IntegrationType) -> PipelineRecord:
-    """The same 404 whether the key is unknown, rotated or of another type (SPEC §7)."""
+def resolve_pipeline(integration_key: str, integration_type: IntegrationType | None) -> PipelineRecord:
+    """The same 404 whether the key is unknown, rotated or of another type (SPEC §7); a type of
+    None takes a pipeline of any type (the generic API)."""
     record = pipeline_store.get_pipeline_by_key_hash(integration_key_hash(integration_key)) if integration_key else None
-    if record is None or record.integration_type is not integration_type:
+    if record is None or integration_type not in (None, record.integration_type):
         raise NotFound("unknown integration key")
     return record

@@ -19,7 +19,7 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.normalisers.common import NormalisedEvent
 from shared.domain.timestamps import utc_now
-from shared.logic.ingest import IngestOutcome, record_event
+from shared.logic.intake_deployments import IngestOutcome, record_event
 from tests.conftest import Aws
 from tests.records import pipeline_record
 

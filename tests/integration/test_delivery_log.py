@@ -107,3 +107,22 @@ def test_alert_source_deliveries_are_logged(api: Api) -> None:
     entries = log_of(api, f"/api/alert-sources/{created['id']}/deliveries")["items"]
     assert [(entry["status"], entry["outcome"]) for entry in entries] == [(400, "rejected"), (202, "accepted")]
     assert entries[1]["eventId"].count(",") == 1
+
+
+def test_a_long_list_of_alert_ids_keeps_whole_ids_and_says_how_many_are_left_out(api: Api) -> None:
+    # Given an Alertmanager group of 40 firing alerts whose ids together run far past 512 characters
+    created = api.call("POST", "/api/alert-sources", {"name": "am", "integrationType": "ALERTMANAGER"}).json()
+    delivery = json.loads(fixture_bytes("alerts/alertmanager/firing.two-alerts.zulip.json"))
+    delivery["alerts"] = [{**delivery["alerts"][0], "fingerprint": f"{index:02d}-{'f' * 30}"} for index in range(40)]
+    path = f"/api/v1/alerts/alertmanager/{created['integrationKey']}"
+    response = api.call("POST", path, json.dumps(delivery).encode(), {**NO_ADMIN, **JSON})
+    assert response.status == 202
+    taken = response.json()["alerts"]
+    # When the source's deliveries are read
+    [entry] = log_of(api, f"/api/alert-sources/{created['id']}/deliveries")["items"]
+    # Then the log lists whole ids only, within 512 characters, and says how many it left out
+    listed, _, more = entry["eventId"].partition(" ")
+    shown = listed.split(",")
+    assert len(entry["eventId"]) <= 512
+    assert shown == taken[: len(shown)]
+    assert more == f"(+{len(taken) - len(shown)} more)"

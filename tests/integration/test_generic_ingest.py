@@ -163,13 +163,24 @@ def test_field_errors_are_422_naming_the_field(
     assert not aws.stored_event_ids()
 
 
-def test_a_key_of_another_integration_type_is_404_like_an_unknown_one(api: Api, aws: Aws) -> None:
-    github_key = api.create_pipeline("GITHUB")["integrationKey"]
-    response = post(api, {"integrationKey": github_key, "summary": "x"})
-    unknown = post(api, {"integrationKey": "dpl_nope", "summary": "x"})
-    assert response.status == unknown.status == 404
-    assert response.body == unknown.body
-    assert not aws.stored_event_ids()
+@pytest.mark.parametrize("integration_type", ["GITHUB", "GITLAB", "ARGOCD", "PAGERDUTY_CHANGE"])
+def test_the_key_of_a_pipeline_of_any_type_is_accepted_as_ilerts_api_accepts_it(
+    api: Api, integration_type: str
+) -> None:
+    # Given a pipeline of another type than API, such as the GitHub one ilert's GitHub Action advises
+    pipeline = api.create_pipeline(integration_type, teams=[{"id": "web", "name": "Web"}])
+    # When an event is posted to the generic API with its key, as ilert's Action posts it
+    response = post(api, {"apiKey": pipeline["integrationKey"], "summary": "Deployed web v2"})
+    # Then it is accepted and stored as that pipeline's, with its teams and its integration type
+    assert (response.status, response.json()["status"]) == (202, "accepted")
+    stored = api.call("GET", f"/api/deployment-events/{response.json()['id']}").json()
+    assert (stored["pipelineId"], stored["teams"]) == (pipeline["id"], ["web"])
+    assert (stored["integrationType"], stored["kind"]) == (integration_type, "custom")
+    # And the delivery is in that pipeline's delivery log
+    log = api.call("GET", f"/api/deployment-pipelines/{pipeline['id']}/deliveries").json()["items"]
+    assert [(entry["status"], entry["outcome"], entry["eventId"]) for entry in log] == [
+        (202, "accepted", response.json()["id"])
+    ]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ import pytest
 from local.gateway import Gateway, GatewayResponse
 from local.template import LocalStack, Route
 from shared.domain.models.deployments import CUSTOM_DETAILS_MAX_DEPTH
-from shared.http.raw_request import MAX_BODY_BYTES
+from shared.domain.requests import MAX_BODY_BYTES
 from tests.conftest import ADMIN, JSON, Api
 from tests.fixture_files import fixture_json
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shared.domain.errors import BadRequest
+from shared.domain.strict_json import parse_json
 from shared.domain.timestamps import TimestampError, parse_timestamp
-from shared.http.strict_json import parse_json
 from shared.logic.overview import decode_cursor, parse_bound
 from tests.property.strategies import (
     any_json_values,

@@ -10,7 +10,7 @@ from shared.adapters.store import events as store
 from shared.domain.models.common import Link
 from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent, EventKind
 from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS, IntegrationType
-from shared.http.raw_request import MAX_BODY_BYTES
+from shared.domain.requests import MAX_BODY_BYTES
 from shared.settings import reset_settings_cache
 from tests.records import RECEIVED_AT
 

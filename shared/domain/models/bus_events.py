@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from shared.domain.alert_sources.cloudwatch import AlarmStateChange
+from shared.domain.alert_readers.cloudwatch import AlarmStateChange
 from shared.domain.models.alerts import Alert
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.domain.notifications.context import NotificationContext, OutboundRequest, json_body
-from shared.domain.signatures import hmac_sha256_hex
+from shared.domain.verifiers import hmac_sha256_hex
 
 
 def webhook_request(context: NotificationContext, url: str, secret: str, event_id: str) -> OutboundRequest:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.domain.alert_sources.common import SourceView, alert_from, clean_labels
+from shared.domain.alert_readers.common import SourceView, alert_from, clean_labels
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
 from shared.domain.payloads import Ignored, parse_payload

@@ -1,4 +1,4 @@
-"""What every alert adapter shares: from a source's view of an alert to our ``Alert``."""
+"""What every alert reader shares: from a source's view of an alert to our ``Alert``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from shared.domain.errors import InvalidField, problems_from
 from shared.domain.models.alert_sources import AlertSourceParams
 from shared.domain.models.alerts import Alert
 from shared.domain.models.common import Team
+from shared.domain.payloads import parse_payload
 
 MAX_LABELS = 64
 MAX_LABEL_NAME = 128
@@ -72,22 +70,21 @@ def alert_from(
     else:
         chosen = payload_teams or source.teams
         teams = [team.model_dump() for team in chosen]
-    try:
-        return Alert.model_validate(
-            {
-                "id": alert_id,
-                "summary": (summary or "")[:4096] or None,
-                "reportTime": report_time,
-                "status": "firing",
-                "alertKey": alert_key,
-                "alertSource": {
-                    "id": source.id,
-                    "name": source.name,
-                    "teams": teams[:50],
-                    "integrationType": source.integration_type,
-                },
-                "labels": clean_labels(matched),
-            }
-        )
-    except ValidationError as error:
-        raise InvalidField.of_many(problems_from(error.errors(include_url=False), field_prefix)) from None
+    return parse_payload(
+        Alert,
+        {
+            "id": alert_id,
+            "summary": (summary or "")[:4096] or None,
+            "reportTime": report_time,
+            "status": "firing",
+            "alertKey": alert_key,
+            "alertSource": {
+                "id": source.id,
+                "name": source.name,
+                "teams": teams[:50],
+                "integrationType": source.integration_type,
+            },
+            "labels": clean_labels(matched),
+        },
+        field_prefix,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.alert_sources.common import SourceView, alert_from
+from shared.domain.alert_readers.common import SourceView, alert_from
 from shared.domain.models.alerts import Alert
 from shared.domain.payloads import Ignored, parse_payload
 

@@ -1,4 +1,4 @@
-"""Alert adapters (SPEC §11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
+"""Alert readers (SPEC §11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from shared.domain.alert_sources import alertmanager, generic, ilert, pagerduty
-from shared.domain.alert_sources.cloudwatch import AlarmStateChange, alert_from_alarm
-from shared.domain.alert_sources.common import SourceView
+from shared.domain.alert_readers import alertmanager, generic, ilert, pagerduty
+from shared.domain.alert_readers.cloudwatch import AlarmStateChange, alert_from_alarm
+from shared.domain.alert_readers.common import SourceView
 from shared.domain.errors import InvalidField
 from shared.domain.models.alert_sources import AlertSourceParams
 from shared.domain.models.alerts import Alert

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.alert_sources.common import SourceView, alert_from
+from shared.domain.alert_readers.common import SourceView, alert_from
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
 from shared.domain.models.common import Team

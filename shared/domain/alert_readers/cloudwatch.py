@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.alert_sources.common import clean_labels
+from shared.domain.alert_readers.common import clean_labels
 from shared.domain.models.alerts import Alert
 
 ALARM = "ALARM"
