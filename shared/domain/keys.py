@@ -45,15 +45,13 @@ class ItemKey(NamedTuple):
     pk: str
     sk: str
 
-    def as_dynamodb(self) -> dict[str, dict[str, str]]:
-        return {"PK": {"S": self.pk}, "SK": {"S": self.sk}}
-
 
 def pipeline_key(pipeline_id: str) -> ItemKey:
     return ItemKey(PIPELINES_PK, f"{PIPELINE_PREFIX}{pipeline_id}")
 
 
-def integration_key_key(integration_key_hash: str) -> ItemKey:
+def integration_key_lookup(integration_key_hash: str) -> ItemKey:
+    """The copy of a pipeline under its key's hash, which intake reads (SPEC §7)."""
     return ItemKey(f"INTEGRATION_KEY#{integration_key_hash}", "INTEGRATION_KEY")
 
 
@@ -145,7 +143,8 @@ def created_alert_source_key(alert_source_id: str) -> ItemKey:
     return ItemKey(ALERT_SOURCES_PK, f"{ALERT_SOURCE_PREFIX}{alert_source_id}")
 
 
-def alert_source_key_key(integration_key_hash: str) -> ItemKey:
+def alert_source_key_lookup(integration_key_hash: str) -> ItemKey:
+    """The copy of an alert source under its key's hash, which intake reads (SPEC §7)."""
     return ItemKey(f"ALERT_SOURCE_KEY#{integration_key_hash}", "ALERT_SOURCE_KEY")
 
 

@@ -3,12 +3,10 @@ source. Writing it never fails a delivery: a log that cannot be written is count
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 
 from shared.adapters.store import deliveries as delivery_store
-from shared.domain.errors import BadRequest
+from shared.domain.cursors import decode_cursor, encode_cursor
 from shared.domain.models.deliveries import DeliveryEntry, DeliveryPage, LogOwner
 from shared.observability import count, logger
 
@@ -28,20 +26,13 @@ def record(owner: LogOwner, owner_id: str, entry: DeliveryEntry) -> None:
         logger.warning("a delivery log entry could not be written", extra={"owner": owner.value})
 
 
-def _encode(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def _decode(cursor: str) -> str:
-    try:
-        sort_key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-    except (binascii.Error, ValueError):
-        raise BadRequest("cursor: is not a cursor this API returned") from None
-    if not 0 < len(sort_key) <= 64 or "#" not in sort_key:
-        raise BadRequest("cursor: is not a cursor this API returned")
-    return sort_key
+def _sort_key(position: str) -> str:
+    if not 0 < len(position) <= 64 or "#" not in position:
+        raise ValueError("not a delivery's sort key")
+    return position
 
 
 def list_entries(owner: LogOwner, owner_id: str, max_results: int, cursor: str | None) -> DeliveryPage:
-    entries, last = delivery_store.query_entries(owner, owner_id, max_results, _decode(cursor) if cursor else None)
-    return DeliveryPage(items=entries, next_cursor=_encode(last) if last else None)
+    after = decode_cursor(cursor, _sort_key) if cursor else None
+    entries, last = delivery_store.query_entries(owner, owner_id, max_results, after)
+    return DeliveryPage(items=entries, next_cursor=encode_cursor(last) if last else None)

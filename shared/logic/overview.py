@@ -7,16 +7,15 @@ what retention allows (correlation reads the day buckets instead, whose window i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.store import events as event_store
 from shared.domain import keys
+from shared.domain.cursors import decode_cursor, encode_cursor
 from shared.domain.errors import BadRequest, NotFound
 from shared.domain.ids import is_storable_id
 from shared.domain.models.deployments import DeploymentEvent, EventPage
@@ -37,28 +36,17 @@ class _Cursor(BaseModel):
     list_pk: str = Field(min_length=1, max_length=400, alias="lp")
     list_sk: str = Field(min_length=1, max_length=400, alias="ls")
 
-    def index_key(self) -> dict[str, dict[str, str]]:
-        return {
-            "PK": {"S": self.pk},
-            "SK": {"S": self.sk},
-            "listPK": {"S": self.list_pk},
-            "listSK": {"S": self.list_sk},
-        }
+    def index_key(self) -> dict[str, str]:
+        return {"PK": self.pk, "SK": self.sk, "listPK": self.list_pk, "listSK": self.list_sk}
 
 
-def encode_cursor(index_key: dict[str, dict[str, str]]) -> str:
-    values = {"pk": index_key["PK"]["S"], "sk": index_key["SK"]["S"]}
-    values.update(lp=index_key["listPK"]["S"], ls=index_key["listSK"]["S"])
-    raw = json.dumps(values, separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+def cursor_after(index_key: dict[str, str]) -> str:
+    values = {"pk": index_key["PK"], "sk": index_key["SK"], "lp": index_key["listPK"], "ls": index_key["listSK"]}
+    return encode_cursor(json.dumps(values, separators=(",", ":")))
 
 
-def decode_cursor(cursor: str) -> _Cursor:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return _Cursor.model_validate_json(raw)
-    except (binascii.Error, ValueError, ValidationError):
-        raise BadRequest("cursor: is not a cursor this API returned") from None
+def resume_key(cursor: str) -> dict[str, str]:
+    return decode_cursor(cursor, _Cursor.model_validate_json).index_key()
 
 
 def parse_bound(value: str | None, name: str) -> datetime | None:
@@ -68,6 +56,15 @@ def parse_bound(value: str | None, name: str) -> datetime | None:
         return parse_timestamp(value)
     except TimestampError as error:
         raise BadRequest(f"{name}: {error}") from None
+
+
+def _listing_of(team_id: str | None, pipeline_id: str | None) -> tuple[str, list[str]]:
+    """The owner's partition to read, and the pipelines to keep of it (none: all of them)."""
+    if team_id:
+        return keys.team_listing(team_id), [pipeline_id] if pipeline_id else []
+    if pipeline_id:
+        return keys.pipeline_listing(pipeline_id), []
+    return keys.ACCOUNT_LISTING, []
 
 
 def list_events(
@@ -87,25 +84,14 @@ def list_events(
         raise BadRequest("from: must not be later than until")
     if team_id is not None and not re.fullmatch(r"[^#]{1,128}", team_id):
         raise BadRequest("team: is not a team id")
-    resume = decode_cursor(cursor).index_key() if cursor else None
+    resume = resume_key(cursor) if cursor else None
     start = start or EARLIEST
     end = end or now + FUTURE_TOLERANCE
-    if team_id:
-        partition, filtered = keys.team_listing(team_id), [pipeline_id] if pipeline_id else []
-    elif pipeline_id:
-        partition, filtered = keys.pipeline_listing(pipeline_id), []
-    else:
-        partition, filtered = keys.ACCOUNT_LISTING, []
-    items: list[DeploymentEvent] = []
-    while len(items) < max_results:
-        page = event_store.query_listing(
-            partition, start, end, limit=max_results - len(items), resume_after=resume, pipeline_ids=filtered
-        )
-        items.extend(page.events)
-        resume = page.resume_after
-        if resume is None:
-            return EventPage(items=items, next_cursor=None)
-    return EventPage(items=items, next_cursor=encode_cursor(resume) if resume else None)
+    partition, filtered = _listing_of(team_id, pipeline_id)
+    page = event_store.query_listing(
+        partition, start, end, limit=max_results, resume_after=resume, pipeline_ids=filtered
+    )
+    return EventPage(items=page.events, next_cursor=cursor_after(page.resume_after) if page.resume_after else None)
 
 
 def get_event(event_id: str) -> DeploymentEvent:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain.errors import InvalidField, NotFound
-from shared.domain.ids import integration_key_hash, is_storable_id, new_integration_key, new_sortable_id
+from shared.domain.ids import integration_key_hash
+from shared.domain.models.deliveries import DeliveryPage, LogOwner
 from shared.domain.models.pipelines import (
     ALLOWED_EVENT_FILTERS,
     DEFAULT_BRANCH_FILTERS,
@@ -19,8 +20,9 @@ from shared.domain.models.pipelines import (
     PipelineResponseParams,
     PipelineUpdateRequest,
 )
+from shared.logic.keyed import KeyedResources, checked_webhook_secret
 
-INTEGRATION_KEY_PREFIX = "dpl_"
+PIPELINES = KeyedResources(pipeline_store.PIPELINES, "dpl_", LogOwner.PIPELINE, "no deployment pipeline with id {id}")
 GENERIC_PATH = "/api/deployment-events"
 WEBHOOK_PATHS = {
     IntegrationType.GITHUB: "/api/v1/deployment-events/github/",
@@ -28,10 +30,6 @@ WEBHOOK_PATHS = {
     IntegrationType.ARGOCD: "/api/v1/deployment-events/argocd/",
     IntegrationType.PAGERDUTY_CHANGE: "/api/v1/deployment-events/pagerduty/",
 }
-
-
-def generate_integration_key() -> str:
-    return new_integration_key(INTEGRATION_KEY_PREFIX)
 
 
 def integration_url(integration_type: IntegrationType, base_url: str, integration_key: str | None) -> str | None:
@@ -47,29 +45,29 @@ def _resolve_params(integration_type: IntegrationType, params: PipelineParams | 
     branch_filters = DEFAULT_BRANCH_FILTERS
     if params is not None and params.branch_filters is not None:
         branch_filters = list(dict.fromkeys(params.branch_filters))
-    if not ALLOWED_EVENT_FILTERS[integration_type] or params is None or not params.event_filters:
-        return branch_filters, list(DEFAULT_EVENT_FILTERS[integration_type])
+    return branch_filters, _event_filters(integration_type, params.event_filters if params else None)
+
+
+def _event_filters(integration_type: IntegrationType, requested: list[str] | None) -> list[str]:
+    """The events named as the sender names them, whatever their case; the defaults when none are."""
+    if not ALLOWED_EVENT_FILTERS[integration_type] or not requested:
+        return list(DEFAULT_EVENT_FILTERS[integration_type])
     allowed = {name.lower(): name for name in ALLOWED_EVENT_FILTERS[integration_type]}
-    unknown = [name for name in params.event_filters if name.lower() not in allowed]
+    unknown = [name for name in requested if name.lower() not in allowed]
     if unknown:
         raise InvalidField.of(
             "params.eventFilters",
             f"unknown {integration_type.value} event {unknown[0]!r}; allowed: {', '.join(allowed.values())}",
         )
-    return branch_filters, list(dict.fromkeys(allowed[name.lower()] for name in params.event_filters))
+    return list(dict.fromkeys(allowed[name.lower()] for name in requested))
 
 
 def to_response(record: PipelineRecord, base_url: str, integration_key: str | None = None) -> PipelineResponse:
-    return PipelineResponse(
-        id=record.id,
-        name=record.name,
-        integration_type=record.integration_type,
-        integration_key=integration_key,
-        integration_key_hint=record.integration_key_hint,
-        integration_url=integration_url(record.integration_type, base_url, integration_key),
-        teams=record.teams,
+    return PipelineResponse.of(
+        record,
+        integration_key,
+        integration_url(record.integration_type, base_url, integration_key),
         params=PipelineResponseParams(branch_filters=record.branch_filters, event_filters=record.event_filters),
-        webhook_secret_set=bool(record.webhook_secret),
         created_at=record.created_at,
         updated_at=record.updated_at,
     )
@@ -77,82 +75,44 @@ def to_response(record: PipelineRecord, base_url: str, integration_key: str | No
 
 def create_pipeline(request: PipelineCreateRequest, base_url: str, now: datetime) -> PipelineResponse:
     branch_filters, event_filters = _resolve_params(request.integration_type, request.params)
-    integration_key = generate_integration_key()
-    record = PipelineRecord(
-        id=new_sortable_id(),
-        name=request.name,
-        integration_type=request.integration_type,
-        integration_key_hash=integration_key_hash(integration_key),
-        integration_key_hint=integration_key[-4:],
-        teams=request.teams or [],
-        branch_filters=branch_filters,
-        event_filters=event_filters,
-        webhook_secret=request.webhook_secret or None,
-        created_at=now,
-        updated_at=now,
-    )
-    pipeline_store.create_pipeline(record)
-    return to_response(record, base_url, integration_key)
-
-
-def _existing(pipeline_id: str) -> PipelineRecord:
-    record = pipeline_store.get_pipeline(pipeline_id) if is_storable_id(pipeline_id) else None
-    if record is None:
-        raise NotFound(f"no deployment pipeline with id {pipeline_id!r}")
-    return record
+    record, issued = PIPELINES.create(request, now, branch_filters=branch_filters, event_filters=event_filters)
+    return to_response(record, base_url, issued.key)
 
 
 def get_pipeline(pipeline_id: str, base_url: str) -> PipelineResponse:
-    return to_response(_existing(pipeline_id), base_url)
+    return to_response(PIPELINES.existing(pipeline_id), base_url)
 
 
 def list_pipelines(start_index: int, max_results: int, base_url: str) -> list[PipelineResponse]:
-    return [to_response(record, base_url) for record in pipeline_store.list_pipelines(start_index, max_results)]
+    return [to_response(record, base_url) for record in PIPELINES.page(start_index, max_results)]
 
 
 def update_pipeline(pipeline_id: str, request: PipelineUpdateRequest, now: datetime, base_url: str) -> PipelineResponse:
     """A full update as in ilert: omitted teams are cleared and omitted params reset to defaults."""
-    previous = _existing(pipeline_id)
-    if request.integration_type is not None and request.integration_type is not previous.integration_type:
-        raise InvalidField.of("integrationType", "cannot change after creation")
+    previous = PIPELINES.existing(pipeline_id)
+    webhook_secret = checked_webhook_secret(previous, request)
     branch_filters, event_filters = _resolve_params(previous.integration_type, request.params)
-    webhook_secret = previous.webhook_secret
-    if "webhook_secret" in request.model_fields_set:
-        webhook_secret = request.webhook_secret or None
-    record = previous.model_copy(
-        update={
-            "name": request.name,
-            "teams": request.teams or [],
-            "branch_filters": branch_filters,
-            "event_filters": event_filters,
-            "webhook_secret": webhook_secret,
-            "updated_at": max(now, previous.updated_at),
-            "version": previous.version + 1,
-        }
-    )
-    pipeline_store.replace_pipeline(previous, record)
-    return to_response(record, base_url)
+    changes = {
+        "name": request.name,
+        "teams": request.teams or [],
+        "webhook_secret": webhook_secret,
+        "branch_filters": branch_filters,
+        "event_filters": event_filters,
+    }
+    return to_response(PIPELINES.revise(previous, changes, now), base_url)
 
 
 def rotate_integration_key(pipeline_id: str, now: datetime, base_url: str) -> PipelineResponse:
-    """The old key stops working in the same transaction that creates the new one."""
-    previous = _existing(pipeline_id)
-    integration_key = generate_integration_key()
-    record = previous.model_copy(
-        update={
-            "integration_key_hash": integration_key_hash(integration_key),
-            "integration_key_hint": integration_key[-4:],
-            "updated_at": max(now, previous.updated_at),
-            "version": previous.version + 1,
-        }
-    )
-    pipeline_store.replace_pipeline(previous, record)
-    return to_response(record, base_url, integration_key)
+    record, issued = PIPELINES.rotate_key(pipeline_id, now)
+    return to_response(record, base_url, issued.key)
 
 
 def delete_pipeline(pipeline_id: str) -> None:
-    """Stored events stay; the key stops working at once."""
-    pipeline_store.delete_pipeline(_existing(pipeline_id))
+    PIPELINES.delete(PIPELINES.existing(pipeline_id))
+
+
+def delivery_log_of(pipeline_id: str, max_results: int, cursor: str | None) -> DeliveryPage:
+    return PIPELINES.deliveries(pipeline_id, max_results, cursor)
 
 
 def resolve_pipeline(integration_key: str, integration_type: IntegrationType | None) -> PipelineRecord:

@@ -65,6 +65,28 @@ def test_team_and_pipeline_filters(api: Api) -> None:
     assert page(api, "team=nobody")["items"] == []
 
 
+def test_a_team_page_of_one_pipeline_holds_each_of_its_events_once(api: Api) -> None:
+    # Given a team's two pipelines whose events interleave
+    shop = api.create_pipeline("API", teams=[{"id": "payments"}])
+    search = api.create_pipeline("API", teams=[{"id": "payments"}])
+    sent = {}
+    for minutes, pipeline in enumerate([shop, search, shop, shop, search, shop], start=1):
+        sent[send(api, pipeline["integrationKey"], f"event {minutes}", minutes)] = pipeline["id"]
+    # When the team's events of one pipeline are read two at a time
+    seen: list[str] = []
+    cursor = None
+    while True:
+        listed = page(
+            api, f"team=payments&pipeline={shop['id']}&max-results=2" + (f"&cursor={cursor}" if cursor else "")
+        )
+        seen.extend(item["id"] for item in listed["items"])
+        cursor = listed["nextCursor"]
+        if cursor is None:
+            break
+    # Then each of that pipeline's events appears once, newest first, and no other
+    assert seen == [event_id for event_id, pipeline_id in sent.items() if pipeline_id == shop["id"]]
+
+
 def test_from_and_until_are_inclusive(api: Api) -> None:
     key = api.create_pipeline("API")["integrationKey"]
     moment = utc_now().replace(microsecond=0) - timedelta(hours=1)

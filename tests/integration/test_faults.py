@@ -209,9 +209,9 @@ def test_a_pipeline_write_the_store_could_not_take_is_a_retryable_503(
 def test_only_a_real_conflict_is_a_409(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a pipeline that another writer changes between our read and our write
     created = api.create_pipeline("API")
-    stale = pipeline_store.get_pipeline(created["id"])
+    stale = pipeline_store.PIPELINES.get(created["id"])
     api.call("PUT", f"/api/deployment-pipelines/{created['id']}", {"name": "renamed"})
-    monkeypatch.setattr(pipeline_store, "get_pipeline", lambda _: stale)
+    monkeypatch.setattr(pipeline_store.PIPELINES, "get", lambda _: stale)
     # When the stale copy is written
     response = api.call("PUT", f"/api/deployment-pipelines/{created['id']}", {"name": "mine"})
     # Then that, and only that, is a conflict

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from local.gateway import Gateway
+from shared.domain.models.keyed import IssuedKey
 from shared.logic import alert_sources, pipelines
 from tests.conftest import ADMIN, Api, Aws
 from tests.integration.test_enrichment_webhook import Receiver, receiver  # noqa: F401 - the fixture
@@ -47,9 +48,9 @@ def stack_parameters(receiver: Receiver) -> dict[str, str]:  # noqa: F811 - over
 def example_pipelines(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pipelines whose integration keys are the ones written in the sample events."""
     for integration_type, key in EXAMPLE_KEYS.items():
-        monkeypatch.setattr(pipelines, "generate_integration_key", lambda key=key: key)
+        monkeypatch.setattr(pipelines.PIPELINES, "issue_key", lambda key=key: IssuedKey(key))
         api.create_pipeline(integration_type, teams=[{"id": "payments", "name": "Payments"}])
-    monkeypatch.setattr(alert_sources, "new_integration_key", lambda prefix: EXAMPLE_ALERT_SOURCE_KEY)
+    monkeypatch.setattr(alert_sources.ALERT_SOURCES, "issue_key", lambda: IssuedKey(EXAMPLE_ALERT_SOURCE_KEY))
     created = api.call("POST", "/api/alert-sources", {"name": "prometheus", "integrationType": "ALERTMANAGER"})
     assert created.status == 201
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shared.domain.errors import BadRequest
 from shared.domain.strict_json import parse_json
 from shared.domain.timestamps import TimestampError, parse_timestamp
-from shared.logic.overview import decode_cursor, parse_bound
+from shared.logic.overview import parse_bound, resume_key
 from tests.property.strategies import (
     any_json_values,
     epoch_texts,
@@ -58,7 +58,7 @@ wrapped_json = any_json_values.map(lambda value: base64.urlsafe_b64encode(wire_j
 @given(cursor=texts | header_values | wrapped_json)
 def test_any_cursor_is_decoded_or_a_bad_request(cursor: str) -> None:
     # Given a cursor a client made up, or one that wraps JSON of any shape as ours do
-    decoded = outcome_of(lambda: decode_cursor(cursor), BadRequest)
+    decoded = outcome_of(lambda: resume_key(cursor), BadRequest)
     # Then it is rejected naming the cursor, unless it has the shape of ours
     assert not isinstance(decoded, BadRequest) or decoded.message.startswith("cursor: ")
 

@@ -14,17 +14,20 @@ def test_record_keys_have_distinct_prefixes() -> None:
     # When each key is built
     built = [
         keys.pipeline_key("x"),
-        keys.integration_key_key("x"),
+        keys.integration_key_lookup("x"),
         keys.team_pipelines_key("x"),
         keys.event_key("x"),
         keys.alert_source_key("x"),
+        keys.created_alert_source_key("x"),
+        keys.alert_source_key_lookup("x"),
         keys.escalation_policy_key("x"),
         keys.enrichment_key("x"),
     ]
     # Then no two collide
     assert len(set(built)) == len(built)
     assert keys.pipeline_key("p1") == keys.ItemKey("PIPELINES", "PIPELINE#p1")
-    assert keys.integration_key_key("abc") == keys.ItemKey("INTEGRATION_KEY#abc", "INTEGRATION_KEY")
+    assert keys.integration_key_lookup("abc") == keys.ItemKey("INTEGRATION_KEY#abc", "INTEGRATION_KEY")
+    assert keys.alert_source_key_lookup("abc") == keys.ItemKey("ALERT_SOURCE_KEY#abc", "ALERT_SOURCE_KEY")
     assert keys.enrichment_key("a-1") == keys.ItemKey("ALERT#a-1", "ENRICHMENT")
 
 

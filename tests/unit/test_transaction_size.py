@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from shared.adapters.store import events as store
-from shared.domain.models.common import Link
+from shared.domain.models.common import MAX_OWNER_TEAMS, Link
 from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent, EventKind
-from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS, IntegrationType
+from shared.domain.models.pipelines import IntegrationType
 from shared.domain.requests import MAX_BODY_BYTES
 from shared.settings import reset_settings_cache
 from tests.records import RECEIVED_AT
@@ -41,14 +41,14 @@ def test_the_largest_event_fits_one_transaction_and_each_item_fits_dynamodb(monk
         summary="s" * SUMMARY_MAX_LENGTH,
         timestamp=RECEIVED_AT,
         received_at=RECEIVED_AT,
-        teams=[f"team-{index:03d}-{'t' * 110}" for index in range(MAX_PIPELINE_TEAMS)],
+        teams=[f"team-{index:03d}-{'t' * 110}" for index in range(MAX_OWNER_TEAMS)],
         links=[Link(href="https://example.com/" + "x" * 2000, text="t" * 255)],
         custom_details={"padding": padding},
     )
     # When it is turned into the items written together
     items = store.event_items(event, None)
     # Then each is under DynamoDB's item limit and all of them under its transaction limit
-    assert len(items) == 2 + MAX_PIPELINE_TEAMS
+    assert len(items) == 2 + MAX_OWNER_TEAMS
     assert max(item_size(item) for item in items) < DYNAMODB_ITEM_LIMIT
     assert sum(item_size(item) for item in items) < DYNAMODB_TRANSACTION_LIMIT
     reset_settings_cache()

@@ -10,10 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.domain.models.alert_sources import AlertSourceCreateRequest, AlertSourceResponse, AlertSourceUpdateRequest
 from shared.domain.models.alerts import RegisteredResourceResponse
-from shared.domain.models.deliveries import DeliveryPage, LogOwner
+from shared.domain.models.deliveries import DeliveryPage
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter, base_url
-from shared.logic import alert_sources, delivery_log
+from shared.logic import alert_sources
 
 router = Router()
 AlertSourceId = PathParameter
@@ -64,5 +64,4 @@ def list_deliveries(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DeliveryPage:
     """Recent deliveries, newest first (SPEC §16), for 7 days."""
-    alert_sources.created_source(alertSourceId)
-    return delivery_log.list_entries(LogOwner.ALERT_SOURCE, alertSourceId, max_results, cursor or None)
+    return alert_sources.delivery_log_of(alertSourceId, max_results, cursor or None)

@@ -8,11 +8,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.domain.models.deliveries import DeliveryPage, LogOwner
+from shared.domain.models.deliveries import DeliveryPage
 from shared.domain.models.pipelines import PipelineCreateRequest, PipelineResponse, PipelineUpdateRequest
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter, base_url
-from shared.logic import delivery_log, pipelines
+from shared.logic import pipelines
 
 router = Router()
 PipelineId = PathParameter
@@ -60,5 +60,4 @@ def list_deliveries(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DeliveryPage:
     """Recent deliveries, newest first (SPEC §16), for 7 days."""
-    pipelines.get_pipeline(pipelineId, base_url(router.current_event))
-    return delivery_log.list_entries(LogOwner.PIPELINE, pipelineId, max_results, cursor or None)
+    return pipelines.delivery_log_of(pipelineId, max_results, cursor or None)

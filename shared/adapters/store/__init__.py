@@ -1,10 +1,14 @@
 """The DynamoDB store, one module per aggregate; the only code that talks to DynamoDB.
 
-- ``client``: the client, item (de)serialisation, errors that mean "retry" (``Busy``).
-- ``pipelines``: pipelines, their integration-key snapshots and team ownership.
-- ``events``: deployment events and their day-bucket copies.
+- ``client``: the client, item (de)serialisation, paged queries, errors that mean "retry" (``Busy``).
+- ``keyed``: what pipelines and alert sources share: the record, its integration-key copy, their transactions.
+- ``pipelines``: pipelines, their integration-key copies and team ownership.
+- ``alert_sources``: alert sources created with a key.
+- ``events``: deployment events, their day-bucket copies and the Listing index.
+- ``deliveries``: the delivery log of pipelines and alert sources.
 - ``registry``: teams registered for alert sources and escalation policies.
 - ``enrichments``: each alert's enrichment.
+- ``notifications``: each alert's notification claims.
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.

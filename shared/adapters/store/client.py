@@ -3,7 +3,7 @@ item (de)serialisation, and the mapping of "not now" errors to a retryable ``Bus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -85,6 +85,7 @@ def expires_at(moment: datetime) -> int:
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
+    """Plain values in DynamoDB's typed form (items, keys, expression values); None is left out."""
     return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
 
 
@@ -93,7 +94,7 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def key(item_key: keys.ItemKey) -> dict[str, Any]:
-    return item_key.as_dynamodb()
+    return to_item({"PK": item_key.pk, "SK": item_key.sk})
 
 
 def cancellation_codes(error: ClientError) -> list[str]:
@@ -126,6 +127,18 @@ def get_item(item_key: keys.ItemKey) -> dict[str, Any] | None:
     response = dynamodb().get_item(TableName=table(), Key=key(item_key), ConsistentRead=True)
     item = response.get("Item")
     return from_item(item) if item else None
+
+
+def query_pages(**request: Any) -> Iterator[dict[str, Any]]:
+    """The pages of one Query of our table, each request resuming where the last stopped."""
+    pages: Iterator[dict[str, Any]] = dynamodb().get_paginator("query").paginate(TableName=table(), **request)
+    return pages
+
+
+def query_items(**request: Any) -> Iterator[dict[str, Any]]:
+    """Every item one Query of our table selects, deserialised, page after page."""
+    for page in query_pages(**request):
+        yield from (from_item(item) for item in page["Items"])
 
 
 def batch_get(item_keys: list[keys.ItemKey], projection: str | None = None) -> list[dict[str, Any]]:

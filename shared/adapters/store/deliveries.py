@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from shared.adapters.store.client import dynamodb, storage_call, table, to_item
+from shared.adapters.store.client import dynamodb, from_item, storage_call, table, to_item
 from shared.domain import keys
 from shared.domain.models.deliveries import DELIVERY_LOG_DAYS, DeliveryEntry, LogOwner
 from shared.domain.timestamps import isoformat
@@ -16,11 +16,14 @@ from shared.domain.timestamps import isoformat
 @storage_call
 def put_entry(owner: LogOwner, owner_id: str, entry: DeliveryEntry) -> None:
     """One PutItem of well under 1 KB: 1 WCU per delivery."""
-    sort_key = f"{isoformat(entry.received_at)}#{secrets.token_hex(4)}"
-    expires_at = int((entry.received_at + timedelta(days=DELIVERY_LOG_DAYS)).timestamp())
-    values = {"recordType": "delivery", "entry": json.dumps(entry.to_json_dict()), "expiresAt": expires_at}
-    item = {"PK": {"S": keys.delivery_log_pk(owner.value, owner_id)}, "SK": {"S": sort_key}, **to_item(values)}
-    dynamodb().put_item(TableName=table(), Item=item)
+    values = {
+        "PK": keys.delivery_log_pk(owner.value, owner_id),
+        "SK": f"{isoformat(entry.received_at)}#{secrets.token_hex(4)}",
+        "recordType": "delivery",
+        "entry": json.dumps(entry.to_json_dict()),
+        "expiresAt": int((entry.received_at + timedelta(days=DELIVERY_LOG_DAYS)).timestamp()),
+    }
+    dynamodb().put_item(TableName=table(), Item=to_item(values))
 
 
 @storage_call
@@ -32,14 +35,14 @@ def query_entries(
     request: dict[str, Any] = {
         "TableName": table(),
         "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": partition}},
+        "ExpressionAttributeValues": to_item({":pk": partition}),
         "ScanIndexForward": False,
         "Limit": limit,
         "ProjectionExpression": "SK, entry",
     }
     if after_sort_key is not None:
-        request["ExclusiveStartKey"] = {"PK": {"S": partition}, "SK": {"S": after_sort_key}}
+        request["ExclusiveStartKey"] = to_item({"PK": partition, "SK": after_sort_key})
     response = dynamodb().query(**request)
-    entries = [DeliveryEntry.model_validate_json(item["entry"]["S"]) for item in response.get("Items", [])]
+    entries = [DeliveryEntry.model_validate_json(from_item(item)["entry"]) for item in response.get("Items", [])]
     last = response.get("LastEvaluatedKey")
-    return entries, (last["SK"]["S"] if last else None)
+    return entries, (from_item(last)["SK"] if last else None)

@@ -27,7 +27,7 @@ def put_enrichment(alert_id: str, enrichment_json: str, correlated_at: datetime)
         dynamodb().put_item,
         Item=item,
         ConditionExpression="attribute_not_exists(PK) OR correlatedAt <= :stamp",
-        ExpressionAttributeValues={":stamp": {"S": stamp}},
+        ExpressionAttributeValues=to_item({":stamp": stamp}),
     )
 
 

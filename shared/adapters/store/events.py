@@ -4,7 +4,7 @@ written in one transaction so a reader never sees half of an event."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +16,12 @@ from shared.adapters.store.client import (
     cancellation_codes,
     dynamodb,
     expires_at,
+    from_item,
     get_item,
     is_transaction_cancelled,
     key,
+    query_items,
+    query_pages,
     storage_call,
     table,
     to_item,
@@ -53,7 +56,8 @@ def _event_values(event: DeploymentEvent) -> dict[str, Any]:
 
 
 def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[str, Any]]:
-    """The items one event is stored as: its own, then its account and team bucket copies."""
+    """The items one event is stored as: its own, then its account and team bucket copies, each
+    listed under its owner in the Listing index."""
     shared_values = _event_values(event)
     canonical: dict[str, Any] = {"recordType": "event", **shared_values}
     if revision is not None:
@@ -67,10 +71,10 @@ def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[
         {**key(keys.event_key(event.id)), **to_item(canonical)},
         *({**key(item_key), **copy} for item_key in keys.timeline_keys(event.timestamp, event.id, event.teams)),
     ]
-    listed_at = {"S": keys.timeline_sort_key(event.timestamp, event.id)}
+    listed_at = keys.timeline_sort_key(event.timestamp, event.id)
     partitions = keys.listing_partitions(event.pipeline_id, event.teams)
     return [
-        {**item, "listPK": {"S": partition}, "listSK": listed_at}
+        {**item, **to_item({"listPK": partition, "listSK": listed_at})}
         for item, partition in zip(items, partitions, strict=True)
     ]
 
@@ -99,7 +103,7 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
                 "TableName": table(),
                 "Item": canonical,
                 "ConditionExpression": "revisionIdentity = :expected",
-                "ExpressionAttributeValues": {":expected": {"S": expected}},
+                "ExpressionAttributeValues": to_item({":expected": expected}),
             }
         },
         *({"Delete": {"TableName": table(), "Key": key(item_key)}} for item_key in previous_keys - current_keys),
@@ -124,12 +128,16 @@ def _transact_event(operations: list[dict[str, Any]]) -> bool:
     return True
 
 
+def _event_of(values: dict[str, Any]) -> DeploymentEvent:
+    return DeploymentEvent.model_validate(json.loads(values["event"]))
+
+
 @storage_call
 def get_event(event_id: str) -> StoredEvent | None:
     values = get_item(keys.event_key(event_id))
     if not values:
         return None
-    event = DeploymentEvent.model_validate(json.loads(values["event"]))
+    event = _event_of(values)
     revision = None
     if "revisionIdentity" in values:
         revision = Revision(
@@ -140,65 +148,28 @@ def get_event(event_id: str) -> StoredEvent | None:
     return StoredEvent(event, revision)
 
 
-@dataclass(frozen=True)
-class TimelinePage:
-    events: list[DeploymentEvent]
-    last_sort_key: str | None
-    """Where to resume within the same partition, or None when the partition is exhausted."""
-
-
-@storage_call
-def query_timeline(
-    partition_key: str,
-    start: datetime,
-    end: datetime,
-    *,
-    limit: int | None = None,
-    after_sort_key: str | None = None,
-    pipeline_ids: Iterable[str] = (),
-) -> TimelinePage:
-    """Events of one bucket partition timed within [start, end], newest first."""
-    lower, upper = keys.sort_key_range(start, end)
-    request: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": "PK = :pk AND SK BETWEEN :lower AND :upper",
-        "ExpressionAttributeValues": {":pk": {"S": partition_key}, ":lower": {"S": lower}, ":upper": {"S": upper}},
-        "ProjectionExpression": "SK, #event",
-        "ExpressionAttributeNames": {"#event": "event"},
-        "ScanIndexForward": False,
-    }
-    wanted_pipelines = list(pipeline_ids)
-    if wanted_pipelines:
-        placeholders = {f":pipeline{index}": {"S": value} for index, value in enumerate(wanted_pipelines)}
-        request["FilterExpression"] = f"pipelineId IN ({', '.join(placeholders)})"
-        request["ExpressionAttributeValues"].update(placeholders)
-    if limit is not None:
-        request["Limit"] = limit
-    if after_sort_key is not None:
-        request["ExclusiveStartKey"] = {"PK": {"S": partition_key}, "SK": {"S": after_sort_key}}
-    response = dynamodb().query(**request)
-    events = [DeploymentEvent.model_validate(json.loads(item["event"]["S"])) for item in response.get("Items", [])]
-    last_key = response.get("LastEvaluatedKey")
-    return TimelinePage(events=events, last_sort_key=last_key["SK"]["S"] if last_key else None)
-
-
 @storage_call
 def query_window(partition_key: str, start: datetime, end: datetime) -> list[DeploymentEvent]:
-    """Every event of one bucket partition within [start, end], following DynamoDB's pages."""
-    events: list[DeploymentEvent] = []
-    after: str | None = None
-    while True:
-        page = query_timeline(partition_key, start, end, after_sort_key=after)
-        events.extend(page.events)
-        after = page.last_sort_key
-        if after is None:
-            return events
+    """Every event of one bucket partition timed within [start, end], newest first."""
+    lower, upper = keys.sort_key_range(start, end)
+    items = query_items(
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :lower AND :upper",
+        ExpressionAttributeValues=to_item({":pk": partition_key, ":lower": lower, ":upper": upper}),
+        ProjectionExpression="SK, #event",
+        ExpressionAttributeNames={"#event": "event"},
+        ScanIndexForward=False,
+    )
+    return [_event_of(values) for values in items]
+
+
+INDEX_KEY = ("PK", "SK", "listPK", "listSK")
+"""What a Listing index item is resumed after."""
 
 
 @dataclass(frozen=True)
 class ListingPage:
     events: list[DeploymentEvent]
-    resume_after: dict[str, Any] | None
+    resume_after: dict[str, str] | None
     """The index key to resume after, or None when the owner's events are exhausted."""
 
 
@@ -209,28 +180,42 @@ def query_listing(
     end: datetime,
     *,
     limit: int,
-    resume_after: dict[str, Any] | None = None,
-    pipeline_ids: Iterable[str] = (),
+    resume_after: dict[str, str] | None = None,
+    pipeline_ids: Sequence[str] = (),
 ) -> ListingPage:
-    """One Query of an owner's events timed within [start, end], newest first, on the Listing index."""
+    """Up to ``limit`` of an owner's events timed within [start, end], newest first, from the
+    Listing index: one Query, more only when DynamoDB's 1 MB page or the pipeline filter leave it
+    short."""
     lower, upper = keys.sort_key_range(start, end)
+    values = {":pk": partition, ":lower": lower, ":upper": upper}
     request: dict[str, Any] = {
-        "TableName": table(),
         "IndexName": keys.LISTING_INDEX,
         "KeyConditionExpression": "listPK = :pk AND listSK BETWEEN :lower AND :upper",
-        "ExpressionAttributeValues": {":pk": {"S": partition}, ":lower": {"S": lower}, ":upper": {"S": upper}},
-        "ProjectionExpression": "#event",
+        "ProjectionExpression": f"#event, {', '.join(INDEX_KEY)}",
         "ExpressionAttributeNames": {"#event": "event"},
         "ScanIndexForward": False,
-        "Limit": limit,
+        "PaginationConfig": {"PageSize": limit},
     }
-    wanted_pipelines = list(pipeline_ids)
-    if wanted_pipelines:
-        placeholders = {f":pipeline{index}": {"S": value} for index, value in enumerate(wanted_pipelines)}
-        request["FilterExpression"] = f"pipelineId IN ({', '.join(placeholders)})"
-        request["ExpressionAttributeValues"].update(placeholders)
+    if pipeline_ids:
+        wanted = {f":pipeline{index}": pipeline_id for index, pipeline_id in enumerate(pipeline_ids)}
+        request["FilterExpression"] = f"pipelineId IN ({', '.join(wanted)})"
+        values.update(wanted)
     if resume_after is not None:
-        request["ExclusiveStartKey"] = resume_after
-    response = dynamodb().query(**request)
-    events = [DeploymentEvent.model_validate(json.loads(item["event"]["S"])) for item in response.get("Items", [])]
-    return ListingPage(events=events, resume_after=response.get("LastEvaluatedKey"))
+        request["ExclusiveStartKey"] = to_item(resume_after)
+    return _first_events(query_pages(ExpressionAttributeValues=to_item(values), **request), limit)
+
+
+def _first_events(pages: Iterator[dict[str, Any]], limit: int) -> ListingPage:
+    """The first ``limit`` events of these pages; a page cut short resumes after its last event
+    taken, a page taken whole where DynamoDB stopped."""
+    events: list[DeploymentEvent] = []
+    for page in pages:
+        found = [from_item(item) for item in page["Items"]]
+        taken = found[: limit - len(events)]
+        events.extend(_event_of(item) for item in taken)
+        if len(events) == limit:
+            if len(taken) < len(found):
+                return ListingPage(events=events, resume_after={name: taken[-1][name] for name in INDEX_KEY})
+            last = page.get("LastEvaluatedKey")
+            return ListingPage(events=events, resume_after=from_item(last) if last else None)
+    return ListingPage(events=events, resume_after=None)

@@ -5,53 +5,112 @@ in step, so a rotated or deleted key stops working in the same write."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
 
 from shared.adapters.store.client import (
     cancelled_for_the_moment,
     dynamodb,
-    from_item,
     get_item,
     is_transaction_cancelled,
     key,
+    query_items,
+    storage_call,
     table,
     to_item,
 )
 from shared.domain import keys
 from shared.domain.errors import Busy, Conflict
+from shared.domain.models.keyed import KeyedRecord
+
+RecordT = TypeVar("RecordT", bound="KeyedRecord[Any]")
+TeamIndexUpdate = Callable[[str, str, str], dict[str, Any]]
+"""One transaction item of an index of the teams' records: (team id, record id, ``ADD`` or ``DELETE``)."""
 
 
-class KeyedRecord(Protocol):
-    id: str
-    integration_key_hash: str
-    version: int
-
-    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
-
-
-class KeyedKind:
-    """Where one kind of keyed record lives: its listed item and its integration-key copy."""
+class KeyedKind(Generic[RecordT]):
+    """Where one kind of keyed record lives: its listed item, its integration-key copy and, for a
+    kind whose teams are looked up the other way round, an index of them written in the same
+    transaction."""
 
     def __init__(
         self,
         noun: str,
-        model: type[BaseModel],
+        model: type[RecordT],
         record_key: Callable[[str], keys.ItemKey],
-        key_copy_key: Callable[[str], keys.ItemKey],
+        key_lookup: Callable[[str], keys.ItemKey],
         list_partition: str,
         list_prefix: str,
+        team_index: TeamIndexUpdate | None = None,
     ) -> None:
         self.noun = noun
         self.model = model
         self.record_key = record_key
-        self.key_copy_key = key_copy_key
+        self.key_lookup = key_lookup
         self.list_partition = list_partition
         self.list_prefix = list_prefix
+        self.team_index = team_index
 
-    def put_record(self, record: KeyedRecord, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    @storage_call
+    def create(self, record: RecordT) -> None:
+        self._write(
+            [
+                self._put_record(record, "attribute_not_exists(PK)"),
+                self._put_key_copy(record, new=True),
+                *self._team_changes(record.id, [], record.team_ids),
+            ]
+        )
+
+    @storage_call
+    def replace(self, previous: RecordT, record: RecordT) -> None:
+        """A full update or a key rotation; the condition on the version catches a writer in between."""
+        operations = [self._put_record(record, "version = :previous", {":previous": previous.version})]
+        if previous.integration_key_hash != record.integration_key_hash:
+            operations.append(self._delete_key_copy(previous.integration_key_hash))
+            operations.append(self._put_key_copy(record, new=True))
+        else:
+            operations.append(self._put_key_copy(record, new=False))
+        self._write([*operations, *self._team_changes(record.id, previous.team_ids, record.team_ids)])
+
+    @storage_call
+    def delete(self, record: RecordT) -> None:
+        delete = {
+            "TableName": table(),
+            "Key": key(self.record_key(record.id)),
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+        self._write(
+            [
+                {"Delete": delete},
+                self._delete_key_copy(record.integration_key_hash),
+                *self._team_changes(record.id, record.team_ids, []),
+            ]
+        )
+
+    @storage_call
+    def get(self, record_id: str) -> RecordT | None:
+        values = get_item(self.record_key(record_id))
+        return self.model.model_validate(values) if values else None
+
+    @storage_call
+    def get_by_key_hash(self, integration_key_hash: str) -> RecordT | None:
+        """Strongly consistent, so a rotated or deleted key stops working at once."""
+        values = get_item(self.key_lookup(integration_key_hash))
+        return self.model.model_validate(values) if values else None
+
+    @storage_call
+    def page(self, start_index: int, max_results: int) -> list[RecordT]:
+        """Records in creation order (their ids sort by time), as ilert's offset paging expects."""
+        wanted = start_index + max_results
+        items = query_items(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": self.list_partition, ":prefix": self.list_prefix}),
+            PaginationConfig={"MaxItems": wanted, "PageSize": wanted},
+        )
+        return [self.model.model_validate(values) for values in items][start_index:]
+
+    def _put_record(self, record: RecordT, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         put: dict[str, Any] = {
             "TableName": table(),
             "Item": {**key(self.record_key(record.id)), **to_item(record.model_dump(mode="json"))},
@@ -61,40 +120,25 @@ class KeyedKind:
             put["ExpressionAttributeValues"] = to_item(values)
         return {"Put": put}
 
-    def put_key_copy(self, record: KeyedRecord, *, new: bool) -> dict[str, Any]:
+    def _put_key_copy(self, record: RecordT, *, new: bool) -> dict[str, Any]:
         put: dict[str, Any] = {
             "TableName": table(),
-            "Item": {**key(self.key_copy_key(record.integration_key_hash)), **to_item(record.model_dump(mode="json"))},
+            "Item": {**key(self.key_lookup(record.integration_key_hash)), **to_item(record.model_dump(mode="json"))},
         }
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
         return {"Put": put}
 
-    def delete_key_copy(self, integration_key_hash: str) -> dict[str, Any]:
-        return {"Delete": {"TableName": table(), "Key": key(self.key_copy_key(integration_key_hash))}}
+    def _delete_key_copy(self, integration_key_hash: str) -> dict[str, Any]:
+        return {"Delete": {"TableName": table(), "Key": key(self.key_lookup(integration_key_hash))}}
 
-    def creation(self, record: KeyedRecord) -> list[dict[str, Any]]:
-        return [self.put_record(record, "attribute_not_exists(PK)"), self.put_key_copy(record, new=True)]
+    def _team_changes(self, record_id: str, before: list[str], after: list[str]) -> list[dict[str, Any]]:
+        if self.team_index is None:
+            return []
+        removed = [self.team_index(team, record_id, "DELETE") for team in before if team not in after]
+        return removed + [self.team_index(team, record_id, "ADD") for team in after if team not in before]
 
-    def replacement(self, previous: KeyedRecord, record: KeyedRecord) -> list[dict[str, Any]]:
-        """A full update or a key rotation; the condition on the version catches a writer in between."""
-        operations = [self.put_record(record, "version = :previous", {":previous": previous.version})]
-        if previous.integration_key_hash != record.integration_key_hash:
-            operations.append(self.delete_key_copy(previous.integration_key_hash))
-            operations.append(self.put_key_copy(record, new=True))
-        else:
-            operations.append(self.put_key_copy(record, new=False))
-        return operations
-
-    def deletion(self, record: KeyedRecord) -> list[dict[str, Any]]:
-        delete = {
-            "TableName": table(),
-            "Key": key(self.record_key(record.id)),
-            "ConditionExpression": "attribute_exists(PK)",
-        }
-        return [{"Delete": delete}, self.delete_key_copy(record.integration_key_hash)]
-
-    def write(self, operations: list[dict[str, Any]]) -> None:
+    def _write(self, operations: list[dict[str, Any]]) -> None:
         """409 only when one of our conditions failed (someone wrote in between); a throttled or
         conflicting transaction changed nothing and is worth retrying as it is (503)."""
         try:
@@ -105,29 +149,3 @@ class KeyedKind:
             if cancelled_for_the_moment(error):
                 raise Busy("the store is busy; nothing was changed, retry") from error
             raise Conflict(f"the {self.noun} was changed at the same time; read it again and retry") from error
-
-    def get(self, record_id: str) -> Any:
-        values = get_item(self.record_key(record_id))
-        return self.model.model_validate(values) if values else None
-
-    def get_by_key_hash(self, integration_key_hash: str) -> Any:
-        """Strongly consistent, so a rotated or deleted key stops working at once."""
-        values = get_item(self.key_copy_key(integration_key_hash))
-        return self.model.model_validate(values) if values else None
-
-    def page(self, start_index: int, max_results: int) -> list[Any]:
-        """Records in creation order (their ids sort by time), as ilert's offset paging expects."""
-        wanted = start_index + max_results
-        records: list[Any] = []
-        request: dict[str, Any] = {
-            "TableName": table(),
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": self.list_partition}, ":prefix": {"S": self.list_prefix}},
-        }
-        while len(records) < wanted:
-            response = dynamodb().query(**request, Limit=wanted - len(records))
-            records.extend(self.model.model_validate(from_item(item)) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return records[start_index:wanted]

@@ -9,7 +9,17 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.adapters.store.client import dynamodb, expires_at, from_item, get_item, key, storage_call, table, to_item
+from shared.adapters.store.client import (
+    dynamodb,
+    expires_at,
+    from_item,
+    get_item,
+    key,
+    query_items,
+    storage_call,
+    table,
+    to_item,
+)
 from shared.domain import keys
 from shared.domain.models.notifications import NotificationClaim
 
@@ -66,27 +76,19 @@ def settle(alert_id: str, claimed: NotificationClaim, now: datetime) -> None:
     """Records what became of a claimed notification: delivered, failed, or pending again with
     its lease given back, so the retried invocation takes it over at once."""
     values = claimed.model_dump(mode="json", by_alias=True, exclude_none=True)
+    values["expiresAt"] = expires_at(datetime.fromisoformat(values.get("deliveredAt") or values["leaseUntil"]))
     item = {**key(keys.notification_key(alert_id, claimed.target_id)), **to_item(values)}
-    item["expiresAt"] = {
-        "N": str(expires_at(datetime.fromisoformat(values.get("deliveredAt") or values["leaseUntil"])))
-    }
     dynamodb().put_item(TableName=table(), Item=item)
 
 
 @storage_call
 def alert_items(alert_id: str) -> tuple[bool, list[NotificationClaim]]:
     """Whether the alert was ever seen (enrichment or claims), and its claims: one Query."""
-    items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": keys.alert_partition(alert_id)}},
-    }
-    while True:
-        response = dynamodb().query(**request)
-        items.extend(from_item(item) for item in response.get("Items", []))
-        if "LastEvaluatedKey" not in response:
-            break
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    items = list(
+        query_items(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues=to_item({":pk": keys.alert_partition(alert_id)}),
+        )
+    )
     claims = [_claim_from(_named(item)) for item in items if str(item["SK"]).startswith(keys.NOTIFICATION_PREFIX)]
     return bool(items), claims

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
-from shared.domain.models.common import ApiModel, ResourceId, Team, TeamList, UtcTime
+from shared.domain.models.common import ApiModel, DistinctTeams, OwnerTeams, UtcTime
+from shared.domain.models.keyed import KeyedRecord, KeyedResponse, ResourceName, WebhookSecret
 from shared.domain.models.notifications import NotificationTarget, NotificationTargets, TargetView
-from shared.domain.models.pipelines import MAX_PIPELINE_TEAMS, PipelineName, WebhookSecret
 
 
 class AlertSourceType(StrEnum):
@@ -25,7 +24,6 @@ LabelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 DEFAULT_TEAM_LABEL = "team"
 DEFAULT_SERVICE_LABELS = ["service", "app", "job"]
 DEFAULT_ENVIRONMENT_LABELS = ["environment", "env"]
-SourceTeams = Annotated[list[Team], Field(max_length=MAX_PIPELINE_TEAMS)]
 
 
 class AlertSourceParams(ApiModel):
@@ -46,58 +44,29 @@ class AlertSourceUpdateRequest(ApiModel):
     it is SPEC §4's registration, ``{name?, teams}``, so ``name`` and up to 50 teams are allowed
     here and checked for created sources by the logic."""
 
-    name: PipelineName | None = None
+    name: ResourceName | None = None
     integration_type: AlertSourceType | None = None
-    teams: TeamList | None = None
+    teams: DistinctTeams | None = None
     params: AlertSourceParams | None = None
     webhook_secret: WebhookSecret | None = Field(default=None, repr=False)
     notifications: NotificationTargets | None = None
     """Write-only (they hold secrets): omitted keeps them, ``[]`` removes them."""
 
-    @field_validator("teams")
-    @classmethod
-    def _unique_team_ids(cls, teams: list[Team] | None) -> list[Team] | None:
-        return None if teams is None else list({team.id: team for team in teams}.values())
-
 
 class AlertSourceCreateRequest(AlertSourceUpdateRequest):
-    name: PipelineName
+    name: ResourceName
     integration_type: AlertSourceType
-    teams: SourceTeams | None = None
+    teams: OwnerTeams | None = None
 
 
-class AlertSourceResponse(ApiModel):
-    id: str
-    name: str
-    integration_type: AlertSourceType
-    integration_key: str | None = None
-    integration_key_hint: str
-    integration_url: str | None = None
-    """Only with the key (create, rotate-key): the URL contains it."""
-    teams: list[Team]
-    params: AlertSourceParams
-    webhook_secret_set: bool
+class AlertSourceResponse(KeyedResponse[AlertSourceType, AlertSourceParams]):
     notifications: list[TargetView] = Field(default_factory=list)
     created_at: UtcTime
     updated_at: UtcTime
 
 
-class AlertSourceRecord(BaseModel):
-    """An alert source as stored; its integration key only as a SHA-256."""
+class AlertSourceRecord(KeyedRecord[AlertSourceType]):
+    """An alert source as stored."""
 
-    id: ResourceId
-    name: str
-    integration_type: AlertSourceType
-    integration_key_hash: str
-    integration_key_hint: str
-    teams: list[Team]
     params: AlertSourceParams
-    webhook_secret: str | None = Field(default=None, repr=False)
     notifications: list[NotificationTarget] = Field(default_factory=list)
-    created_at: datetime
-    updated_at: datetime
-    version: int = 0
-
-    @property
-    def team_ids(self) -> list[str]:
-        return [team.id for team in self.teams]

@@ -91,4 +91,19 @@ class Link(ApiModel):
     text: ShortText | None = None
 
 
-TeamList = Annotated[list[Team], Field(max_length=50)]
+def _one_per_id(teams: list[Team]) -> list[Team]:
+    """A team named twice is one team, named as its last mention names it."""
+    return list({team.id: team for team in teams}.values())
+
+
+MAX_NAMED_TEAMS = 50
+MAX_OWNER_TEAMS = 10
+"""An event is written once per team of its pipeline, plus twice, in one transaction; with the
+body limit of 256 KiB, ten teams keep that transaction under DynamoDB's 4 MB."""
+
+TeamList = Annotated[list[Team], Field(max_length=MAX_NAMED_TEAMS)]
+"""Teams as an alert or a registration names them."""
+DistinctTeams = Annotated[TeamList, AfterValidator(_one_per_id)]
+"""Teams as a request names them, one per id."""
+OwnerTeams = Annotated[list[Team], Field(max_length=MAX_OWNER_TEAMS), AfterValidator(_one_per_id)]
+"""The teams a pipeline or an alert source is owned by: at most ten (counted as sent), one per id."""

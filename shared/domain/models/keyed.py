@@ -1,0 +1,105 @@
+"""What pipelines and alert sources share (SPEC §2, §11): an integration key shown once and kept
+only as its SHA-256 and a hint, a version that every write bumps, and an ``updatedAt`` that never
+goes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from shared.domain.ids import integration_key_hash, new_integration_key
+from shared.domain.models.common import ApiModel, ResourceId, Team
+
+KEY_HINT_LENGTH = 4
+ResourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+WebhookSecret = Annotated[str, StringConstraints(max_length=1024)]
+IntegrationTypeT = TypeVar("IntegrationTypeT", bound=StrEnum)
+ParamsT = TypeVar("ParamsT", bound=ApiModel)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A new integration key: answered once, to whoever created or rotated it."""
+
+    key: str
+
+    @classmethod
+    def new(cls, prefix: str) -> IssuedKey:
+        return cls(new_integration_key(prefix))
+
+    @property
+    def key_hash(self) -> str:
+        """What intake finds the record by."""
+        return integration_key_hash(self.key)
+
+    @property
+    def key_hint(self) -> str:
+        """What people recognise the key by, once it is no longer shown."""
+        return self.key[-KEY_HINT_LENGTH:]
+
+
+class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
+    """A pipeline or an alert source as stored; the integration key itself is never stored."""
+
+    id: ResourceId
+    name: str
+    integration_type: IntegrationTypeT
+    integration_key_hash: str
+    integration_key_hint: str
+    teams: list[Team]
+    webhook_secret: str | None = Field(default=None, repr=False)
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    """Incremented by every write; concurrent writers are detected by a condition on it."""
+
+    @property
+    def team_ids(self) -> list[str]:
+        return [team.id for team in self.teams]
+
+    def revised(self, changes: dict[str, Any], now: datetime) -> Self:
+        """The next version: ``updated_at`` never goes back, even when the clock does."""
+        return self.model_copy(update={**changes, "updated_at": max(now, self.updated_at), "version": self.version + 1})
+
+    def with_key(self, issued: IssuedKey, now: datetime) -> Self:
+        return self.revised({"integration_key_hash": issued.key_hash, "integration_key_hint": issued.key_hint}, now)
+
+
+class KeyedResponse(ApiModel, Generic[IntegrationTypeT, ParamsT]):
+    """The answer about a pipeline or an alert source; the key only from create and rotate-key."""
+
+    id: str
+    name: str
+    integration_type: IntegrationTypeT
+    integration_key: str | None = None
+    integration_key_hint: str
+    integration_url: str | None = None
+    """Where the sender posts; when the URL contains the key, only in the answers that hold the key."""
+    teams: list[Team]
+    params: ParamsT
+    webhook_secret_set: bool
+
+    @classmethod
+    def of(
+        cls,
+        record: KeyedRecord[IntegrationTypeT],
+        integration_key: str | None,
+        integration_url: str | None,
+        **specific: Any,
+    ) -> Self:
+        """The answer about ``record``: what every kind maps alike, and ``specific``, what only its kind has."""
+        return cls(
+            id=record.id,
+            name=record.name,
+            integration_type=record.integration_type,
+            integration_key=integration_key,
+            integration_key_hint=record.integration_key_hint,
+            integration_url=integration_url,
+            teams=record.teams,
+            webhook_secret_set=bool(record.webhook_secret),
+            **specific,
+        )
