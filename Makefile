@@ -45,6 +45,7 @@ lint: $(VENV)/.installed $(VENV_CHECKOV)/.installed lint-web
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/xenon --max-absolute C shared functions local bench
 	$(VENV_CHECKOV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 node_modules/.installed: package-lock.json

@@ -13,6 +13,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``notifications``: what to send to each kind of notification target (SPEC §13).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
+- ``cursors``: the opaque, URL-safe cursors of every paged list.
 - ``ids``: time-ordered ids, and deterministic ids for natural keys.
 - ``timestamps``: the time formats senders use.
 - ``errors``: domain errors, each with its HTTP status.

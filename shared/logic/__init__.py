@@ -1,5 +1,6 @@
 """The logic, one module per capability; handlers call these and nothing below them.
 
+- ``keyed``: what pipelines and alert sources share: keys issued, rotated and looked up, revisions.
 - ``pipelines``: deployment pipelines (SPEC §2) and the integration-key lookup.
 - ``intake``: one path for every delivery (SPEC §3, §11), over the table of senders.
 - ``intake_deployments``: deliveries to pipelines, normalised and recorded (SPEC §3).

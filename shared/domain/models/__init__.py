@@ -2,6 +2,11 @@
 
 - ``common``: the camelCase base model, teams, links, ids and times.
 - ``deployments``: the facts of a change, the generic API's body, the stored deployment event.
+- ``keyed``: what every resource with an integration key stores and answers: key hash, hint, revisions.
 - ``pipelines``: pipeline requests, responses and the stored record.
+- ``alert_sources``: alert-source requests, responses, label mapping and the stored record.
 - ``alerts``: alerts in, the registry, enrichments out.
+- ``bus_events``: the events other functions read from the bus.
+- ``deliveries``: one line of a delivery log.
+- ``notifications``: notification targets, claims and their statuses.
 """
