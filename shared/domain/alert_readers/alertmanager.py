@@ -6,20 +6,16 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.domain.alert_readers.common import SourceView, alert_from, clean_labels
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
 from shared.domain.normalisers.common import parse_time_field
-from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.payloads import Ignored, PayloadModel, parse_payload
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-
-class GroupedAlert(_Payload):
+class GroupedAlert(PayloadModel):
     status: str = "firing"
     """Old Alertmanager versions sent no per-alert status: the alert is then as the group is."""
     labels: dict[str, Any] = Field(default_factory=dict)
@@ -28,7 +24,7 @@ class GroupedAlert(_Payload):
     fingerprint: str | None = None
 
 
-class Delivery(_Payload):
+class Delivery(PayloadModel):
     status: str = "firing"
     receiver: str | None = None
     common_labels: dict[str, Any] = Field(default_factory=dict, alias="commonLabels")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.domain.alert_readers.common import clean_labels
 from shared.domain.models.alerts import Alert
+from shared.domain.payloads import PayloadModel
 
 ALARM = "ALARM"
 SERVICE_DIMENSIONS = (
@@ -28,34 +29,30 @@ SERVICE_DIMENSIONS = (
 """Metric dimensions that name what a team deploys, in the order SPEC §12 prefers them."""
 
 
-class _Detail(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-
-class AlarmState(_Detail):
+class AlarmState(PayloadModel):
     value: str
     timestamp: str
     reason: str | None = None
 
 
-class Metric(_Detail):
+class Metric(PayloadModel):
     dimensions: dict[str, Any] = Field(default_factory=dict)
 
 
-class MetricStat(_Detail):
+class MetricStat(PayloadModel):
     metric: Metric | None = None
 
 
-class MetricQuery(_Detail):
+class MetricQuery(PayloadModel):
     metric_stat: MetricStat | None = Field(default=None, alias="metricStat")
 
 
-class Configuration(_Detail):
+class Configuration(PayloadModel):
     description: str | None = None
     metrics: list[MetricQuery] = Field(default_factory=list)
 
 
-class AlarmStateChange(_Detail):
+class AlarmStateChange(PayloadModel):
     """The ``detail`` of a ``CloudWatch Alarm State Change`` event."""
 
     alarm_name: str = Field(alias="alarmName", min_length=1, max_length=255)

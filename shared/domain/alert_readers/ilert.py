@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from shared.domain.alert_readers.common import SourceView, alert_from, clean_labels
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
-from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.payloads import Ignored, PayloadModel, parse_payload
 
 CREATED = "alert-created"
 
@@ -19,9 +19,7 @@ def _as_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-class Delivery(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
+class Delivery(PayloadModel):
     id: Annotated[str, BeforeValidator(_as_text)]
     summary: str | None = None
     report_time: Any = Field(default=None, alias="reportTime")

@@ -5,27 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.domain.alert_readers.common import SourceView, alert_from
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import Alert
 from shared.domain.models.common import Team
-from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.payloads import Ignored, PayloadModel, parse_payload
 
 TRIGGERED = "incident.triggered"
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-
-class Reference(_Payload):
+class Reference(PayloadModel):
     id: str | None = None
     summary: str | None = None
 
 
-class Incident(_Payload):
+class Incident(PayloadModel):
     id: str
     title: str | None = None
     created_at: Any = None
@@ -33,13 +29,13 @@ class Incident(_Payload):
     teams: list[Reference] = Field(default_factory=list, max_length=50)
 
 
-class Event(_Payload):
+class Event(PayloadModel):
     event_type: str
     occurred_at: Any = None
     data: dict[str, Any] = Field(default_factory=dict)
 
 
-class Delivery(_Payload):
+class Delivery(PayloadModel):
     event: Event
 
 
