@@ -61,10 +61,15 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## build: sam build, with the runtime's Python on PATH
-build: $(VENV_SAM)/.installed
+## build: sam build, with the runtime's Python on PATH, when the template or the code changed since the last
+## (samconfig.toml's `cached = true` then rebuilds only the functions whose code changed)
+BUILT_TEMPLATE := .aws-sam/build/template.yaml
+SAM_BUILD_INPUTS := template.yaml samconfig.toml $(shell find -L functions shared -type f -not -path '*/__pycache__/*' 2>/dev/null)
+build: $(BUILT_TEMPLATE)
+$(BUILT_TEMPLATE): $(VENV_SAM)/.installed $(SAM_BUILD_INPUTS)
 	@test -x "$(LAMBDA_PYTHON)" || { echo "python3.12 (the template's runtime) was not found" >&2; exit 1; }
 	PATH="$(dir $(LAMBDA_PYTHON)):$$PATH" $(VENV_SAM)/bin/sam build
+	touch $@
 
 ## package-check: import every built handler from the build output alone, with the runtime's Python
 package-check: build $(VENV)/.installed
@@ -89,7 +94,19 @@ sam-image:
 	@LAMBDA_PYTHON="$(LAMBDA_PYTHON)" bash sam/build-image.sh
 
 ## run-sam: the system of `make run` on http://127.0.0.1:$(PORT), every function in its Lambda container
-## (sam local start-lambda, warm containers): Docker, `make sam-image` and `make build` first (sam/README.md)
+## (sam local start-lambda, warm containers); it starts Docker and `make sam-image` itself (sam/README.md)
 .PHONY: run-sam
-run-sam: $(VENV)/.installed $(VENV_SAM)/.installed
+run-sam: $(VENV)/.installed $(BUILT_TEMPLATE)
 	PORT=$(PORT) $(BIN)/python -m local.sam_runner
+
+## invoke: one function in its Lambda container with a sample event, against the emulated AWS of a running
+## `make run` or `make run-sam` (same PORT, AWS_PORT and PARAMETER_OVERRIDES), e.g.
+## make invoke FUNCTION=ApiFunction EVENT=events/api-list-pipelines.json
+.PHONY: invoke
+ifneq ($(filter invoke,$(MAKECMDGOALS)),)
+ifeq ($(and $(FUNCTION),$(EVENT)),)
+$(error usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json)
+endif
+endif
+invoke: $(BUILT_TEMPLATE) sam-image
+	@PORT=$(PORT) $(BIN)/python -m local.sam_runner.invoke "$(FUNCTION)" "$(EVENT)"

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from moto.dynamodb.models import dynamodb_backends
 
-from bench.harness import ADMIN, CallCounter, Stack, local_stack
+from bench.harness import ADMIN, CallCounter, local_stack
+from local.stack import EmulatedStack
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION
 from shared.adapters.store import events as store
 from shared.domain.models.deployments import DeploymentEvent, EventKind
@@ -104,7 +105,7 @@ def _events(plan: Plan, total: int) -> list[DeploymentEvent]:
     return events
 
 
-def _seed(stack: Stack, events: list[DeploymentEvent]) -> None:
+def _seed(stack: EmulatedStack, events: list[DeploymentEvent]) -> None:
     """Straight into the emulated table, in the layout ingest writes (the same items)."""
     backend = dynamodb_backends[LOCAL_ACCOUNT_ID][LOCAL_REGION]
     for event in events:
@@ -112,7 +113,7 @@ def _seed(stack: Stack, events: list[DeploymentEvent]) -> None:
             backend.put_item(stack.resources.table_name, item)
 
 
-def _create_pipelines(stack: Stack) -> None:
+def _create_pipelines(stack: EmulatedStack) -> None:
     """Before seeding: moto copies the whole table for every transaction, which would be slow."""
     for team in ("payments", "search"):
         body = {"name": f"{team}-pipeline", "integrationType": "API", "teams": [{"id": team}]}
@@ -122,7 +123,7 @@ def _create_pipelines(stack: Stack) -> None:
         )
 
 
-def _measure(stack: Stack, plan: Plan) -> list[Measured]:
+def _measure(stack: EmulatedStack, plan: Plan) -> list[Measured]:
     counter = CallCounter.on_store()
     results = []
     alerts = [("TEAM", moment, [{"id": "payments"}]) for moment in plan.team_alerts]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -38,16 +37,15 @@ def serialize_emulated_calls() -> None:
     _serialized = True
 
 
-def use_local_credentials() -> None:
-    """Fake credentials and a region, so nothing can reach a real AWS account."""
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SECURITY_TOKEN="testing",
-        AWS_SESSION_TOKEN="testing",
-        AWS_DEFAULT_REGION=LOCAL_REGION,
-        AWS_REGION=LOCAL_REGION,
-    )
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": LOCAL_REGION,
+    "AWS_REGION": LOCAL_REGION,
+}
+"""Fake credentials (moto takes any) and the local region, so nothing can reach a real AWS account."""
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,7 @@ def main() -> None:
     if not client.healthy():
         from local.runner import start  # noqa: PLC0415 - only when no system is running already
 
-        server, _ = start(0, admin_token=ADMIN_TOKEN, aws_port=0)
+        server = start(0, admin_token=ADMIN_TOKEN, aws_port=0)
         client = Client(f"http://127.0.0.1:{server.server_port}")
         endpoint = server.aws_endpoint.url if server.aws_endpoint else None
         os.environ["LOCAL_ACCESS_LOG"] = "0"

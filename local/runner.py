@@ -18,30 +18,27 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shlex
-import signal
 import sys
 import threading
-import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from moto import mock_aws
-
-from local.aws import create_resources, serialize_emulated_calls, use_local_credentials
-from local.eventbridge import RuleDispatcher
-from local.gateway import Gateway, GatewayResponse
-from local.template import LOCAL_REGION, REPOSITORY_ROOT, LocalStack
+from local.gateway import GatewayResponse
+from local.stack import EmulatedStack, emulated_stack
+from local.startup import (
+    DEFAULT_ADMIN_TOKEN,
+    DEFAULT_WEBHOOK_SECRET,
+    RunnerOptions,
+    announce,
+    stopping_on_signals,
+)
+from local.template import LOCAL_REGION
 
 if TYPE_CHECKING:
     from local.aws_endpoint import AwsEndpoint
 
-DEFAULT_ADMIN_TOKEN = "local-dev-token"
-DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
-DEFAULT_AWS_PORT = 4566
-"""LocalStack's port, which scripts and ``AWS_ENDPOINT_URL`` settings already name."""
 
 
 class GatewayRequestHandler(BaseHTTPRequestHandler):
@@ -117,28 +114,23 @@ class LocalServer(ThreadingHTTPServer):
     request_queue_size = 256
     """socketserver's default backlog of 5 resets connections when many senders arrive at once."""
 
-    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+    def __init__(self, address: tuple[str, int], emulated: EmulatedStack, closing: contextlib.ExitStack) -> None:
         super().__init__(address, GatewayRequestHandler)
-        self.gateway = gateway
+        self.emulated = emulated
+        self.gateway = emulated.gateway
         self.aws_endpoint: AwsEndpoint | None = None
         """The emulated AWS APIs over HTTP, when ``start`` was asked to serve them and could."""
         self.aws_endpoint_unavailable: str | None = None
         """Why the endpoint is not served, when it was asked for."""
+        self._closing = closing
+        """The emulated stack: closed once nothing is served any more."""
+        self.url = f"http://{address[0]}:{self.server_port}"
 
     def shutdown(self) -> None:
         if self.aws_endpoint:
             self.aws_endpoint.stop()
         super().shutdown()
-
-
-def parameter_overrides(text: str) -> dict[str, str]:
-    overrides = {}
-    for item in shlex.split(text):
-        name, separator, value = item.partition("=")
-        if not separator:
-            raise SystemExit(f"PARAMETER_OVERRIDES: expected Name=value, got {item!r}")
-        overrides[name] = value
-    return overrides
+        self._closing.close()
 
 
 def serve_aws_endpoint(port: int) -> AwsEndpoint | str:
@@ -161,69 +153,44 @@ def start(
     overrides: dict[str, str] | None = None,
     admin_token: str = DEFAULT_ADMIN_TOKEN,
     aws_port: int | None = None,
-) -> tuple[LocalServer, RuleDispatcher]:
-    """Starts the emulated AWS, creates the template's resources and serves them; returns at once.
+    webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+) -> LocalServer:
+    """Starts the emulated stack and serves it; returns at once, and ``shutdown`` stops it all.
 
     With ``aws_port`` (0 picks a free port), the emulated AWS APIs are served over HTTP too
     (``server.aws_endpoint``); when they cannot be, ``server.aws_endpoint_unavailable`` says why
     and everything else is served all the same.
     """
-    stack = LocalStack(overrides or {})
-    # Handlers emit their metrics one by one (single_metric), so log_metrics has none left to flush.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
-    use_local_credentials()
-    os.environ.update(stack.environment())
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    if str(REPOSITORY_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPOSITORY_ROOT))
-    serialize_emulated_calls()
-    mock_aws().start()
-    secrets = {}
-    if stack.parameters.get("EnrichmentWebhookSecretParameter"):
-        secret = os.environ.get("ENRICHMENT_WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET
-        secrets[stack.parameters["EnrichmentWebhookSecretParameter"]] = secret
-    resources = create_resources(stack, admin_token, secrets)
-    gateway = Gateway.from_stack(stack)
-    server = LocalServer((host, port), gateway)
+    closing = contextlib.ExitStack()
+    emulated = closing.enter_context(emulated_stack(overrides, admin_token=admin_token, webhook_secret=webhook_secret))
+    server = LocalServer((host, port), emulated, closing)
     # The API's URL is the runner's: the alert pages that notifications link to are served here.
-    os.environ["API_URL"] = f"http://{host}:{server.server_port}"
+    os.environ["API_URL"] = server.url
     if aws_port is not None:
         endpoint = serve_aws_endpoint(aws_port)
         if isinstance(endpoint, str):
             server.aws_endpoint_unavailable = endpoint
         else:
             server.aws_endpoint = endpoint
-    dispatcher = RuleDispatcher(stack, resources, gateway.pools)
-    dispatcher.start()
+    emulated.dispatcher.start()
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
-    return server, dispatcher
+    return server
 
 
 def main() -> None:
-    port = int(os.environ.get("PORT") or 3000)
-    host = os.environ.get("HOST") or "127.0.0.1"
-    admin_token = os.environ.get("ADMIN_TOKEN") or DEFAULT_ADMIN_TOKEN
-    aws_port = int(os.environ.get("AWS_PORT") or DEFAULT_AWS_PORT)
-    overrides = parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", ""))
-    server, dispatcher = start(port, host, overrides, admin_token, aws_port)
-    url = f"http://{host}:{server.server_port}"
-    print(f"Deployment events is running at {url}", flush=True)
-    print(f"  overview:    {url}/#token={admin_token}", flush=True)
-    print(f"  admin token: {admin_token}", flush=True)
-    print(f"  health:      {url}/api/health", flush=True)
+    options = RunnerOptions.from_environment()
+    server = start(
+        options.port, options.host, options.overrides, options.admin_token, options.aws_port, options.webhook_secret
+    )
     if server.aws_endpoint:
-        print(
-            f"  aws endpoint: {server.aws_endpoint.url} (AWS_ENDPOINT_URL for the aws CLI, boto3 and sam local;"
-            f" region {LOCAL_REGION})",
-            flush=True,
+        endpoint = (
+            f"{server.aws_endpoint.url} (AWS_ENDPOINT_URL for the aws CLI, boto3 and sam local; region {LOCAL_REGION})"
         )
     else:
-        print(f"  aws endpoint: {server.aws_endpoint_unavailable}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with contextlib.suppress(KeyboardInterrupt):
+        endpoint = str(server.aws_endpoint_unavailable)
+    announce(server.url, options.admin_token, {"aws endpoint": endpoint})
+    with stopping_on_signals() as stopped:
         stopped.wait()
-    dispatcher.stop()
     server.shutdown()
 
 

@@ -33,7 +33,7 @@ def send_argocd_sync(client: demo.Client) -> None:
 
 def main() -> None:
     os.environ["LOCAL_ACCESS_LOG"] = "0"
-    server, _ = start(0, admin_token=demo.ADMIN_TOKEN)
+    server = start(0, admin_token=demo.ADMIN_TOKEN)
     base_url = f"http://127.0.0.1:{server.server_port}"
     client = demo.Client(base_url)
     demo.send_deployments(client)

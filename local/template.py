@@ -8,6 +8,7 @@ local behaviour cannot drift from the deployed one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -156,35 +157,33 @@ class LocalStack:
             return True
         return bool(self.resolve(self.template["Conditions"][condition]))
 
-    def resolve(self, value: Any) -> Any:  # noqa: PLR0911 - one branch per intrinsic function
+    def resolve(self, value: Any) -> Any:
         """Evaluates the intrinsic functions the template uses, with local names."""
         if isinstance(value, list):
             return [self.resolve(item) for item in value]
         if not isinstance(value, dict):
             return value
-        if len(value) != 1:
-            return {key: self.resolve(item) for key, item in value.items()}
-        ((name, argument),) = value.items()
-        if name == "Ref":
-            return self._ref(argument)
-        if name == "Fn::Sub":
-            return re.sub(r"\$\{([\w:.]+)\}", lambda match: str(self._sub_variable(match[1])), argument)
-        if name == "Fn::GetAtt":
-            logical_id, attribute = argument
-            if attribute == "Arn":
-                return self.arn(logical_id)
-            return self.physical_name(logical_id)
-        if name == "Fn::Equals":
-            left, right = (self.resolve(item) for item in argument)
-            return str(left) == str(right)
-        if name == "Fn::Not":
-            return not self.resolve(argument[0])
-        if name == "Fn::If":
-            condition, when_true, when_false = argument
-            return self.resolve(when_true if self.condition_holds(condition) else when_false)
-        if name == "Condition":
-            return self.condition_holds(argument)
+        if len(value) == 1:
+            ((name, argument),) = value.items()
+            intrinsic = _INTRINSICS.get(name)
+            if intrinsic is not None:
+                return intrinsic(self, argument)
         return {key: self.resolve(item) for key, item in value.items()}
+
+    def _sub(self, text: str) -> str:
+        return re.sub(r"\$\{([\w:.]+)\}", lambda match: str(self._sub_variable(match[1])), text)
+
+    def _get_att(self, argument: list[str]) -> str:
+        logical_id, attribute = argument
+        return self.arn(logical_id) if attribute == "Arn" else self.physical_name(logical_id)
+
+    def _equals(self, argument: list[Any]) -> bool:
+        left, right = (self.resolve(item) for item in argument)
+        return str(left) == str(right)
+
+    def _if(self, argument: list[Any]) -> Any:
+        condition, when_true, when_false = argument
+        return self.resolve(when_true if self.condition_holds(condition) else when_false)
 
     def _ref(self, name: str) -> str:
         if name in self.parameters:
@@ -271,3 +270,15 @@ class LocalStack:
                     raise ValueError(f"functions disagree on {name}: {merged[name]!r} != {value!r}")
                 merged[name] = value
         return merged
+
+
+_INTRINSICS: dict[str, Callable[[LocalStack, Any], Any]] = {
+    "Ref": LocalStack._ref,
+    "Fn::Sub": LocalStack._sub,
+    "Fn::GetAtt": LocalStack._get_att,
+    "Fn::Equals": LocalStack._equals,
+    "Fn::Not": lambda stack, argument: not stack.resolve(argument[0]),
+    "Fn::If": LocalStack._if,
+    "Condition": LocalStack.condition_holds,
+}
+"""The intrinsic functions the template uses, by name."""

@@ -9,17 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS  # type: ignore[attr-defined]
-from moto import mock_aws
 
-from local.aws import CreatedResources, create_resources, serialize_emulated_calls
-from local.eventbridge import RuleDispatcher
+from local.aws import CreatedResources
 from local.gateway import Gateway, GatewayResponse
+from local.stack import EmulatedStack, emulated_stack
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, LocalStack
-from shared.adapters import bus
-from shared.adapters.store import client as store
-from shared.settings import reset_settings_cache
 
 ADMIN_TOKEN = "test-admin-token"
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -29,8 +23,15 @@ JSON = {"content-type": "application/json"}
 
 @dataclass
 class Aws:
-    stack: LocalStack
-    resources: CreatedResources
+    emulated: EmulatedStack
+
+    @property
+    def stack(self) -> LocalStack:
+        return self.emulated.stack
+
+    @property
+    def resources(self) -> CreatedResources:
+        return self.emulated.resources
 
     def items(self) -> list[dict[str, Any]]:
         """Every item of the table. A Scan is fine here: tests look at the whole table."""
@@ -50,14 +51,6 @@ class Aws:
         return [json.loads(message["Body"]) for message in response.get("Messages", [])]
 
 
-def _reset_caches() -> None:
-    reset_settings_cache()
-    store.reset_client()
-    bus.reset_client()
-    parameters.clear_caches()  # type: ignore[no-untyped-call]
-    DEFAULT_PROVIDERS.clear()
-
-
 @pytest.fixture
 def stack_parameters() -> dict[str, str]:
     """Template parameter overrides; a test module overrides this fixture to change them."""
@@ -65,34 +58,22 @@ def stack_parameters() -> dict[str, str]:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> Iterator[Aws]:
-    """Given the template's table, bus, queues and admin token, inside moto."""
-    stack = LocalStack(stack_parameters)
-    environment = {
-        **stack.environment(),
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": LOCAL_REGION,
-        "AWS_REGION": LOCAL_REGION,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    serialize_emulated_calls()
-    with mock_aws():
-        _reset_caches()
-        secret_parameter = stack.parameters["EnrichmentWebhookSecretParameter"]
-        secrets = {secret_parameter: WEBHOOK_SECRET} if secret_parameter else {}
-        yield Aws(stack, create_resources(stack, ADMIN_TOKEN, secrets))
-    _reset_caches()
+def aws(stack_parameters: dict[str, str]) -> Iterator[Aws]:
+    """Given the template's table, bus, queues and admin token, inside moto, as `make run` has them."""
+    with emulated_stack(
+        stack_parameters,
+        admin_token=ADMIN_TOKEN,
+        webhook_secret=WEBHOOK_SECRET,
+        instances=1,
+        environment={"POWERTOOLS_METRICS_DISABLED": "true"},
+    ) as emulated:
+        yield Aws(emulated)
 
 
 @pytest.fixture
 def gateway(aws: Aws) -> Gateway:
     """API Gateway and the functions of template.yaml, in-process."""
-    return Gateway.from_stack(aws.stack, instances=1)
+    return aws.emulated.gateway
 
 
 class Api:
@@ -126,12 +107,12 @@ class Bus:
 
     OBSERVER_QUEUE = "test-observer"
 
-    def __init__(self, aws: Aws, gateway: Gateway) -> None:
+    def __init__(self, aws: Aws) -> None:
         self.aws = aws
-        self.dispatcher = RuleDispatcher(aws.stack, aws.resources, gateway.pools)
+        self.dispatcher = aws.emulated.dispatcher
         self.events = boto3.client("events", region_name=LOCAL_REGION)
         self.sqs = boto3.client("sqs", region_name=LOCAL_REGION)
-        self.bus_name = aws.stack.parameters["AlertEventBusName"]
+        self.bus_name = aws.emulated.bus_name
         self.observer_url = self.sqs.create_queue(QueueName=self.OBSERVER_QUEUE)["QueueUrl"]
         self.events.put_rule(
             Name="test-observer",
@@ -170,5 +151,5 @@ class Bus:
 
 
 @pytest.fixture
-def alert_bus(aws: Aws, gateway: Gateway) -> Bus:
-    return Bus(aws, gateway)
+def alert_bus(aws: Aws) -> Bus:
+    return Bus(aws)

@@ -12,7 +12,6 @@ unless ``SAM_LOCAL_REQUIRED=1`` (CI), which turns that into a failure.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import shutil
@@ -26,22 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from local.aws import create_resources
-from local.template import LOCAL_REGION, REPOSITORY_ROOT, LocalStack
+from local.aws import LOCAL_CREDENTIALS, create_resources
+from local.sam_runner.build import BUILT_TEMPLATE, sam_environment, sam_local_command
+from local.sam_runner.containers import NoDockerBridge, docker_bridge_gateway
+from local.template import REPOSITORY_ROOT, Function, LocalStack
 
-SAM = REPOSITORY_ROOT / ".venv-sam" / "bin" / "sam"
-BUILD_DIR = REPOSITORY_ROOT / ".aws-sam" / "build"
 ADMIN_TOKEN = "test-admin-token"
 WEBHOOK_SECRET_PARAMETER = "/deployment-events/enrichment-webhook-secret"
 WEBHOOK_SECRET = "test-webhook-secret"
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": LOCAL_REGION,
-    "AWS_REGION": LOCAL_REGION,
-}
 INVOKE_TIMEOUT_SECONDS = 180
 
 
@@ -99,29 +91,17 @@ def built(docker_usable: None) -> Path:
     _make("sam-image")
     if os.environ.get("SAM_LOCAL_NO_BUILD") != "1":
         _make("build")
-    template = BUILD_DIR / "template.yaml"
-    assert template.is_file(), f"{template} is missing: run `make build`"
-    return template
+    assert BUILT_TEMPLATE.is_file(), f"{BUILT_TEMPLATE} is missing: run `make build`"
+    return BUILT_TEMPLATE
 
 
 @pytest.fixture(scope="session")
 def host_address(docker_usable: None) -> str:
     """The host's address on Docker's default bridge: where containers reach the emulators."""
-    inspected = subprocess.run(
-        ["docker", "network", "inspect", "bridge", "--format", "{{json .IPAM.Config}}"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if inspected.returncode != 0:
-        pytest.fail(f"Docker has no default bridge: {inspected.stderr.strip()}", pytrace=False)
-    for config in json.loads(inspected.stdout) or []:
-        if config.get("Gateway"):
-            return str(config["Gateway"])
-        if config.get("Subnet") and ":" not in config["Subnet"]:
-            # Docker 20.10 leaves Gateway out of the default bridge's IPAM: it is the subnet's first address.
-            return str(next(ipaddress.ip_network(config["Subnet"]).hosts()))
-    pytest.fail(f"no IPv4 gateway on Docker's default bridge: {inspected.stdout.strip()}", pytrace=False)
+    try:
+        return docker_bridge_gateway()
+    except NoDockerBridge as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @dataclass
@@ -171,29 +151,20 @@ def moto_endpoint(host_address: str) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class SamLocal:
-    template: Path
-    env_vars: Path
-    parameter_overrides: list[str]
+    directory: Path
+    functions: dict[str, Function]
+    endpoint: str
+    parameters: dict[str, str]
 
     def invoke(self, function: str, event: Path) -> dict[str, Any]:
-        """`sam local invoke`; the function's answer, parsed."""
-        command = [
-            str(SAM), "local", "invoke", function,
-            "--template", str(self.template),
-            "--event", str(event),
-            "--env-vars", str(self.env_vars),
-            "--parameter-overrides", *self.parameter_overrides,
-            "--skip-pull-image",
-        ]  # fmt: skip
-        environment = {
-            **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
-            **CREDENTIALS,
-            "SAM_CLI_TELEMETRY": "0",
-        }
+        """`sam local invoke`, as `make invoke` runs it; the function's answer, parsed."""
+        extra = {"AWS_ENDPOINT_URL": self.endpoint}
+        arguments = ["invoke", function, "--event", str(event)]
+        command = sam_local_command(arguments, self.directory, self.functions, extra, self.parameters)
         result = subprocess.run(  # noqa: S603 - our own sam CLI and files
             command,
             cwd=REPOSITORY_ROOT,
-            env=environment,
+            env=sam_environment(),
             capture_output=True,
             text=True,
             timeout=INVOKE_TIMEOUT_SECONDS,
@@ -209,51 +180,20 @@ class SamLocal:
         return answer
 
 
-def _with_endpoint_declared(built_template: Path, destination: Path) -> Path:
-    """The built template, with AWS_ENDPOINT_URL declared for every function and absolute code paths.
-
-    `sam local invoke --env-vars` only overrides variables the template declares; the deployed
-    template must not declare AWS_ENDPOINT_URL (an empty value would be used as the endpoint), so
-    only this test's copy does. Its value comes from --env-vars.
-    """
-    template: dict[str, Any] = yaml.safe_load(built_template.read_text(encoding="utf-8"))
-    function_globals = template.setdefault("Globals", {}).setdefault("Function", {})
-    variables = function_globals.setdefault("Environment", {}).setdefault("Variables", {})
-    variables.setdefault("AWS_ENDPOINT_URL", "")
-    for resource in template["Resources"].values():
-        properties = resource.get("Properties") or {}
-        for uri in ("CodeUri", "ContentUri"):
-            if isinstance(properties.get(uri), str) and not Path(properties[uri]).is_absolute():
-                properties[uri] = str((built_template.parent / properties[uri]).resolve())
-    destination.write_text(yaml.safe_dump(template, sort_keys=False), encoding="utf-8")
-    return destination
-
-
 @pytest.fixture(scope="session")
 def sam_local(
     built: Path, moto_endpoint: str, receiver: Receiver, tmp_path_factory: pytest.TempPathFactory
 ) -> SamLocal:
-    directory = tmp_path_factory.mktemp("sam-local")
-    template = _with_endpoint_declared(built, directory / "template.yaml")
-    env_vars = directory / "env-vars.json"
     parameters = stack_parameters(receiver.url)
-    # Each function's environment as local/template.py resolves it: SAM CLI resolves `!Ref` of a
-    # resource to its logical id (EVENT_BUS_NAME=AlertEventBus) where AWS, and create_resources,
-    # use its physical name (the bus's Name). Plus the emulator's endpoint.
     functions = LocalStack(parameters).functions()
-    overrides: dict[str, dict[str, str]] = {
-        "Parameters": {"AWS_ENDPOINT_URL": moto_endpoint},
-        **{name: {**function.environment, "AWS_ENDPOINT_URL": moto_endpoint} for name, function in functions.items()},
-    }
-    env_vars.write_text(json.dumps(overrides, indent=2), encoding="utf-8")
-    return SamLocal(template, env_vars, [f"{name}={value}" for name, value in parameters.items()])
+    return SamLocal(tmp_path_factory.mktemp("sam-local"), functions, moto_endpoint, parameters)
 
 
 @pytest.fixture
 def aws_resources(sam_local: SamLocal, moto_endpoint: str, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh moto with the template's table, bus, queues and parameters, for each test."""
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"), timeout=10)
-    for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": moto_endpoint}.items():
+    for name, value in {**LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL": moto_endpoint}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     stack = LocalStack(stack_parameters(receiver.url))

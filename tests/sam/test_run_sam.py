@@ -28,7 +28,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.sam_runner import containers_of_run, remove_containers
+from local.sam_runner.containers import containers_of_run, remove_containers
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
 from tests.e2e.runner import HttpResponse, RunningSystem
@@ -112,7 +112,6 @@ def run_sam(built: Path) -> Iterator[RunSam]:
         "ADMIN_TOKEN": ADMIN_TOKEN,
         # GitHub's captured delivery dates from 2025: keep it.
         "PARAMETER_OVERRIDES": "RetentionDays=3650",
-        "SAM_LOCAL_NO_BUILD": "1",  # `built` has built it
         "LOCAL_ACCESS_LOG": "1",
         "PYTHONUNBUFFERED": "1",
     }

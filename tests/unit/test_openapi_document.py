@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.event_handler.openapi.exceptions import OpenAPIMergeError
 
-from local.openapi import ADMIN_SCHEME, DOCUMENT_PATH, INGEST_REQUESTS, build_document, render
+from local.openapi import ADMIN_SCHEME, DOCUMENT_PATH, INGEST_REQUESTS, build_document, merge, render
 from local.template import LocalStack
 
 REGENERATE = "docs/openapi.json is not what the code generates: run `.venv/bin/python -m local.openapi`"
@@ -78,3 +79,34 @@ def test_every_error_is_the_error_body_and_every_reference_resolves(document: di
     referenced = {reference.removeprefix("#/components/schemas/") for reference in references(document)}
     assert referenced <= set(schemas)
     assert json.loads(render(document)) == document
+
+
+def _document(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "paths": paths or {}, "components": {"schemas": schemas}}
+
+
+def test_two_different_schemas_of_one_name_are_an_error() -> None:
+    # Given two resolvers that document different models under one name
+    first = _document({"Link": {"type": "object", "properties": {"href": {"type": "string"}}}})
+    second = _document({"Link": {"type": "object", "properties": {"url": {"type": "string"}}}})
+    # When they are merged, Then the merge refuses rather than keep one of them
+    with pytest.raises(ValueError, match="two different schemas are named 'Link'"):
+        merge([first, second], "1.0.0")
+
+
+def test_one_schema_documented_with_and_without_defaults_is_kept_as_first_documented() -> None:
+    # Given one model documented as a response (no defaults) and as a request (with them)
+    response = {"type": "object", "properties": {"text": {"type": "string"}}}
+    request = {"type": "object", "properties": {"text": {"type": "string", "default": "none"}}}
+    # When merged
+    merged = merge([_document({"Link": response}), _document({"Link": request})], "1.0.0")
+    # Then it is one schema, as it was first documented
+    assert merged["components"]["schemas"] == {"Link": response}
+
+
+def test_an_operation_served_by_two_functions_is_an_error() -> None:
+    # Given two resolvers that both serve GET /api/health
+    operation = {"get": {"responses": {"200": {"description": "ok"}}}}
+    # When merged, Then Powertools' merge refuses
+    with pytest.raises(OpenAPIMergeError, match="GET /api/health"):
+        merge([_document({}, {"/api/health": operation}), _document({}, {"/api/health": dict(operation)})], "1.0.0")

@@ -1,0 +1,126 @@
+"""``python -m local.sam_runner.invoke FUNCTION EVENT`` (`make invoke`): ``sam local invoke`` against
+the emulated AWS of a running `make run` or `make run-sam` (SPEC §14).
+
+In its container a function's 127.0.0.1 is the container, so pointed at ``http://127.0.0.1:4566``
+every function that reads the table answers "Could not connect". This runs it as ``tests/sam``
+does: the built template declaring ``AWS_ENDPOINT_URL``, each function's environment as the
+emulated stack resolves it, and the emulated AWS reached at the host's address on Docker's bridge,
+here through a relay that forwards that address to ``127.0.0.1:AWS_PORT`` while the function runs.
+
+Environment: ``AWS_PORT`` (default 4566), ``PORT`` (the runner's, for the links the functions write)
+and ``PARAMETER_OVERRIDES``, as given to the running stack. Prints the function's answer; exits 1
+when it is an error (the function raised or timed out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from local.sam_runner.build import sam_environment, sam_local_command
+from local.sam_runner.containers import NoDockerBridge, docker_bridge_gateway
+from local.sam_runner.invoker import is_error_payload
+from local.startup import DEFAULT_AWS_PORT, DEFAULT_PORT, parameter_overrides
+from local.template import REPOSITORY_ROOT, LocalStack
+
+USAGE = "usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json"
+
+
+def _pump(source: socket.socket, destination: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while chunk := source.recv(65536):
+            destination.sendall(chunk)
+    with contextlib.suppress(OSError):
+        destination.shutdown(socket.SHUT_WR)
+
+
+class Relay:
+    """TCP from ``host`` (a free port) to 127.0.0.1:``port``, one thread per direction of a connection."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._port = port
+        self._listener = socket.create_server((host, 0))
+        self.url = f"http://{host}:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, name="relay", daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        with client, contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self._port)) as upstream:
+            outgoing = threading.Thread(target=_pump, args=(client, upstream), daemon=True)
+            outgoing.start()
+            _pump(upstream, client)
+            outgoing.join()
+
+    def __enter__(self) -> Relay:
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._listener.close()
+
+
+def _check(function: str, event: Path, functions: set[str], aws_port: int) -> None:
+    if function not in functions:
+        raise SystemExit(
+            f"invoke: {function} is not a function of the template with these parameters"
+            f" (PARAMETER_OVERRIDES, as given to the running stack); it has {', '.join(sorted(functions))}"
+        )
+    if not event.is_file():
+        raise SystemExit(f"invoke: no event file {event}")
+    try:
+        socket.create_connection(("127.0.0.1", aws_port), timeout=2).close()
+    except OSError as error:
+        raise SystemExit(
+            f"invoke: nothing answers on 127.0.0.1:{aws_port} ({error.strerror}): start `make run` or"
+            " `make run-sam` first (AWS_PORT where it serves the emulated AWS elsewhere)"
+        ) from error
+
+
+def invoke(function: str, event: Path) -> int:
+    """Runs ``sam local invoke`` and prints the function's answer; 1 when the answer is an error."""
+    aws_port = int(os.environ.get("AWS_PORT") or DEFAULT_AWS_PORT)
+    overrides = parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", ""))
+    functions = LocalStack(overrides).functions()
+    _check(function, event, set(functions), aws_port)
+    try:
+        bridge = docker_bridge_gateway()
+    except NoDockerBridge as error:
+        raise SystemExit(f"invoke: {error} (sam/ensure-docker.sh starts Docker)") from error
+    api_url = f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
+    with tempfile.TemporaryDirectory(prefix="invoke-") as directory, Relay(bridge, aws_port) as relay:
+        extra = {"AWS_ENDPOINT_URL": relay.url, "POWERTOOLS_TRACE_DISABLED": "true"}
+        arguments = ["invoke", function, "--event", str(event.resolve())]
+        command = sam_local_command(arguments, Path(directory), functions, extra, overrides, api_url)
+        result = subprocess.run(  # noqa: S603 - our own sam CLI and files
+            command, cwd=REPOSITORY_ROOT, env=sam_environment(), stdout=subprocess.PIPE, text=True, check=False
+        )
+    sys.stdout.write(result.stdout)
+    lines = result.stdout.strip().splitlines()
+    with contextlib.suppress(json.JSONDecodeError, IndexError):
+        if is_error_payload(json.loads(lines[-1])):
+            return 1
+    return result.returncode
+
+
+def main() -> None:
+    if len(sys.argv) != 3 or not all(sys.argv[1:]):
+        raise SystemExit(USAGE)
+    raise SystemExit(invoke(sys.argv[1], Path(sys.argv[2])))
+
+
+if __name__ == "__main__":
+    main()
