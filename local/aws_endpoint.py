@@ -1,5 +1,5 @@
 """The emulated AWS APIs over HTTP, as LocalStack serves them: the aws CLI, boto3 and sam local
-reach the very table, bus and queues the local runner uses (SPEC §12).
+reach the very table, bus and queues the local runner uses (§12).
 
 moto's server (its werkzeug app) runs in a thread of the runner's process, over moto's global
 backends, which ``mock_aws`` uses too: what the endpoint writes, the functions read, and an event

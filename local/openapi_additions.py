@@ -2,7 +2,7 @@
 
 The admin bearer token on every route of the admin function (``ApiFunction``), the bodies and
 headers of the intake routes (which read their raw bytes themselves, to verify signatures), the
-error body every 4xx carries, and the answers PagerDuty's senders expect (SPEC §15).
+error body every 4xx carries, and the answers PagerDuty's senders expect (§15).
 """
 
 from __future__ import annotations

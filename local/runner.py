@@ -1,4 +1,4 @@
-"""The whole system on one machine: no AWS account, no Docker (SPEC §10).
+"""The whole system on one machine: no AWS account, no Docker (§10).
 
 HTTP requests become the API Gateway (HTTP API, payload 2.0) events the real handlers receive,
 routed as ``template.yaml`` routes them. DynamoDB, EventBridge, SQS and SSM are emulated in this

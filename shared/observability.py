@@ -1,7 +1,7 @@
 """Logger, Metrics and Tracer, created once and imported by every handler and logic module.
 
 Tracer never records responses or raised values as trace metadata: responses of create-pipeline
-and rotate-key carry whole integration keys (SPEC §7). Handlers and logic pass
+and rotate-key carry whole integration keys (§7). Handlers and logic pass
 ``capture_response=False`` themselves, and the template sets
 ``POWERTOOLS_TRACER_CAPTURE_RESPONSE=false`` for every function as a second line.
 """

@@ -77,7 +77,7 @@ def access_settings() -> AccessSettings:
 
 @cache
 def correlation_rules() -> CorrelationRules:
-    """SPEC §5's lookbacks and limit; imported here only by the function that correlates."""
+    """§5's lookbacks and limit; imported here only by the function that correlates."""
     from shared.domain.correlation import CorrelationRules  # noqa: PLC0415
 
     configured = CorrelationSettings.model_validate(os.environ)

@@ -1,4 +1,4 @@
-"""An independent, deliberately naive reading of SPEC §5, to check the real one against.
+"""An independent, deliberately naive reading of §5, to check the real one against.
 
 It knows nothing of buckets, partitions or the store: it looks at every event and applies the
 rule as the specification words it.

@@ -1,4 +1,4 @@
-"""Alerts in from the systems teams already run (SPEC §11): Alertmanager, Grafana, PagerDuty,
+"""Alerts in from the systems teams already run (§11): Alertmanager, Grafana, PagerDuty,
 ilert and any JSON sender, each through an alert source's integration key."""
 
 from __future__ import annotations

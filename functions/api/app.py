@@ -1,4 +1,4 @@
-"""The admin API (SPEC §2, §4, §6, §8): every route needs the admin token, checked before routing."""
+"""The admin API (§2, §4, §6, §8): every route needs the admin token, checked before routing."""
 
 from __future__ import annotations
 

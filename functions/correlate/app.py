@@ -1,5 +1,5 @@
 """``Alert Created`` (ours) and ``CloudWatch Alarm State Change`` (the default bus) -> correlated
-(SPEC §5, §12) -> ``Alert Correlated`` for enrich. One Parser model per event shape."""
+(§5, §12) -> ``Alert Correlated`` for enrich. One Parser model per event shape."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``Alert Correlated`` from the bus -> the enrichment stored and published (SPEC §6)."""
+"""``Alert Correlated`` from the bus -> the enrichment stored and published (§6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deployment events in (SPEC §3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
+"""Deployment events in (§3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
 and PagerDuty-compatible change events.
 
 The hot path: it imports only what ingest needs, and its policy allows GetItem and
@@ -26,7 +26,7 @@ from shared.observability import count, logger, metrics, tracer
 app = create_resolver()
 
 IntegrationKey = PathParameter
-"""Any value: an unknown or malformed key is a 404 like any other unknown key (SPEC §7)."""
+"""Any value: an unknown or malformed key is a 404 like any other unknown key (§7)."""
 INGEST_RESPONSES: dict[int, OpenAPIResponse] = {
     202: {
         "description": "Stored, or a redelivery of a stored event",
@@ -37,7 +37,7 @@ INGEST_RESPONSES: dict[int, OpenAPIResponse] = {
         "content": {"application/json": {"model": IngestOutcome}},
     },
 }
-"""SPEC §3's answers, for the OpenAPI document; each ingest route reads its raw body itself."""
+"""§3's answers, for the OpenAPI document; each ingest route reads its raw body itself."""
 
 
 def _ingest(sender: SenderKind, integration_key: str | None) -> Response[IngestOutcome]:
@@ -115,7 +115,7 @@ PAGERDUTY_RESPONSES: dict[int, OpenAPIResponse] = {
     },
 }
 """PagerDuty's own answers, so that its senders (its GitHub Action, Argo CD's notifier) take ours
-as theirs (SPEC §15); other failures are answered as SPEC §3 says."""
+as theirs (§15); other failures are answered as §3 says."""
 
 
 def _pagerduty_change(integration_key: str | None) -> Response[PagerDutyAccepted | PagerDutyInvalidEvent]:

@@ -1,4 +1,4 @@
-"""``Alert Enriched`` from the bus -> each notification target of the alert, once (SPEC §13)."""
+"""``Alert Enriched`` from the bus -> each notification target of the alert, once (§13)."""
 
 from __future__ import annotations
 

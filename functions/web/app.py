@@ -1,4 +1,4 @@
-"""The overview page (SPEC §8): ``/`` and ``/assets/*``, static files under a strict CSP.
+"""The overview page (§8): ``/`` and ``/assets/*``, static files under a strict CSP.
 
 Its own function, so the webhook path never carries the page and the page never carries a
 table policy: it reads nothing but the files packaged beside it (``web/``, a link to the

@@ -1,4 +1,4 @@
-"""`make run-sam`: the system of `make run`, every function in its Lambda container (SPEC §14).
+"""`make run-sam`: the system of `make run`, every function in its Lambda container (§14).
 
 The runner's own gateway and rule dispatcher (``local.runner.start``) serve the same port, routes
 and admin auth as ``make run``; only the functions run elsewhere: each ``FunctionPool`` invokes

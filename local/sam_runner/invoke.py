@@ -1,5 +1,5 @@
 """``python -m local.sam_runner.invoke FUNCTION EVENT`` (`make invoke`): ``sam local invoke`` against
-the emulated AWS of a running `make run` or `make run-sam` (SPEC §14).
+the emulated AWS of a running `make run` or `make run-sam` (§14).
 
 In its container a function's 127.0.0.1 is the container, so pointed at ``http://127.0.0.1:4566``
 every function that reads the table answers "Could not connect". This runs it as ``tests/sam``

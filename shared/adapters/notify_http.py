@@ -1,4 +1,4 @@
-"""Delivery of one notification request (SPEC §13) with urllib3: a timeout on every attempt,
+"""Delivery of one notification request (§13) with urllib3: a timeout on every attempt,
 retries with backoff on 429 (honouring ``Retry-After``), 5xx and connection errors, and a result
 instead of an exception, so the caller records it and decides.
 
@@ -33,7 +33,7 @@ _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How long to wait and how often to try. The defaults are SPEC §13's; tests shorten them."""
+    """How long to wait and how often to try. The defaults are §13's; tests shorten them."""
 
     timeout: float = 10.0
     """Seconds per attempt, connecting and reading together."""

@@ -3,14 +3,14 @@ Nothing here does I/O, so all of it is tested without AWS.
 
 - ``models``: pydantic models of every boundary (API bodies, stored items, bus events).
 - ``senders``: every kind of sender as one row: its checks, its reader, its limits.
-- ``requests``: a request as its sender's bytes, and the checks of its body (SPEC §3).
+- ``requests``: a request as its sender's bytes, and the checks of its body (§3).
 - ``strict_json``: request bodies as interoperable JSON, or a 400.
 - ``verifiers``: webhook secrets proven by HMAC signature, token header or bearer token.
 - ``payloads``: what every payload reader shares: ``Ignored`` and 422s naming the field.
 - ``normalisers``: one per deployment sender, from a delivery to a normalised event or a reason to ignore it.
 - ``alert_readers``: one per alerting system, from a delivery to our alerts.
-- ``correlation``: SPEC §5 as pure functions (claim, window, rank, reasons).
-- ``notifications``: what to send to each kind of notification target (SPEC §13).
+- ``correlation``: §5 as pure functions (claim, window, rank, reasons).
+- ``notifications``: what to send to each kind of notification target (§13).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
 - ``cursors``: the opaque, URL-safe cursors of every paged list.

@@ -1,4 +1,4 @@
-"""Correlation (SPEC §5) as pure functions: which deployments relate to an alert, in what order, why.
+"""Correlation (§5) as pure functions: which deployments relate to an alert, in what order, why.
 
 No AWS here: the caller reads the candidates from the partitions ``plan`` names and hands them
 to ``rank``, so the rule is tested on its own.

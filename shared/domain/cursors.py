@@ -1,4 +1,4 @@
-"""The opaque page cursors of the API (SPEC §8, §16): where the previous page stopped, as
+"""The opaque page cursors of the API (§8, §16): where the previous page stopped, as
 unpadded URL-safe base64, so a client passes it back as it got it and a made-up one is a 400."""
 
 from __future__ import annotations

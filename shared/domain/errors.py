@@ -1,4 +1,4 @@
-"""Domain errors, each with the HTTP status SPEC §3 gives it; handlers map them in one place."""
+"""Domain errors, each with the HTTP status §3 gives it; handlers map them in one place."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class Conflict(DomainError, status_code=409, code="conflict"): ...
 
 
 class Busy(DomainError, status_code=503, code="busy"):
-    """Nothing was stored and the sender should retry (SPEC §3: a 5xx is safe to retry)."""
+    """Nothing was stored and the sender should retry (§3: a 5xx is safe to retry)."""
 
 
 class PayloadTooLarge(DomainError, status_code=413, code="payload_too_large"): ...

@@ -45,5 +45,5 @@ def new_integration_key(prefix: str) -> str:
 
 
 def integration_key_hash(integration_key: str) -> str:
-    """What the table keeps of an integration key: a leaked dump reveals no key (SPEC §2)."""
+    """What the table keeps of an integration key: a leaked dump reveals no key (§2)."""
     return hashlib.sha256(integration_key.encode("utf-8", "surrogatepass")).hexdigest()

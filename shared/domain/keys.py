@@ -51,7 +51,7 @@ def pipeline_key(pipeline_id: str) -> ItemKey:
 
 
 def integration_key_lookup(integration_key_hash: str) -> ItemKey:
-    """The copy of a pipeline under its key's hash, which intake reads (SPEC §7)."""
+    """The copy of a pipeline under its key's hash, which intake reads (§7)."""
     return ItemKey(f"INTEGRATION_KEY#{integration_key_hash}", "INTEGRATION_KEY")
 
 
@@ -99,7 +99,7 @@ def timeline_keys(timestamp: datetime, event_id: str, team_ids: list[str]) -> li
 
 
 LISTING_INDEX = "Listing"
-"""The table's global secondary index of events by owner, newest first, for the overview (SPEC §8)."""
+"""The table's global secondary index of events by owner, newest first, for the overview (§8)."""
 ACCOUNT_LISTING = "LIST#ACCOUNT"
 
 
@@ -139,17 +139,17 @@ ALERT_SOURCE_PREFIX = "ALERT_SOURCE#"
 
 
 def created_alert_source_key(alert_source_id: str) -> ItemKey:
-    """An alert source created with a key (SPEC §11), listed in creation order."""
+    """An alert source created with a key (§11), listed in creation order."""
     return ItemKey(ALERT_SOURCES_PK, f"{ALERT_SOURCE_PREFIX}{alert_source_id}")
 
 
 def alert_source_key_lookup(integration_key_hash: str) -> ItemKey:
-    """The copy of an alert source under its key's hash, which intake reads (SPEC §7)."""
+    """The copy of an alert source under its key's hash, which intake reads (§7)."""
     return ItemKey(f"ALERT_SOURCE_KEY#{integration_key_hash}", "ALERT_SOURCE_KEY")
 
 
 def delivery_log_pk(owner_kind: str, owner_id: str) -> str:
-    """One partition per pipeline or alert source, kept to 7 days by TTL (SPEC §16)."""
+    """One partition per pipeline or alert source, kept to 7 days by TTL (§16)."""
     return f"DELIVERIES#{owner_kind}#{owner_id}"
 
 

@@ -1,4 +1,4 @@
-"""Targets as API answers and logs may show them (SPEC §13): never the secret a URL or key holds.
+"""Targets as API answers and logs may show them (§13): never the secret a URL or key holds.
 
 Apart from the messages (``notifications``) so that reading a source's targets costs no import of
 the Block Kit models.

@@ -1,6 +1,6 @@
 """A request as its sender's bytes: signatures are computed over the raw body, never a parsed one.
 
-The checks every intake makes of a body, each with its SPEC §3 status: size (413), content type
+The checks every intake makes of a body, each with its §3 status: size (413), content type
 (415), the header naming the event (400), JSON (400).
 """
 

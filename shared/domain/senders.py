@@ -1,6 +1,6 @@
 """Every kind of sender, deployment or alert, as one row: how its deliveries are checked and read.
 
-Each delivery then takes the same path (``shared.logic.intake``), in SPEC §3's order. A new
+Each delivery then takes the same path (``shared.logic.intake``), in §3's order. A new
 sender is a row here and, where no reader fits, one reader module.
 """
 
@@ -43,7 +43,7 @@ class SenderKind:
 
 
 def _alert_sender(name: str, reader: str, verify: Verifier) -> SenderKind:
-    """Alerting systems differ only in how they are read and how they prove the secret (SPEC §11)."""
+    """Alerting systems differ only in how they are read and how they prove the secret (§11)."""
     return SenderKind(
         name,
         LogOwner.ALERT_SOURCE,
@@ -56,7 +56,7 @@ def _alert_sender(name: str, reader: str, verify: Verifier) -> SenderKind:
 
 
 SENDERS = (
-    # The ilert-compatible API (SPEC §3.1), its key in the body. Like ilert's, it takes the key of
+    # The ilert-compatible API (§3.1), its key in the body. Like ilert's, it takes the key of
     # a pipeline of any type: ilert's GitHub Action posts to the GitHub pipeline its README advises.
     SenderKind(
         "api",
@@ -132,4 +132,4 @@ SENDERS = (
 DEPLOYMENT_SENDERS = {sender.name: sender for sender in SENDERS if sender.owner is LogOwner.PIPELINE}
 """The ingest function's senders, by name."""
 ALERT_SENDERS = {sender.name: sender for sender in SENDERS if sender.owner is LogOwner.ALERT_SOURCE}
-"""The alert intake's senders, by the path segment that names them (SPEC §11)."""
+"""The alert intake's senders, by the path segment that names them (§11)."""

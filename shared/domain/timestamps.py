@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 FUTURE_TOLERANCE = timedelta(days=1)
 """Senders' clocks drift; a time further ahead is a mistake (often milliseconds sent as seconds)."""
 EPOCH_MILLISECONDS_THRESHOLD = 10**11
-"""Numbers below are epoch seconds (until year 5138), above epoch milliseconds (SPEC §3)."""
+"""Numbers below are epoch seconds (until year 5138), above epoch milliseconds (§3)."""
 
 _GITLAB_FORMAT = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$"

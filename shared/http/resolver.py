@@ -1,6 +1,6 @@
 """What every HTTP handler shares: the resolver, JSON bodies, admin routing and error responses.
 
-Errors become responses here, in one place: domain errors get the status SPEC §3 gives them,
+Errors become responses here, in one place: domain errors get the status §3 gives them,
 request validation becomes 400 (query, path, unreadable body) or 422 (a field of the body).
 """
 

@@ -1,4 +1,4 @@
-"""Admin authentication (SPEC §7): ``Authorization: Bearer <admin token>``, compared in constant
+"""Admin authentication (§7): ``Authorization: Bearer <admin token>``, compared in constant
 time with the token kept in SSM (locally, the runner's ``ADMIN_TOKEN``)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Alert sources (SPEC §11), managed like pipelines; an id no ``POST`` created keeps its §4
+"""Alert sources (§11), managed like pipelines; an id no ``POST`` created keeps its §4
 meaning: the registered teams of an alert source the alerting system names by id."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from shared.logic.keyed import KeyedResources, checked_webhook_secret
 from shared.logic.registry import ResourceKind
 
 NOT_CREATED = "no alert source with id {id} was created"
-"""Only created sources have keys and a log; other ids may still be registered (SPEC §4)."""
+"""Only created sources have keys and a log; other ids may still be registered (§4)."""
 ALERT_SOURCES = KeyedResources(source_store.ALERT_SOURCES, "als_", LogOwner.ALERT_SOURCE, NOT_CREATED)
 INTAKE_PATH = "/api/v1/alerts/"
 
@@ -57,7 +57,7 @@ def list_alert_sources(start_index: int, max_results: int, base_url: str) -> lis
 
 
 def get_alert_source(alert_source_id: str, base_url: str) -> AlertSourceResponse | RegisteredResourceResponse:
-    """A created source, else the teams registered under the id (SPEC §4)."""
+    """A created source, else the teams registered under the id (§4)."""
     record = ALERT_SOURCES.find(alert_source_id)
     if record is not None:
         return to_response(record, base_url)
@@ -109,7 +109,7 @@ def delivery_log_of(alert_source_id: str, max_results: int, cursor: str | None) 
 
 
 def resolve_alert_source(integration_key: str, integration_type: AlertSourceType) -> AlertSourceRecord:
-    """The same 404 whether the key is unknown, rotated or of another type (SPEC §7)."""
+    """The same 404 whether the key is unknown, rotated or of another type (§7)."""
     record = (
         source_store.get_alert_source_by_key_hash(integration_key_hash(integration_key)) if integration_key else None
     )

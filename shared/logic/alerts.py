@@ -1,4 +1,4 @@
-"""Alerts in (SPEC §4) and their correlation (SPEC §5).
+"""Alerts in (§4) and their correlation (§5).
 
 The flow: ``Alert Created`` on the bus -> ``correlate_alert`` reads the partitions its plan names
 and ranks the candidates -> ``Alert Correlated`` on the bus, for the enrich function
@@ -69,7 +69,7 @@ def read_candidates(plan: correlation.Plan) -> list[DeploymentEvent]:
 
 
 def correlate(alert: Alert, now: datetime) -> Enrichment:
-    """SPEC §5 for one alert: claim, read the window, rank."""
+    """§5 for one alert: claim, read the window, rank."""
     rules = correlation_rules()
     resolved = with_registered_teams(alert)
     teams = correlation.alert_teams(resolved)
@@ -106,7 +106,7 @@ def correlate_alert(alert: Alert, now: datetime) -> Enrichment:
 
 
 def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enrichment:
-    """SPEC §16: what correlating this alert would store now, without storing, publishing or
+    """§16: what correlating this alert would store now, without storing, publishing or
     notifying. A delivery of several alerts (Alertmanager, Grafana) previews its first firing one."""
     if source_type is None:
         alert = parse_payload(Alert, body)

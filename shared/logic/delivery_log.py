@@ -1,4 +1,4 @@
-"""The delivery log (SPEC §16): "why did my event not show up?" answered per pipeline and alert
+"""The delivery log (§16): "why did my event not show up?" answered per pipeline and alert
 source. Writing it never fails a delivery: a log that cannot be written is counted and dropped."""
 
 from __future__ import annotations

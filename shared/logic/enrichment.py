@@ -1,4 +1,4 @@
-"""Enrichments out (SPEC §6): kept, served and published for anyone listening."""
+"""Enrichments out (§6): kept, served and published for anyone listening."""
 
 from __future__ import annotations
 

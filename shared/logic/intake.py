@@ -1,7 +1,7 @@
-"""Intake (SPEC §3, §11): one path for every delivery, deployment or alert, from a raw request to
-its outcome, and that outcome in the key owner's delivery log (SPEC §16).
+"""Intake (§3, §11): one path for every delivery, deployment or alert, from a raw request to
+its outcome, and that outcome in the key owner's delivery log (§16).
 
-The checks run in the order SPEC §3 fixes, so that each failure gets its status code: 413 size,
+The checks run in the order §3 fixes, so that each failure gets its status code: 413 size,
 415 content type, 404 key, 401 signature, 400 JSON, 422 fields. Where the body carries the key
 (the generic API), the JSON is read before the key is looked up: 413, 415, 400, 422 for a missing
 key, 404, then 422. How a sender is checked is its row in ``shared.domain.senders``; what follows
@@ -111,7 +111,7 @@ def _checked(
     request: RawRequest,
     received_at: datetime,
 ) -> tuple[KeyOwner, OutcomeT]:
-    """SPEC §3's checks in order; a failure before the owner is known is nobody's to log."""
+    """§3's checks in order; a failure before the owner is known is nobody's to log."""
     check_size(request, kind.max_body_bytes)
     content = content_kind(request, allow_form=kind.allows_form)
     payload = None
@@ -141,7 +141,7 @@ def _key_in_body(payload: dict[str, Any], fields: tuple[str, ...]) -> str:
 def _entry(
     kind: SenderKind, request: RawRequest, received_at: datetime, answer: Outcome | DomainError
 ) -> DeliveryEntry:
-    """The log's line: never a secret, a signature or the body (SPEC §16)."""
+    """The log's line: never a secret, a signature or the body (§16)."""
     outcome: Literal["accepted", "duplicate", "ignored", "rejected"]
     reason: str | None
     ids: str | None

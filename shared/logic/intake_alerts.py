@@ -1,4 +1,4 @@
-"""Alerts in (SPEC §11): ``POST /api/v1/alerts/{type}/{integrationKey}`` -> our alerts on the bus.
+"""Alerts in (§11): ``POST /api/v1/alerts/{type}/{integrationKey}`` -> our alerts on the bus.
 
 After intake's checks, one delivery may carry many alerts (Alertmanager, Grafana): each firing
 one becomes one ``Alert Created`` event, put ten per PutEvents call; resolved ones are not

@@ -1,4 +1,4 @@
-"""Deployment events in (SPEC §3): after intake's checks, a pipeline's delivery normalised and
+"""Deployment events in (§3): after intake's checks, a pipeline's delivery normalised and
 recorded as one stored, deduplicated deployment event."""
 
 from __future__ import annotations

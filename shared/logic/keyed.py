@@ -1,6 +1,6 @@
-"""The flow pipelines (SPEC §2) and alert sources (SPEC §11) share: a key issued at creation and
+"""The flow pipelines (§2) and alert sources (§11) share: a key issued at creation and
 on rotation, full updates that keep an omitted webhook secret and refuse a new type, and the
-delivery log of each (SPEC §16)."""
+delivery log of each (§16)."""
 
 from __future__ import annotations
 
@@ -120,5 +120,5 @@ class KeyedResources(Generic[RecordT]):
         self.store.delete(record)
 
     def deliveries(self, record_id: str, max_results: int, cursor: str | None) -> DeliveryPage:
-        """Recent deliveries, newest first (SPEC §16); a 404 for an id that was never created."""
+        """Recent deliveries, newest first (§16); a 404 for an id that was never created."""
         return delivery_log.list_entries(self.log_owner, self.existing(record_id).id, max_results, cursor)

@@ -1,4 +1,4 @@
-"""Where an alert's enrichment was posted (SPEC §13): ``GET /api/alerts/{id}/notifications``.
+"""Where an alert's enrichment was posted (§13): ``GET /api/alerts/{id}/notifications``.
 
 Apart from ``notify`` so that the admin API reads statuses without loading the messages' models
 and the HTTP client.

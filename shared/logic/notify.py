@@ -1,4 +1,4 @@
-"""Notifications (SPEC §13): each enrichment posted where responders look, once per target.
+"""Notifications (§13): each enrichment posted where responders look, once per target.
 
 For each target of the alert's source (created or registered; else ``DefaultNotifications``,
 plus ``EnrichmentWebhookUrl``): claim (alert, target) with a conditional write, send, record the
@@ -51,7 +51,7 @@ class NotificationsPending(Exception):
 
 
 def default_targets() -> tuple[NotificationTarget, ...]:
-    """``DefaultNotifications``, and the enrichment webhook of SPEC §6 as one more target (its
+    """``DefaultNotifications``, and the enrichment webhook of §6 as one more target (its
     secret is cached by the parameters utility, so this costs no SSM call per invocation)."""
     configured = notify_settings()
     targets = list(targets_adapter().validate_json(configured.default_notifications or "[]"))

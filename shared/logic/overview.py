@@ -1,4 +1,4 @@
-"""The live overview's list (SPEC §8): newest first, filtered, paged by an opaque cursor.
+"""The live overview's list (§8): newest first, filtered, paged by an opaque cursor.
 
 It reads the table's Listing index, where each event is listed once per owner (its pipeline, the
 account, each of its teams), newest first, with Query only: a page costs what it returns, not

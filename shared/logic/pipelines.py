@@ -1,4 +1,4 @@
-"""Deployment pipelines (SPEC §2): where events enter, who owns them, and how they are filtered."""
+"""Deployment pipelines (§2): where events enter, who owns them, and how they are filtered."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def delivery_log_of(pipeline_id: str, max_results: int, cursor: str | None) -> D
 
 
 def resolve_pipeline(integration_key: str, integration_type: IntegrationType | None) -> PipelineRecord:
-    """The same 404 whether the key is unknown, rotated or of another type (SPEC §7); a type of
+    """The same 404 whether the key is unknown, rotated or of another type (§7); a type of
     None takes a pipeline of any type (the generic API)."""
     record = pipeline_store.get_pipeline_by_key_hash(integration_key_hash(integration_key)) if integration_key else None
     if record is None or integration_type not in (None, record.integration_type):

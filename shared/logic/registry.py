@@ -1,4 +1,4 @@
-"""The registry (SPEC §4): teams of alert sources and escalation policies that alerting systems
+"""The registry (§4): teams of alert sources and escalation policies that alerting systems
 name by id only (ilert's outbound webhook does), and how an alert gets them."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def register_resource(
     now: datetime,
     notifications: list[NotificationTarget] | None = None,
 ) -> RegisteredResourceResponse:
-    """Registers teams; an alert source's notification targets too (SPEC §13), kept when omitted."""
+    """Registers teams; an alert source's notification targets too (§13), kept when omitted."""
     _checked_id(resource_id)
     if notifications is None and kind is ResourceKind.ALERT_SOURCE:
         previous = registry_store.get_registered_many([(kind, resource_id)]).get((kind, resource_id)) or {}

@@ -1,4 +1,4 @@
-"""The overview page in Chromium against the local runner (SPEC §8): what a responder sees and can do."""
+"""The overview page in Chromium against the local runner (§8): what a responder sees and can do."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 COMMIT = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
 CLOUDWATCH = "CLOUDWATCH"
-"""The alert sources' type of an alarm's alert (SPEC §11): not a source one creates, so in no enum."""
+"""The alert sources' type of an alarm's alert (§11): not a source one creates, so in no enum."""
 
 
 def typed_pipeline(seed: Seeder, integration_type: str, name: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The local runner serves the emulated AWS APIs over HTTP, as LocalStack does (SPEC §12): the aws
+"""The local runner serves the emulated AWS APIs over HTTP, as LocalStack does (§12): the aws
 CLI and boto3 reach the runner's own table and bus, and the template's rules deliver what is put there."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A newcomer's first minutes, over plain HTTP against the local runner (SPEC §10)."""
+"""A newcomer's first minutes, over plain HTTP against the local runner (§10)."""
 
 from __future__ import annotations
 

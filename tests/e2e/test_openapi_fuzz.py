@@ -1,7 +1,7 @@
 """docs/openapi.json fuzzed against the running system with schemathesis, over real HTTP.
 
 Whatever the fuzzer sends, valid by the document or deliberately not, is answered without a
-server error (SPEC §3: no 5xx for any input a client can send), and every documented answer has
+server error (§3: no 5xx for any input a client can send), and every documented answer has
 the documented shape. Bounded: a few dozen examples per operation, no stateful sequences.
 """
 

@@ -1,4 +1,4 @@
-"""Alert sources and their intake (SPEC §11) through the handlers, with moto and the template."""
+"""Alert sources and their intake (§11) through the handlers, with moto and the template."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def test_our_own_pagerduty_notes_and_ilert_comments_do_not_loop(api: Api, alert_
     assert alert_bus.observed("Alert Created") == []
 
 
-# Every SPEC §3-style bad input on the intake route: its status, in SPEC §3's order, nothing published.
+# Every §3-style bad input on the intake route: its status, in §3's order, nothing published.
 @pytest.mark.parametrize(
     ("case", "body", "headers", "path_type", "status"),
     [

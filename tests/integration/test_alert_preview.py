@@ -1,4 +1,4 @@
-"""The preview (SPEC §16): the enrichment an alert would get now, with nothing stored or published."""
+"""The preview (§16): the enrichment an alert would get now, with nothing stored or published."""
 
 from __future__ import annotations
 

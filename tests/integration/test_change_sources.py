@@ -1,4 +1,4 @@
-"""Argo CD and PagerDuty-compatible change events (SPEC §15) through the ingest handler."""
+"""Argo CD and PagerDuty-compatible change events (§15) through the ingest handler."""
 
 from __future__ import annotations
 

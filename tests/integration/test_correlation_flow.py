@@ -1,4 +1,4 @@
-"""Alerts through the bus to enrichments (SPEC §4-§6), with the functions and rules of template.yaml."""
+"""Alerts through the bus to enrichments (§4-§6), with the functions and rules of template.yaml."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The delivery log (SPEC §16): every delivery to a pipeline or an alert source, accepted or not,
+"""The delivery log (§16): every delivery to a pipeline or an alert source, accepted or not,
 for 7 days, newest first; never a secret, a signature or the body."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The optional enrichment webhook (SPEC §6), now one more notification target: signed, retried,
+"""The optional enrichment webhook (§6), now one more notification target: signed, retried,
 dead-lettered."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Listing deployment events (SPEC §8): newest first, cursor paging, filters, 400s."""
+"""Listing deployment events (§8): newest first, cursor paging, filters, 400s."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The generic API (SPEC §3.1) through the ingest handler: statuses, order of checks, storage."""
+"""The generic API (§3.1) through the ingest handler: statuses, order of checks, storage."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_an_event_older_than_the_retention_period_is_accepted_and_kept_from_its_
     assert all(before + retention - 5 <= expiry <= time.time() + retention for expiry in expiries)
 
 
-# Every bad input of SPEC §3: its status, and nothing stored.
+# Every bad input of §3: its status, and nothing stored.
 BAD_INPUTS = [
     ("malformed JSON", b'{"integrationKey": ', JSON, 400),
     ("not an object", b"[1, 2]", JSON, 400),

@@ -1,4 +1,4 @@
-"""GitHub webhooks (SPEC §3.2) through the ingest handler, with GitHub's real payloads."""
+"""GitHub webhooks (§3.2) through the ingest handler, with GitHub's real payloads."""
 
 from __future__ import annotations
 

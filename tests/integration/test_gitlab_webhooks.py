@@ -1,4 +1,4 @@
-"""GitLab webhooks (SPEC §3.3) through the ingest handler, with GitLab's payloads."""
+"""GitLab webhooks (§3.3) through the ingest handler, with GitLab's payloads."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Randomised worlds of pipelines, teams and deployments: every enrichment is what a naive
-reading of SPEC §5 says, and a TEAM-scoped one never shows another team's deployment."""
+reading of §5 says, and a TEAM-scoped one never shows another team's deployment."""
 
 from __future__ import annotations
 

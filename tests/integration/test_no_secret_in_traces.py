@@ -1,4 +1,4 @@
-"""SPEC §7: secrets never reach X-Ray. Tracer would record each handler's response as trace
+"""§7: secrets never reach X-Ray. Tracer would record each handler's response as trace
 metadata, and the responses of create-pipeline and rotate-key carry whole integration keys."""
 
 from __future__ import annotations

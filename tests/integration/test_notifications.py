@@ -1,4 +1,4 @@
-"""Notifications (SPEC §13) through the template's rules and the notify function, to a real local
+"""Notifications (§13) through the template's rules and the notify function, to a real local
 HTTP server that records what it receives: delivered once, retried, visible, never a secret."""
 
 from __future__ import annotations

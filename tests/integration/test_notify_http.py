@@ -1,4 +1,4 @@
-"""Notification delivery (SPEC §13) over real sockets: a local HTTP server records each request
+"""Notification delivery (§13) over real sockets: a local HTTP server records each request
 as it arrived and answers a scripted sequence; no HTTP library is mocked."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deployment pipelines through the API (SPEC §2, §7), with the table from template.yaml."""
+"""Deployment pipelines through the API (§2, §7), with the table from template.yaml."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ hostile_texts = st.sampled_from(
 hostile_numbers = st.sampled_from(
     [0, -0.0, -1, 2**63, -(2**63) - 1, 10**11, 1e308, -1e308, 5e-324, LARGEST_WIRE_INTEGER]
 )
-"""Zeros, the edges of 64-bit integers and floats, and the seconds/milliseconds threshold of SPEC §3."""
+"""Zeros, the edges of 64-bit integers and floats, and the seconds/milliseconds threshold of §3."""
 
 texts = st.text(st.characters(exclude_categories=()), max_size=24)
 """Any code points, surrogates included: a JSON parser hands ``"\\ud800"`` over as one."""

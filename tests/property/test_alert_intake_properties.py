@@ -1,4 +1,4 @@
-"""The alert intake route (SPEC §11) with whatever a broken or hostile sender might send: every
+"""The alert intake route (§11) with whatever a broken or hostile sender might send: every
 answer is a 2xx, or a 4xx whose message says why and after which nothing was published; a 202
 published exactly the alerts it names."""
 

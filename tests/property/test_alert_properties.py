@@ -1,4 +1,4 @@
-"""Alerts over HTTP (SPEC §4): whatever ``POST /api/alerts`` accepts with a 202 is correlated and
+"""Alerts over HTTP (§4): whatever ``POST /api/alerts`` accepts with a 202 is correlated and
 enriched. An alert accepted and then failing on the bus would be retried into a dead-letter queue
 and never enriched; that is a crash the sender cannot see, so it is checked here."""
 
@@ -22,7 +22,7 @@ EXTREME_TIMES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "1970-01-01T00:
 
 
 def recent(minutes: int, form: str) -> object:
-    """A time some minutes from now, in one of the forms SPEC §4 accepts."""
+    """A time some minutes from now, in one of the forms §4 accepts."""
     moment = utc_now() + timedelta(minutes=minutes)
     forms = {"iso": isoformat(moment), "seconds": moment.timestamp(), "milliseconds": int(moment.timestamp() * 1000)}
     return forms[form]

@@ -1,5 +1,5 @@
 """Explicit hostile requests on every route: each is answered with a 2xx or a 4xx that says why,
-never a 5xx (SPEC §3). The statuses SPEC §3 fixes (413, 415, 400) are checked exactly.
+never a 5xx (§3). The statuses §3 fixes (413, 415, 400) are checked exactly.
 
 Each test sends its case to every route it applies to, so that a handful of tests covers the API
 without paying for a fresh emulated AWS per route.
@@ -107,7 +107,7 @@ INGEST_BODIES: dict[str, dict[str, tuple[bytes, int]]] = {
         "empty": (b"", 400),
     },
 }
-"""Too large, too deep, not JSON, or JSON that Python reads and JSON is not: SPEC §3's 413 and 400."""
+"""Too large, too deep, not JSON, or JSON that Python reads and JSON is not: §3's 413 and 400."""
 
 
 @pytest.mark.parametrize("category", INGEST_BODIES)
@@ -115,7 +115,7 @@ def test_unreadable_ingest_bodies_get_the_spec_status(gateway: Gateway, ingest: 
     for case, (body, expected_status) in INGEST_BODIES[category].items():
         # When such a body is sent to each ingest endpoint as JSON
         for name, response in ingest.post_to_each(gateway, body, JSON):
-            # Then each answers with the status SPEC §3 gives it, and says why
+            # Then each answers with the status §3 gives it, and says why
             assert_answered(response, (name, case), expected_status)
 
 

@@ -1,5 +1,5 @@
 """The three ingest endpoints through API Gateway and the real handler, with whatever a broken or
-hostile sender might send (SPEC §3): every answer is a 2xx, or a 4xx whose message says why; a
+hostile sender might send (§3): every answer is a 2xx, or a 4xx whose message says why; a
 4xx stores nothing, and a 2xx stores at most the one event it names."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every normaliser, whatever object it is handed, answers with an event, an ``Ignored`` or a
 ``DomainError`` (a 4xx naming the problem), and never with any other exception: anything else
-would reach the sender as a 500 (SPEC §3: no 5xx for any input a client can send)."""
+would reach the sender as a 500 (§3: no 5xx for any input a client can send)."""
 
 from __future__ import annotations
 

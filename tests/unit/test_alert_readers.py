@@ -1,4 +1,4 @@
-"""Alert readers (SPEC §11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
+"""Alert readers (§11, §12) against the real payloads of each system (tests/fixtures/alerts)."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def test_an_untagged_alarm_names_itself_for_the_registry() -> None:
     alert = alert_from_alarm(detail, arn, "team")
     assert alert is not None
     assert alert.alert_source is not None
-    # No teams: correlation looks the alarm's name up in the registry (SPEC §4)
+    # No teams: correlation looks the alarm's name up in the registry (§4)
     assert (alert.alert_source.id, alert.alert_source.teams) == ("ServerCpuTooHigh", None)
     # InstanceId is not a dimension that names a service
     assert alert.labels == {}

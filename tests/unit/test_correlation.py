@@ -1,4 +1,4 @@
-"""SPEC §5 as pure functions: team claiming, windows, ranking, scores and reasons."""
+"""§5 as pure functions: team claiming, windows, ranking, scores and reasons."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_team_claiming(
     alert = make_alert(source, policy)
     # When the correlation is planned
     plan = plan_for(alert, alert_teams(alert), owners, SETTINGS)
-    # Then the scope, the claiming teams and the lookback follow SPEC §5
+    # Then the scope, the claiming teams and the lookback follow §5
     assert plan.scope is scope
     assert [team.id for team in plan.claiming_teams] == claiming
     lookback = SETTINGS.team_lookback if scope is Scope.TEAM else SETTINGS.account_lookback

@@ -1,8 +1,8 @@
 """The contract lives in the repository: every ``§N`` the code, the template or the README cites is
 a heading under ``docs/``, and nothing points at a specification outside the repository.
 
-A citation is ``§N`` or ``§N.M``, written alone or after ``SPEC`` (``SPEC §3.2``), or ``SPEC N`` as
-the template's ASCII descriptions write it.
+A citation is ``§N`` or ``§N.M``; the old form, "SPEC §N", pointed at a document outside the
+repository and is refused.
 """
 
 from __future__ import annotations
@@ -50,10 +50,11 @@ NEVER_SCANNED = frozenset(
     }
 )
 """Tools' folders and installed packages: nothing in them is the project's text."""
-CITATION = re.compile(r"(?:§\s?|\bSPEC )(\d+(?:\.\d+)?)")
+CITATION = re.compile(r"§\s?(\d+(?:\.\d+)?)")
 HEADING = re.compile(r"^#{1,6}[ \t]+§(\d+(?:\.\d+)?)[ \t]", re.MULTILINE)
-OUTSIDE_POINTERS = (re.compile(r"\.\./shared"), re.compile(r"SPEC\.md"))
-"""The folder beside the repository where the specification used to be, and its file name."""
+OUTSIDE_POINTERS = (re.compile(r"\.\./shared"), re.compile(r"SPEC\.md"), re.compile(r"\bSPEC §?\d"))
+"""The folder beside the repository where the specification used to be, its file name, and
+citations of it by name."""
 
 
 def text_of(path: Path) -> str | None:
@@ -105,20 +106,21 @@ def section_headings() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "sections"),
     [
-        ("Ingest (SPEC §3): the order SPEC §3 fixes", ["3", "3"]),
+        ("Ingest (§3): the order §3 fixes", ["3", "3"]),
         ("GitHub webhooks (§3.2)", ["3.2"]),
-        ("Alerts through the bus (SPEC §4-§6).", ["4", "6"]),
-        ("Deployment events in (SPEC 3, 15) - the generic API", ["3"]),
-        ("the template's descriptions (SPEC 13)", ["13"]),
+        ("Alerts through the bus (§4-§6).", ["4", "6"]),
+        ("Deployment events in (§3, §15) - the generic API", ["3", "15"]),
+        ("the template's descriptions (§13)", ["13"]),
         ("a sentence ends at §16.", ["16"]),
         ("no citation: SPECTRUM 4, section 5", []),
+        ("the old form SPEC 7 is no citation", []),
     ],
 )
 def test_a_citation_is_read_in_every_form_the_repository_writes(text: str, sections: list[str]) -> None:
     # Given a line citing sections as the code, the template or the README writes them
     # When its citations are read
     found = citations_in(text)
-    # Then each names its section number, with or without "SPEC" before it
+    # Then each names its section number
     assert found == sections
 
 
@@ -143,14 +145,14 @@ def test_each_section_number_is_the_heading_of_one_section_only() -> None:
 
 
 def test_nothing_outside_docs_points_at_a_specification_beside_the_repository() -> None:
-    # Given every text file of the repository outside docs/
+    # Given every text file of the repository outside docs/ (and this test, which names the patterns)
     offending: list[str] = []
     for path in files_under(REPOSITORY_ROOT):
         relative = path.relative_to(REPOSITORY_ROOT)
-        if relative.parts[0] == "docs":
+        if relative.parts[0] == "docs" or path == Path(__file__):
             continue
         text = text_of(path) or ""
-        # When it is searched for the specification's old folder and file name
+        # When it is searched for the specification's old folder, file name and citations
         offending.extend(f"{relative}: {pattern.pattern}" for pattern in OUTSIDE_POINTERS if pattern.search(text))
     # Then none names them: the contract is docs/
     assert not offending

@@ -1,4 +1,4 @@
-"""SPEC §13's messages as pure functions: exact requests per target type, Block Kit's limits
+"""§13's messages as pure functions: exact requests per target type, Block Kit's limits
 whatever the enrichment holds, escaping, and targets shown without their secrets."""
 
 from __future__ import annotations

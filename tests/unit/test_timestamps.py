@@ -1,4 +1,4 @@
-"""Timestamps as senders write them (SPEC §3)."""
+"""Timestamps as senders write them (§3)."""
 
 from __future__ import annotations
 

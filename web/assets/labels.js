@@ -1,6 +1,6 @@
 /*
- * What every integration type is called on the page: the pipelines' senders (SPEC §2, §15) and the
- * alert sources' systems (SPEC §11). Every place that shows a type reads it here.
+ * What every integration type is called on the page: the pipelines' senders (§2, §15) and the
+ * alert sources' systems (§11). Every place that shows a type reads it here.
  */
 
 export const INTEGRATION_LABELS = Object.freeze({

@@ -1,5 +1,5 @@
 /*
- * The live overview of deployment events (SPEC §8): the list, one event's details, and an alert's
+ * The live overview of deployment events (§8): the list, one event's details, and an alert's
  * enrichment. This entry module picks the view for the address and wires the token prompt.
  */
 

@@ -1,5 +1,5 @@
 /*
- * The overview's tools for the "why" questions (SPEC §16) and its alert sources (SPEC §11):
+ * The overview's tools for the "why" questions (§16) and its alert sources (§11):
  * a pipeline's recent deliveries, a preview of what an alert would be enriched with, and the list
  * of alert sources. Each is a <details> panel below the list, loaded when it is opened.
  */

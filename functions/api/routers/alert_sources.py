@@ -1,4 +1,4 @@
-"""Alert sources (SPEC §11); for ids no POST created, the §4 registry of alert-source teams."""
+"""Alert sources (§11); for ids no POST created, the §4 registry of alert-source teams."""
 
 from __future__ import annotations
 
@@ -63,5 +63,5 @@ def list_deliveries(
     max_results: Annotated[int, Query(alias="max-results", ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DeliveryPage:
-    """Recent deliveries, newest first (SPEC §16), for 7 days."""
+    """Recent deliveries, newest first (§16), for 7 days."""
     return alert_sources.delivery_log_of(alertSourceId, max_results, cursor or None)

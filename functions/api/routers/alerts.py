@@ -1,4 +1,4 @@
-"""Alerts onto the bus (SPEC §4) and their enrichments (SPEC §6)."""
+"""Alerts onto the bus (§4) and their enrichments (§6)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def preview_alert(
     body: Annotated[dict[str, Any], Body()],
     type_: Annotated[str | None, Query(alias="type", max_length=32)] = None,
 ) -> Enrichment:
-    """The enrichment an alert would get now (SPEC §16); nothing is stored, published or sent.
-    ``type`` reads the body as that alerting system sends it (SPEC §11), e.g. ``alertmanager``."""
+    """The enrichment an alert would get now (§16); nothing is stored, published or sent.
+    ``type`` reads the body as that alerting system sends it (§11), e.g. ``alertmanager``."""
     return alerts.preview(body, type_, utc_now())
 
 
@@ -40,5 +40,5 @@ def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the pa
 
 @router.get("/api/alerts/<alertId>/notifications")
 def get_notifications(alertId: PathParameter) -> list[NotificationStatus]:  # noqa: N803 - the path's name
-    """Where the alert's enrichment was posted (SPEC §13): type, redacted target, status."""
+    """Where the alert's enrichment was posted (§13): type, redacted target, status."""
     return notification_status.notifications_of(alertId)

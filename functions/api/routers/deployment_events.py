@@ -1,4 +1,4 @@
-"""The list of deployment events and one event (SPEC §8)."""
+"""The list of deployment events and one event (§8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deployment pipelines (SPEC §2)."""
+"""Deployment pipelines (§2)."""
 
 from __future__ import annotations
 
@@ -59,5 +59,5 @@ def list_deliveries(
     max_results: Annotated[int, Query(alias="max-results", ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DeliveryPage:
-    """Recent deliveries, newest first (SPEC §16), for 7 days."""
+    """Recent deliveries, newest first (§16), for 7 days."""
     return pipelines.delivery_log_of(pipelineId, max_results, cursor or None)

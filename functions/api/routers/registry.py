@@ -1,4 +1,4 @@
-"""Teams registered for the escalation policies alerts name by id (SPEC §4); alert sources' are
+"""Teams registered for the escalation policies alerts name by id (§4); alert sources' are
 in ``alert_sources``, beside the sources created with a key."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Alert sources created with a key (SPEC §11): the source and its integration-key copy."""
+"""Alert sources created with a key (§11): the source and its integration-key copy."""
 
 from __future__ import annotations
 
@@ -15,4 +15,4 @@ ALERT_SOURCES = KeyedKind(
     keys.ALERT_SOURCE_PREFIX,
 )
 get_alert_source_by_key_hash = ALERT_SOURCES.get_by_key_hash
-"""How intake finds the alert source of a key (SPEC §7)."""
+"""How intake finds the alert source of a key (§7)."""

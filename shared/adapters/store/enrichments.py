@@ -1,4 +1,4 @@
-"""Enrichments as stored: one item per alert, replaced only by a later correlation (SPEC §6)."""
+"""Enrichments as stored: one item per alert, replaced only by a later correlation (§6)."""
 
 from __future__ import annotations
 

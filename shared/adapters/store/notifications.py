@@ -1,4 +1,4 @@
-"""Notification claims as stored (SPEC §13): one item per (alert, target), beside the alert's
+"""Notification claims as stored (§13): one item per (alert, target), beside the alert's
 enrichment. A claim is taken with a conditional write before sending, so a target is notified
 once however often the alert is re-sent, re-correlated or its invocation retried."""
 

@@ -34,7 +34,7 @@ PIPELINES = KeyedKind(
     team_index=_team_ownership,
 )
 get_pipeline_by_key_hash = PIPELINES.get_by_key_hash
-"""How intake finds the pipeline of a key (SPEC §7)."""
+"""How intake finds the pipeline of a key (§7)."""
 
 
 @storage_call

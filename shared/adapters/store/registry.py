@@ -1,4 +1,4 @@
-"""The registry: teams of alert sources and escalation policies that alerts name by id (SPEC §4)."""
+"""The registry: teams of alert sources and escalation policies that alerts name by id (§4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One reader per alerting system (SPEC §11, §12), each from a delivery to our alerts. The
+"""One reader per alerting system (§11, §12), each from a delivery to our alerts. The
 configured resource a delivery comes through is an alert source (``models.alert_sources``).
 
 - ``common``: what every reader shares: teams from the team label, service and environment
@@ -6,6 +6,6 @@ configured resource a delivery comes through is an alert source (``models.alert_
 - ``alertmanager``: Prometheus Alertmanager (webhook version 4) and Grafana (version 1).
 - ``pagerduty``: PagerDuty webhooks v3, ``incident.triggered``.
 - ``ilert``: ilert's outbound webhook alert action.
-- ``generic``: the alert of SPEC §4.
+- ``generic``: the alert of §4.
 - ``cloudwatch``: CloudWatch ``Alarm State Change`` events from the default bus.
 """

@@ -1,5 +1,5 @@
 """Prometheus Alertmanager (webhook ``version`` "4") and Grafana (contact point ``version`` "1"):
-one delivery carries a group of alerts, each firing one is one of ours (SPEC §11)."""
+one delivery carries a group of alerts, each firing one is one of ours (§11)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""CloudWatch alarms (SPEC §12): a transition to ``ALARM`` on the default bus is one alert.
+"""CloudWatch alarms (§12): a transition to ``ALARM`` on the default bus is one alert.
 
 Teams come from the alarm's propagated tags (``detail.alarmTags``) under the ``AlarmTeamTagKey``
 tag, else from the registry under the alarm's name (the alert names the alarm as its alert
-source, with no teams, so SPEC §4's fallback applies unchanged).
+source, with no teams, so §4's fallback applies unchanged).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ SERVICE_DIMENSIONS = (
     "LoadBalancer",
     "DBInstanceIdentifier",
 )
-"""Metric dimensions that name what a team deploys, in the order SPEC §12 prefers them."""
+"""Metric dimensions that name what a team deploys, in the order §12 prefers them."""
 
 
 class AlarmState(PayloadModel):

@@ -53,7 +53,7 @@ def alert_from(
     alert_key: str | None = None,
     field_prefix: str = "",
 ) -> Alert:
-    """The alert as correlation reads it (SPEC §11): teams named by the team label win, then
+    """The alert as correlation reads it (§11): teams named by the team label win, then
     teams the payload names, then the source's; ``service`` and ``environment`` come from the
     source's label names unless the alert has them."""
     matched = dict(labels)

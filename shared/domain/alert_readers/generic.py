@@ -1,4 +1,4 @@
-"""The alert of SPEC §4, through an alert source: its teams and labels as §11 maps them."""
+"""The alert of §4, through an alert source: its teams and labels as §11 maps them."""
 
 from __future__ import annotations
 

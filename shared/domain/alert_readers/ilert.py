@@ -1,5 +1,5 @@
 """ilert's outbound webhook (an alert action of type webhook): ``alert-created`` is one alert,
-which keeps its ``alertKey`` so a comment can be added to it (SPEC §11, §13)."""
+which keeps its ``alertKey`` so a comment can be added to it (§11, §13)."""
 
 from __future__ import annotations
 

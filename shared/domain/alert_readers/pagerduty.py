@@ -1,5 +1,5 @@
 """PagerDuty webhooks v3: ``incident.triggered`` is one alert, keyed by the incident's id, so
-that a note can be added to that incident (SPEC §11, §13)."""
+that a note can be added to that incident (§11, §13)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Alert sources (SPEC §11): where alerts enter, as a pipeline is where deployments enter."""
+"""Alert sources (§11): where alerts enter, as a pipeline is where deployments enter."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class AlertSourceParams(ApiModel):
 class AlertSourceUpdateRequest(ApiModel):
     """A full update (PUT): omitted teams are cleared and omitted params reset, as for pipelines;
     an omitted ``webhookSecret`` is kept, ``null`` or ``""`` removes it. For an id no POST created
-    it is SPEC §4's registration, ``{name?, teams}``, so ``name`` and up to 50 teams are allowed
+    it is §4's registration, ``{name?, teams}``, so ``name`` and up to 50 teams are allowed
     here and checked for created sources by the logic."""
 
     name: ResourceName | None = None

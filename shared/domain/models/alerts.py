@@ -1,4 +1,4 @@
-"""Alerts in (SPEC §4), the registry of alert resources, and enrichments out (SPEC §6)."""
+"""Alerts in (§4), the registry of alert resources, and enrichments out (§6)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class AlertResource(ApiModel):
     name: ShortText | None = None
     teams: TeamList | None = None
     integration_type: ShortText | None = None
-    """Set by intake (SPEC §11): which kind of alert source the alert came through."""
+    """Set by intake (§11): which kind of alert source the alert came through."""
 
 
 class Alert(ApiModel):
@@ -65,7 +65,7 @@ class Alert(ApiModel):
     report_time: ReportTime
     status: ShortText | None = None
     alert_key: ShortText | None = None
-    """ilert's key of the alert, which a comment on it must name (SPEC §13)."""
+    """ilert's key of the alert, which a comment on it must name (§13)."""
     alert_source: AlertResource | None = None
     escalation_policy: AlertResource | None = None
     labels: Annotated[dict[Annotated[str, StringConstraints(max_length=128)], LabelValue], Field(max_length=64)] = (
@@ -92,7 +92,7 @@ class RegisteredResourceResponse(RegisteredResource):
     id: str
     updated_at: UtcTime
     notifications: list[TargetView] | None = None
-    """An alert source's notification targets (SPEC §13), redacted."""
+    """An alert source's notification targets (§13), redacted."""
 
 
 class Scope(StrEnum):

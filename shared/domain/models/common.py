@@ -26,7 +26,7 @@ from shared.domain.timestamps import isoformat
 
 class ApiModel(BaseModel):
     """camelCase on the wire (ilert's names), snake_case in Python; fields without a value are
-    left out of responses rather than sent as null (SPEC §8)."""
+    left out of responses rather than sent as null (§8)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True)
 

@@ -1,4 +1,4 @@
-"""The delivery log (SPEC §16): what became of each delivery to a pipeline or an alert source,
+"""The delivery log (§16): what became of each delivery to a pipeline or an alert source,
 like GitHub's *Recent deliveries*; never a secret, a signature or the body itself."""
 
 from __future__ import annotations

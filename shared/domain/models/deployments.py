@@ -1,4 +1,4 @@
-"""Deployment events (SPEC §3): the facts of a change, the generic API's body and the stored event."""
+"""Deployment events (§3): the facts of a change, the generic API's body and the stored event."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _shallow(custom_details: dict[str, Any]) -> dict[str, Any]:
 
 
 SenderTime = Annotated[datetime, BeforeValidator(parse_timestamp, json_schema_input_type=float | datetime)]
-"""Epoch seconds, epoch milliseconds or ISO-8601, as SPEC §3 allows; always UTC once parsed.
+"""Epoch seconds, epoch milliseconds or ISO-8601, as §3 allows; always UTC once parsed.
 The input type documents the numbers too, so OpenAPI clients and the fuzzer send both."""
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_valid_email)]
 Summary = Annotated[

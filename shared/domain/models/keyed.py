@@ -1,4 +1,4 @@
-"""What pipelines and alert sources share (SPEC §2, §11): an integration key shown once and kept
+"""What pipelines and alert sources share (§2, §11): an integration key shown once and kept
 only as its SHA-256 and a hint, a version that every write bumps, and an ``updatedAt`` that never
 goes back."""
 

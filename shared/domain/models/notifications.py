@@ -1,4 +1,4 @@
-"""Notification targets (SPEC §13): where an alert source's enrichments are posted. Every secret
+"""Notification targets (§13): where an alert source's enrichments are posted. Every secret
 in them (a Slack webhook URL, a PagerDuty token, an ilert key, a webhook secret) is write-only."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deployment pipelines (SPEC §2): request bodies, responses and the stored record."""
+"""Deployment pipelines (§2): request bodies, responses and the stored record."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 - ``common``: the delivery, the two results (``NormalisedEvent``, ``Ignored``), the dispatch of a
   webhook's events to their readers (``EventDispatch``, ``EventReader``) and text helpers.
 - ``code_hosts``: what GitHub's and GitLab's events share (a push, the summaries).
-- ``generic``: the ilert-compatible generic API (SPEC §3.1).
-- ``github``: GitHub webhooks (SPEC §3.2), its payload models and events in a package.
-- ``gitlab``: GitLab webhooks (SPEC §3.3), laid out as ``github``.
-- ``argocd``: Argo CD syncs, as ilert's argocd-notifications template sends them (SPEC §15).
-- ``pagerduty_change``: PagerDuty Change Events v2 (SPEC §15).
+- ``generic``: the ilert-compatible generic API (§3.1).
+- ``github``: GitHub webhooks (§3.2), its payload models and events in a package.
+- ``gitlab``: GitLab webhooks (§3.3), laid out as ``github``.
+- ``argocd``: Argo CD syncs, as ilert's argocd-notifications template sends them (§15).
+- ``pagerduty_change``: PagerDuty Change Events v2 (§15).
 """

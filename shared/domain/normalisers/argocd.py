@@ -1,4 +1,4 @@
-"""Argo CD (SPEC §15): the body of ilert's documented argocd-notifications template, one
+"""Argo CD (§15): the body of ilert's documented argocd-notifications template, one
 deployment per application and synced revision."""
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ class EventReader(Generic[Payload]):
 @dataclass(frozen=True)
 class EventDispatch:
     """The normaliser of a webhook that names its event in a header (GitHub, GitLab): the event
-    picks its reader, and the pipeline's event filters say whether it is wanted (SPEC §3.2, §3.3)."""
+    picks its reader, and the pipeline's event filters say whether it is wanted (§3.2, §3.3)."""
 
     readers: Mapping[str, EventReader[Any]]
     answered: Mapping[str, Ignored] = field(default_factory=dict)

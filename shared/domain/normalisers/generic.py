@@ -1,4 +1,4 @@
-"""The ilert-compatible generic API (SPEC §3.1): any change, not only software, as kind ``custom``."""
+"""The ilert-compatible generic API (§3.1): any change, not only software, as kind ``custom``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PagerDuty Change Events v2 (SPEC §15): PagerDuty's own senders work by changing only the host.
+"""PagerDuty Change Events v2 (§15): PagerDuty's own senders work by changing only the host.
 
 A change event has no structured fields of its own; agreed ``custom_details`` keys fill ours."""
 

@@ -1,4 +1,4 @@
-"""Notifications (SPEC §13) as pure functions: what to send to each kind of target, and nothing
+"""Notifications (§13) as pure functions: what to send to each kind of target, and nothing
 sent. Each builder returns the one HTTP request to make (or None when nothing must be sent); the
 adapter ``shared.adapters.notify_http`` delivers it.
 
@@ -9,7 +9,7 @@ target's limits before it is placed, so no enrichment can make a request the tar
 - ``text``: the sentences all targets share, and cutting text to a limit.
 - ``slack``: the Block Kit message of an incoming webhook.
 - ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
-- ``webhook``: the signed enrichment of SPEC §6.
+- ``webhook``: the signed enrichment of §6.
 """
 
 from shared.domain.notifications.context import NotificationContext, OutboundRequest

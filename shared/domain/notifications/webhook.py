@@ -1,4 +1,4 @@
-"""The signed webhook target: the enrichment as published (SPEC §6)."""
+"""The signed webhook target: the enrichment as published (§6)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from shared.domain.verifiers import hmac_sha256_hex
 
 
 def webhook_request(context: NotificationContext, url: str, secret: str, event_id: str) -> OutboundRequest:
-    """The enrichment as published, signed as ``EnrichmentWebhookUrl`` deliveries are (SPEC §6)."""
+    """The enrichment as published, signed as ``EnrichmentWebhookUrl`` deliveries are (§6)."""
     body = json_body(context.enrichment.to_json_dict())
     headers = {
         "Content-Type": "application/json",

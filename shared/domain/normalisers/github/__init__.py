@@ -1,4 +1,4 @@
-"""GitHub webhooks (SPEC §3.2): push, merged pull request, published release, terminal
+"""GitHub webhooks (§3.2): push, merged pull request, published release, terminal
 deployment status and, when asked for, completed workflow runs.
 
 - ``models``: the parts of GitHub's payloads that are read.

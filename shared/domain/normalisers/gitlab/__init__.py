@@ -1,4 +1,4 @@
-"""GitLab webhooks (SPEC §3.3): push, merge, release creation, finished deployments and, when
+"""GitLab webhooks (§3.3): push, merge, release creation, finished deployments and, when
 asked for, finished pipelines.
 
 - ``models``: the parts of GitLab's payloads that are read.
