@@ -24,6 +24,8 @@ CONFLICT = (400, "TransactionCanceledException")
 THROTTLED_TRANSACTION = (400, "TransactionCanceledException ")
 """A transaction throttled on one of its items: DynamoDB cancels it, with ThrottlingError as reason
 (the trailing space only tells it from CONFLICT; DynamoDB's code is the same)."""
+INVALID = (400, "ValidationException")
+"""DynamoDB refusing a request it can never take (an item too large, a value it does not accept)."""
 CANCELLATION_REASONS = {
     CONFLICT: [{"Code": "TransactionConflict"}, {"Code": "None"}],
     THROTTLED_TRANSACTION: [{"Code": "ThrottlingError"}, {"Code": "None"}],
@@ -40,6 +42,8 @@ class FaultInjector:
     fault: tuple[int, str] | None = THROTTLED
     """The status and error code to answer with; None drops the connection instead."""
     probability: float = 1.0
+    message: str = "injected fault"
+    """The error's message, where a test needs DynamoDB's own wording."""
     seed: int = 7
     calls: int = 0
     failed: int = 0
@@ -63,7 +67,7 @@ class FaultInjector:
         status, code = self.fault
         error: dict[str, Any] = {
             "__type": f"com.amazonaws.dynamodb.v20120810#{code.strip()}",
-            "message": "injected fault",
+            "message": self.message,
         }
         if self.fault in CANCELLATION_REASONS:
             error["CancellationReasons"] = CANCELLATION_REASONS[self.fault]

@@ -12,6 +12,9 @@ from shared.domain.models.deliveries import LogOwner
 from shared.domain.requests import MAX_BODY_BYTES
 from shared.domain.verifiers import Bearer, HmacHeader, TokenHeader, Verifier
 
+ARGOCD_MAX_BODY_BYTES = 5 * 1024 * 1024
+PAGERDUTY_CHANGE_MAX_BODY_BYTES = 512 * 1024
+
 
 @dataclass(frozen=True)
 class SenderKind:
@@ -85,23 +88,27 @@ SENDERS = (
         event_header="X-Gitlab-Event",
         delivery_headers=("idempotency-key", "x-gitlab-event-uuid"),
     ),
-    # Argo CD's webhook service sets any header we ask for: ours carries the secret.
+    # Argo CD's webhook service sets any header we ask for: ours carries the secret. ilert's
+    # template sends the whole Application (hundreds of resources: several hundred KB) and little
+    # of it is stored (§15), so bodies are read up to 5 MB, under Lambda's 6 MB request.
     SenderKind(
         "argocd",
         LogOwner.PIPELINE,
         "ARGOCD",
         "shared.domain.normalisers.argocd",
         verify=TokenHeader("X-Argocd-Token", "pipeline"),
+        max_body_bytes=ARGOCD_MAX_BODY_BYTES,
     ),
     # PagerDuty's change events, keyed in the URL or, at ``/v2/change/enqueue``, by ``routing_key``;
-    # PagerDuty takes bodies up to 512 KB.
+    # PagerDuty takes bodies up to 512 KB, read as it does; one whose stored form would not fit
+    # DynamoDB's item (400 KB) or transaction (4 MB, one copy per team) is refused with 413 when stored.
     SenderKind(
         "pagerduty",
         LogOwner.PIPELINE,
         "PAGERDUTY_CHANGE",
         "shared.domain.normalisers.pagerduty_change",
         key_fields=("routing_key",),
-        max_body_bytes=512 * 1024,
+        max_body_bytes=PAGERDUTY_CHANGE_MAX_BODY_BYTES,
     ),
     # Alertmanager cannot sign: its ``http_config`` sends the secret as a bearer token.
     _alert_sender("alertmanager", "alertmanager", Bearer("alert source")),

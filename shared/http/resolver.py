@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -17,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AfterValidator
@@ -30,7 +32,7 @@ from shared.domain.errors import (
     problems_from,
 )
 from shared.domain.requests import header_value
-from shared.domain.strict_json import parse_json
+from shared.domain.strict_json import dumps, parse_json
 from shared.logic.access import is_admin
 from shared.observability import logger
 from shared.settings import access_settings
@@ -44,7 +46,7 @@ def json_response(status_code: int, body: object, headers: Mapping[str, str] | N
     return Response(
         status_code=status_code,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps(body, separators=(",", ":")),
+        body=dumps(body),
         headers=dict(headers or {}),
     )
 
@@ -83,8 +85,11 @@ def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]
 
 
 def create_resolver() -> APIGatewayHttpResolver:
-    """An HTTP API resolver with validation (and so an OpenAPI document) and our error mapping."""
-    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
+    """An HTTP API resolver with validation (and so an OpenAPI document) and our error mapping;
+    answers keep numbers as short as their senders wrote them (``1e15``, not ``1000000000000000.0``)."""
+    app = APIGatewayHttpResolver(
+        enable_validation=True, json_body_deserializer=parse_json, serializer=partial(dumps, encoder=Encoder)
+    )
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(RequestUnsupportedContentType)(_unsupported_content_type)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from shared.domain.errors import DomainError, InvalidField
+from shared.domain.errors import DomainError, InvalidField, PayloadTooLarge
 from shared.domain.models.deliveries import DeliveryEntry
 from shared.domain.requests import (
     RawRequest,
@@ -111,8 +111,12 @@ def _checked(
     request: RawRequest,
     received_at: datetime,
 ) -> tuple[KeyOwner, OutcomeT]:
-    """§3's checks in order; a failure before the owner is known is nobody's to log."""
-    check_size(request, kind.max_body_bytes)
+    """§3's checks in order; a failure before the owner is known is nobody's to log, except a
+    body too large for a key in the URL, which is its owner's (§16)."""
+    try:
+        check_size(request, kind.max_body_bytes)
+    except PayloadTooLarge as error:
+        raise _too_large(sink, kind, integration_key, error) from None
     content = content_kind(request, allow_form=kind.allows_form)
     payload = None
     if integration_key is None:
@@ -128,6 +132,20 @@ def _checked(
         return owner, sink.take(kind, owner, event_name, payload, request, received_at)
     except DomainError as error:
         raise Rejected(owner, error) from error
+
+
+def _too_large(
+    sink: Sink[OwnerT, OutcomeT], kind: SenderKind, integration_key: str | None, error: PayloadTooLarge
+) -> PayloadTooLarge | Rejected:
+    """The 413 stands whatever the key (§3 answers size first); the key is looked up after it
+    only to record the rejection in its owner's delivery log, when the URL names a known one."""
+    if integration_key is None:
+        return error
+    try:
+        owner = sink.owner_of(integration_key, kind)
+    except DomainError:
+        return error
+    return Rejected(owner, error)
 
 
 def _key_in_body(payload: dict[str, Any], fields: tuple[str, ...]) -> str:

@@ -1,5 +1,6 @@
 """The DynamoDB client and what every aggregate's store module shares: one client per container,
-item (de)serialisation, and the mapping of "not now" errors to a retryable ``Busy``."""
+item (de)serialisation and size, the mapping of "not now" errors to a retryable ``Busy`` and of
+"never" (an invalid or oversized item) to the client's 413 or 422."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.domain import keys
-from shared.domain.errors import Busy
+from shared.domain.errors import Busy, InvalidField, PayloadTooLarge
 from shared.settings import store_settings
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ UNAVAILABLE = frozenset(
 """Errors that mean "not now" rather than "never": the caller answers 503 and the sender retries."""
 UNAVAILABLE_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"})
 """Reasons a transaction is cancelled that say nothing about the data, only about the moment."""
+ITEM_LIMIT = 400 * 1024
+"""DynamoDB's largest item: attribute names and values, in UTF-8."""
+TRANSACTION_LIMIT = 4 * 1024 * 1024
+"""DynamoDB's largest transaction: the items it writes, together."""
 Params = ParamSpec("Params")
 Returned = TypeVar("Returned")
 _serializer = TypeSerializer()
@@ -68,11 +73,60 @@ def storage_call(function: Callable[Params, Returned]) -> Callable[Params, Retur
             code = error.response.get("Error", {}).get("Code", "")
             if code in UNAVAILABLE or (is_transaction_cancelled(error) and cancelled_for_the_moment(error)):
                 raise Busy("the store is busy or unavailable; nothing was stored, retry") from error
+            if code == "ValidationException" or "ValidationError" in cancellation_codes(error):
+                raise _refused(error) from error
             raise
         except BotoCoreError as error:
             raise Busy("the store could not be reached; nothing was stored, retry") from error
 
     return call
+
+
+def _refused(error: ClientError) -> PayloadTooLarge | InvalidField:
+    """DynamoDB refused what a client sent (retrying cannot help): too large is a 413, anything
+    else a 422. Its message is not repeated, since it may quote the values."""
+    reasons = [error.response.get("Error", {}).get("Message", "")]
+    reasons.extend(reason.get("Message", "") for reason in error.response.get("CancellationReasons", []))
+    if any("size" in reason.lower() for reason in reasons):
+        return PayloadTooLarge("the body's stored form is larger than the store takes; nothing was stored")
+    return InvalidField("the body's values cannot be stored; nothing was stored")
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it against its limits: attribute names plus values."""
+    return sum(len(name.encode("utf-8", "surrogatepass")) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    """A typed value's size; a number is counted at its upper bound (a byte per two digits, plus one)."""
+    ((kind, content),) = value.items()
+    if kind == "M":
+        return 3 + sum(1 + item_size({name: element}) for name, element in content.items())
+    if kind == "L":
+        return 3 + sum(1 + _value_size(element) for element in content)
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: element}) for element in content)
+    if kind == "N":
+        return len(content) // 2 + 2
+    if kind in ("S", "B"):
+        return len(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+    return 1
+
+
+def check_fits(items: list[dict[str, Any]]) -> None:
+    """Refuses (413) items that DynamoDB would refuse for their size, before anything is written:
+    each item at most 400 KB, and together, as one transaction, at most 4 MB."""
+    sizes = [item_size(item) for item in items]
+    if max(sizes, default=0) > ITEM_LIMIT:
+        raise PayloadTooLarge(
+            f"the body would be stored as an item of {max(sizes) // 1024} KiB; the store takes at most "
+            f"{ITEM_LIMIT // 1024} KiB"
+        )
+    if sum(sizes) > TRANSACTION_LIMIT:
+        raise PayloadTooLarge(
+            f"the body would be stored as {len(sizes)} copies of {sum(sizes) // 1024} KiB in all (one per owner); "
+            f"the store takes at most {TRANSACTION_LIMIT // 1024} KiB at once"
+        )
 
 
 def table() -> str:

@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from shared.adapters.store.client import (
     WriteConflict,
     cancellation_codes,
+    check_fits,
     dynamodb,
     expires_at,
     from_item,
@@ -28,6 +29,7 @@ from shared.adapters.store.client import (
 )
 from shared.domain import keys
 from shared.domain.models.deployments import DeploymentEvent, Revision
+from shared.domain.strict_json import dumps
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,14 @@ class StoredEvent:
 
 
 def _event_json(event: DeploymentEvent) -> str:
-    """Compact UTF-8; escaped ASCII only when a sender smuggled in a lone surrogate."""
+    """Compact UTF-8, numbers as short as sent; escaped ASCII only when a sender smuggled in a
+    lone surrogate."""
     values = event.to_json_dict()
-    text = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+    text = dumps(values)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(values, separators=(",", ":"))
+        text = dumps(values, ensure_ascii=True)
     return text
 
 
@@ -81,8 +84,11 @@ def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[
 
 @storage_call
 def insert_event(event: DeploymentEvent, revision: Revision | None) -> bool:
-    """Writes a new event and all its timeline copies at once; False if its id is already stored."""
-    canonical, *copies = event_items(event, revision)
+    """Writes a new event and all its timeline copies at once; False if its id is already stored.
+    Refused (413) before anything is written when the items would not fit DynamoDB."""
+    items = event_items(event, revision)
+    check_fits(items)
+    canonical, *copies = items
     operations = [
         {"Put": {"TableName": table(), "Item": canonical, "ConditionExpression": "attribute_not_exists(PK)"}},
         *({"Put": {"TableName": table(), "Item": item}} for item in copies),
@@ -96,7 +102,9 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
     previous_keys = set(keys.timeline_keys(previous.event.timestamp, previous.event.id, previous.event.teams))
     current_keys = set(keys.timeline_keys(event.timestamp, event.id, event.teams))
     expected = previous.revision.identity if previous.revision else ""
-    canonical, *copies = event_items(event, revision)
+    items = event_items(event, revision)
+    check_fits(items)
+    canonical, *copies = items
     operations: list[dict[str, Any]] = [
         {
             "Put": {

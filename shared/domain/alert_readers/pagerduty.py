@@ -39,6 +39,13 @@ class Delivery(PayloadModel):
     event: Event
 
 
+class IncidentTeams(PayloadModel):
+    """The incident's teams as ours: ids go into keys, so one with ``#`` is a 422 naming it."""
+
+    teams: list[Team | None]
+    """In the incident's order, so that an error names the team's position; None where it has no id."""
+
+
 def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:
     event = parse_payload(Delivery, payload).event
     if event.event_type != TRIGGERED:
@@ -48,7 +55,10 @@ def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:
     report_time = incident.created_at if incident.created_at is not None else event.occurred_at
     if report_time is None:
         raise InvalidField.of("event.data.created_at", "Field required")
-    teams = [Team(id=team.id, name=(team.summary or "")[:255] or None) for team in incident.teams if team.id]
+    named = [
+        {"id": team.id, "name": (team.summary or "")[:255] or None} if team.id else None for team in incident.teams
+    ]
+    teams = [team for team in parse_payload(IncidentTeams, {"teams": named}, "event.data").teams if team]
     labels = {"service": incident.service.summary} if incident.service and incident.service.summary else {}
     return [
         alert_from(
