@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 from hypothesis import strategies as st
 
+from shared.domain.requests import MAX_BODY_BYTES
+from shared.domain.senders import PAGERDUTY_CHANGE_MAX_BODY_BYTES
 from shared.domain.timestamps import isoformat, utc_now
 from tests.fixture_files import FIXTURES, fixture_headers, fixture_json
 
@@ -93,9 +95,12 @@ hostile_texts = st.sampled_from(
         "https://",
         "javascript:alert(1)",
         "a@b",
+        "#",
+        "P#TEAM#DAY#2026-11-29",
     ]
 )
-"""Strings that broke, or nearly broke, parsers elsewhere: NUL, lone surrogates, edge times."""
+"""Strings that broke, or nearly broke, parsers elsewhere: NUL, lone surrogates, edge times, and
+the separator of our keys (a PagerDuty team id holding it was a 500)."""
 
 hostile_numbers = st.sampled_from(
     [0, -0.0, -1, 2**63, -(2**63) - 1, 10**11, 1e308, -1e308, 5e-324, LARGEST_WIRE_INTEGER]
@@ -295,9 +300,36 @@ class WireDelivery:
     body: bytes
 
 
+SENDER_NUMBERS = st.sampled_from(
+    ["1e15", "-1E+15", "9.5e15", "1e-7", "1.5e300", "0.1000000000000000055511151231257827"]
+)
+"""Numbers as senders write them, which Python writes longer (``1e15`` is ``1000000000000000.0``):
+a body of them was stored four times its size, an item DynamoDB refused (a 500)."""
+FLOOD_SIZES = st.sampled_from(
+    [4 * 1024, 64 * 1024, MAX_BODY_BYTES - 1024, MAX_BODY_BYTES + 1, PAGERDUTY_CHANGE_MAX_BODY_BYTES - 1024]
+)
+"""Small, just under and over most senders' limit, just under PagerDuty's larger one."""
+_FLOOD_MARKER = "__numbers__"
+
+
+def flooded(real: RealPayload, number: str, size: int) -> WireDelivery:
+    """The payload with about ``size`` bytes of one number where its sender puts free-form details
+    (PagerDuty's ``payload.custom_details``, the generic API's ``customDetails``), as sent: raw text."""
+    payload = copy.deepcopy(real.payload)
+    inner = payload.get("payload")
+    if isinstance(inner, dict):
+        inner["custom_details"] = {"numbers": _FLOOD_MARKER}
+    else:
+        payload["customDetails"] = {"numbers": _FLOOD_MARKER}
+    numbers = ("[" + ",".join([number] * (size // (len(number) + 1))) + "]").encode()
+    body = wire_json(payload).replace(f'"{_FLOOD_MARKER}"'.encode(), numbers)
+    return WireDelivery(real.event, JSON_CONTENT_TYPE, body)
+
+
 def wire_deliveries(originals: tuple[RealPayload, ...], *, forms: bool = False) -> st.SearchStrategy[WireDelivery]:
-    """Random bytes, random JSON, and broken real payloads as JSON (or as GitHub's form, where
-    ``forms`` says the endpoint accepts it; elsewhere a form is only ever a 415)."""
+    """Random bytes, random JSON, broken real payloads as JSON (or as GitHub's form, where
+    ``forms`` says the endpoint accepts it; elsewhere a form is only ever a 415), and real payloads
+    flooded with numbers up to and over the body limits."""
     events = st.sampled_from(sorted({original.event for original in originals})) | header_values
     # Half the time JSON, so that most bodies get past the content type to be read at all
     mostly_json = st.booleans().flatmap(lambda as_json: st.just(JSON_CONTENT_TYPE) if as_json else content_types)
@@ -307,6 +339,7 @@ def wire_deliveries(originals: tuple[RealPayload, ...], *, forms: bool = False) 
         | st.builds(WireDelivery, events, mostly_json, any_json_values.map(wire_json))
         | st.builds(WireDelivery, events, mostly_json, json_objects.map(wire_json))
         | broken.map(lambda real: WireDelivery(real.event, JSON_CONTENT_TYPE, wire_json(real.payload)))
+        | st.builds(flooded, st.sampled_from(originals), SENDER_NUMBERS, FLOOD_SIZES)
     )
     if forms:
         deliveries |= broken.map(lambda real: WireDelivery(real.event, FORM_CONTENT_TYPE, form_encoded(real.payload)))

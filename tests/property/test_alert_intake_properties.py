@@ -31,6 +31,10 @@ def real_alert_payloads() -> tuple[RealPayload, ...]:
                 found.append(RealPayload(name, folder, fixture_json(name)))
     generic = {"id": "a-1", "summary": "down", "reportTime": "2026-11-30T10:00:00Z", "labels": {"service": "shop"}}
     found.append(RealPayload("generic", "generic", generic))
+    # A PagerDuty incident with teams, so that hostile ids ('#' among them) land where team ids are read
+    with_teams = fixture_json("alerts/pagerduty/webhook-v3.incident.triggered.zulip.json")
+    with_teams["event"]["data"]["teams"] = [{"id": "PTEAM01", "summary": "Ops"}, {"id": "P#TEAM", "summary": "Shop"}]
+    found.append(RealPayload("pagerduty with teams", "pagerduty", with_teams))
     return tuple(found)
 
 

@@ -46,6 +46,13 @@ class IncidentTeams(PayloadModel):
     """In the incident's order, so that an error names the team's position; None where it has no id."""
 
 
+def _teams(incident: Incident) -> list[Team]:
+    named = [
+        {"id": team.id, "name": (team.summary or "")[:255] or None} if team.id else None for team in incident.teams
+    ]
+    return [team for team in parse_payload(IncidentTeams, {"teams": named}, "event.data").teams if team]
+
+
 def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:
     event = parse_payload(Delivery, payload).event
     if event.event_type != TRIGGERED:
@@ -55,10 +62,7 @@ def read(payload: dict[str, Any], source: SourceView) -> list[Alert] | Ignored:
     report_time = incident.created_at if incident.created_at is not None else event.occurred_at
     if report_time is None:
         raise InvalidField.of("event.data.created_at", "Field required")
-    named = [
-        {"id": team.id, "name": (team.summary or "")[:255] or None} if team.id else None for team in incident.teams
-    ]
-    teams = [team for team in parse_payload(IncidentTeams, {"teams": named}, "event.data").teams if team]
+    teams = _teams(incident)
     labels = {"service": incident.service.summary} if incident.service and incident.service.summary else {}
     return [
         alert_from(
