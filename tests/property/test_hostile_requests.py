@@ -138,6 +138,9 @@ ODD_BUT_VALID = {
     "NUL in strings": b'{"integrationKey": "KEY", "summary": "x\\u0000y", "ref": "refs/heads/\\u0000"}',
     "an integer of 4001 digits": b'{"integrationKey": "KEY", "summary": "x", "n": 1' + b"0" * 4000 + b"}",
     "astral characters": '{"integrationKey": "KEY", "summary": "😀", "ref": "refs/heads/😀"}'.encode(),
+    "256 KiB of 1e15": b'{"integrationKey": "KEY", "summary": "x", "customDetails": {"n": ['
+    + b",".join([b"1e15"] * ((MAX_BODY_BYTES - 100) // 5))
+    + b"]}}",
 }
 
 
@@ -372,6 +375,14 @@ REGRESSIONS = {
         github_push_with(full_name="\ud800"),
         {**JSON, "x-github-event": "push"},
         400,
+    ),
+    "customDetails of 256 KiB of 1e15 (stored as 1000000000000000.0: an item DynamoDB refused)": Regression(
+        "POST /api/deployment-events",
+        b'{"integrationKey": "KEY", "summary": "x", "customDetails": {"n": ['
+        + b",".join([b"1e15"] * ((MAX_BODY_BYTES - 100) // 5))
+        + b"]}}",
+        JSON,
+        202,
     ),
     "admin body with an integer of 5000 digits (ValueError)": Regression(
         "POST /api/deployment-pipelines",
