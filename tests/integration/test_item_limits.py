@@ -199,3 +199,17 @@ def test_a_pagerduty_team_id_with_the_key_separator_is_422_naming_it(api: Api) -
     for response in (delivered, previewed):
         assert response.status == 422, response.body
         assert response.json()["errors"][0]["field"] == "event.data.teams.1.id"
+
+
+def test_an_alert_body_over_the_limit_is_413_in_its_sources_log(api: Api) -> None:
+    # Given an Alertmanager source, and a body over 256 KiB
+    created = api.call("POST", "/api/alert-sources", {"name": "am", "integrationType": "ALERTMANAGER"}).json()
+    delivery = fixture_json("alerts/alertmanager/firing.two-alerts.zulip.json")
+    delivery["commonAnnotations"]["description"] = "x" * MAX_BODY_BYTES
+    raw = json.dumps(delivery).encode()
+    # When it is delivered with the source's key
+    response = post(api, f"/api/v1/alerts/alertmanager/{created['integrationKey']}", raw)
+    # Then it is 413, and the source's log records it
+    assert response.status == 413, response.body
+    logged = api.call("GET", f"/api/alert-sources/{created['id']}/deliveries").json()["items"]
+    assert [(entry["status"], entry["bytes"]) for entry in logged] == [(413, len(raw))]
