@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,35 @@ def reset_client() -> None:
 
 MAX_ENTRIES_PER_CALL = 10
 """PutEvents takes at most ten entries per call."""
-MAX_ENTRY_BYTES = 256 * 1024
+MAX_REQUEST_BYTES = 256 * 1024
+"""EventBridge's limit for one event, and for the entries of one PutEvents request together."""
+TIME_BYTES = 14
+"""EventBridge counts an entry's ``Time`` as 14 bytes, whether it is set or not."""
 PARTIAL_FAILURE_ATTEMPTS = 3
+
+
+class EventTooLarge(ValueError):
+    """An event EventBridge would refuse: callers bound what they publish before it gets here."""
+
+
+def detail_json(detail: dict[str, Any]) -> str:
+    """The ``Detail`` as sent: compact, and UTF-8 rather than ``\\u`` escapes (a sixth of the bytes)."""
+    return json.dumps(detail, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_bytes(entry: dict[str, Any]) -> int:
+    """An entry's size as EventBridge calculates it ("Calculating PutEvents event entry size"):
+    14 bytes of ``Time``, and the UTF-8 bytes of ``Source``, ``DetailType``, ``Detail`` and
+    each of ``Resources``."""
+    texts = [entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", "")]
+    texts.extend(entry.get("Resources", []))
+    return TIME_BYTES + sum(len(text.encode("utf-8")) for text in texts)
+
+
+def fits(source: str, detail_type: str, detail: dict[str, Any]) -> bool:
+    """Whether this event is within EventBridge's size limit."""
+    entry = {"Source": source, "DetailType": detail_type, "Detail": detail_json(detail)}
+    return entry_bytes(entry) <= MAX_REQUEST_BYTES
 
 
 def _entry(source: str, detail_type: str, detail: dict[str, Any]) -> dict[str, str]:
@@ -38,28 +66,43 @@ def _entry(source: str, detail_type: str, detail: dict[str, Any]) -> dict[str, s
         "EventBusName": bus_settings().event_bus_name,
         "Source": source,
         "DetailType": detail_type,
-        "Detail": json.dumps(detail, separators=(",", ":")),
+        "Detail": detail_json(detail),
     }
-    if len(json.dumps(entry).encode("utf-8")) > MAX_ENTRY_BYTES:
-        raise ValueError("an event is larger than EventBridge's 256 KB")
+    if entry_bytes(entry) > MAX_REQUEST_BYTES:
+        raise EventTooLarge(f"a {detail_type!r} event is larger than EventBridge's 256 KB")
     return entry
 
 
+def batches(sizes: list[int]) -> Iterator[list[int]]:
+    """The positions of ``sizes`` in request-sized groups, in order: at most ten entries and
+    256 KB per PutEvents call."""
+    batch: list[int] = []
+    batch_bytes = 0
+    for index, size in enumerate(sizes):
+        if batch and (len(batch) == MAX_ENTRIES_PER_CALL or batch_bytes + size > MAX_REQUEST_BYTES):
+            yield batch
+            batch, batch_bytes = [], 0
+        batch.append(index)
+        batch_bytes += size
+    if batch:
+        yield batch
+
+
 def publish_many(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[str]:
-    """Puts the events on the bus, ten per call; entries a call refused (a partial failure) are
-    put again, and if some still fail the whole delivery is a retryable 503, so none is lost.
-    Returns the event ids in the order of ``details``."""
+    """Puts the events on the bus, as few calls as the limits allow; entries a call refused (a
+    partial failure) are put again, and if some still fail the whole delivery is a retryable 503,
+    so none is lost. Returns the event ids in the order of ``details``."""
     entries = [_entry(source, detail_type, detail) for detail in details]
     event_ids: list[str | None] = [None] * len(entries)
     for attempt in range(PARTIAL_FAILURE_ATTEMPTS):
         pending = [index for index, event_id in enumerate(event_ids) if event_id is None]
-        for start in range(0, len(pending), MAX_ENTRIES_PER_CALL):
-            batch = pending[start : start + MAX_ENTRIES_PER_CALL]
+        for batch in batches([entry_bytes(entries[index]) for index in pending]):
+            positions = [pending[index] for index in batch]
             try:
-                response = events().put_events(Entries=[entries[index] for index in batch])
+                response = events().put_events(Entries=[entries[index] for index in positions])
             except (ClientError, BotoCoreError):
                 continue  # this batch is put again, then reported as a 503
-            for index, result in zip(batch, response["Entries"], strict=True):
+            for index, result in zip(positions, response["Entries"], strict=True):
                 if "EventId" in result and not result.get("ErrorCode"):
                     event_ids[index] = str(result["EventId"])
         if all(event_ids):
