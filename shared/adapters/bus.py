@@ -12,7 +12,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.adapters.store.client import RETRIES
-from shared.domain.errors import Busy
+from shared.domain.errors import Busy, PayloadTooLarge
 from shared.settings import bus_settings
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ TIME_BYTES = 14
 PARTIAL_FAILURE_ATTEMPTS = 3
 
 
-class EventTooLarge(ValueError):
-    """An event EventBridge would refuse: callers bound what they publish before it gets here."""
+class EventTooLarge(PayloadTooLarge):
+    """An event EventBridge would refuse, found before anything is put: a client's is a 413."""
 
 
 def detail_json(detail: dict[str, Any]) -> str:
@@ -88,11 +88,15 @@ def batches(sizes: list[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def publish_many(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[str]:
-    """Puts the events on the bus, as few calls as the limits allow; entries a call refused (a
-    partial failure) are put again, and if some still fail the whole delivery is a retryable 503,
-    so none is lost. Returns the event ids in the order of ``details``."""
-    entries = [_entry(source, detail_type, detail) for detail in details]
+def prepared(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The entries of these events, each checked against the limit before any is put."""
+    return [_entry(source, detail_type, detail) for detail in details]
+
+
+def put(entries: list[dict[str, str]]) -> list[str]:
+    """Puts prepared entries on the bus, as few calls as the limits allow; entries a call refused
+    (a partial failure) are put again, and if some still fail the whole delivery is a retryable
+    503, so none is lost. Returns the event ids in the order of ``entries``."""
     event_ids: list[str | None] = [None] * len(entries)
     for attempt in range(PARTIAL_FAILURE_ATTEMPTS):
         pending = [index for index, event_id in enumerate(event_ids) if event_id is None]
@@ -110,6 +114,11 @@ def publish_many(source: str, detail_type: str, details: list[dict[str, Any]]) -
         time.sleep(0.1 * 2**attempt)
     failed = sum(1 for event_id in event_ids if event_id is None)
     raise Busy(f"the event bus did not take {failed} of {len(entries)} events; retry")
+
+
+def publish_many(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[str]:
+    """Puts the events on the bus (``put``); their ids in the order of ``details``."""
+    return put(prepared(source, detail_type, details))
 
 
 def publish(source: str, detail_type: str, detail: dict[str, Any]) -> str:
