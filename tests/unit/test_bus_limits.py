@@ -140,6 +140,8 @@ def test_the_largest_alert_intake_reads_fits_one_event() -> None:
     labels: dict[str, Any] = {f"{index:02d}".ljust(128, "n"): FOUR_BYTES * 600 for index in range(70)}
     grouped = {"startsAt": NOW.isoformat(), "labels": labels, "annotations": {"summary": FOUR_BYTES * 5000}}
     # When intake reads it
-    [alert] = alertmanager.read({"version": "4", "alerts": [grouped]}, source)
+    read = alertmanager.read({"version": "4", "alerts": [grouped]}, source)
+    assert isinstance(read, list)
+    [alert] = read
     # Then its Alert Created event is within EventBridge's 256 KB
     assert bus.fits("deployment-events.alerts", ALERT_CREATED, alert.to_json_dict())
