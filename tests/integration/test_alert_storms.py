@@ -23,6 +23,11 @@ LIMIT = 256 * 1024
 
 
 @pytest.fixture
+def stack_parameters() -> dict[str, str]:
+    return {"AlertsPerMinute": "1500"}
+
+
+@pytest.fixture
 def requests_sent(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
     """Every PutEvents request intake makes, as sent."""
     sent: list[list[dict[str, Any]]] = []
@@ -89,11 +94,11 @@ def test_more_than_a_thousand_alerts_in_one_delivery_is_413_and_publishes_nothin
 def test_a_delivery_past_the_sources_minute_is_429_with_retry_after(
     api: Api, alert_bus: Bus, requests_sent: list[list[dict[str, Any]]]
 ) -> None:
-    # Given a source that published 1,900 of its 2,000 alerts in this minute (and the next)
+    # Given a source that published 1,400 of its 1,500 alerts in this minute (and the next)
     source = alertmanager_source(api)
     now = utc_now()
     for minute in (now, now + timedelta(minutes=1)):
-        assert alert_rates.take(source["id"], minute, 1900, 2000)
+        assert alert_rates.take(source["id"], minute, 1400, 1500)
     # When a delivery of 101 alerts arrives
     response = deliver(api, source, delivery(101))
     # Then it is refused whole, with the seconds to the next minute, and nothing is published
@@ -116,15 +121,15 @@ def test_a_thousand_alerts_always_fit_an_idle_source_and_the_minute_counts_them(
         request = RawRequest(delivery(count), {"content-type": "application/json"})
         return intake_alerts.take_delivery("alertmanager", source["integrationKey"], request, received_at)
 
-    # When it delivers 1,000 alerts, then 1,000 more, then one more in the same minute
-    assert take(1000).status == "accepted"
+    # When it delivers 1,000 alerts, then 501, then 500 in the same minute, with AlertsPerMinute 1,500
     assert take(1000).status == "accepted"
     with pytest.raises(TooManyRequests) as refused:
-        take(1)
-    # Then the third is refused until the next minute, 40 s away (rounded up)
+        take(501)
+    assert take(500).status == "accepted"
+    # Then the second is refused whole until the next minute, 40 s away (rounded up)
     assert refused.value.retry_after == 40
     assert refused.value.status_code == 429
-    assert sum(len(entries) for entries in quick_bus) == 2000
+    assert sum(len(entries) for entries in quick_bus) == 1500
 
 
 def test_a_large_alertmanager_storm_is_put_within_eventbridges_limits(
