@@ -93,6 +93,17 @@ def prepared(source: str, detail_type: str, details: list[dict[str, Any]]) -> li
     return [_entry(source, detail_type, detail) for detail in details]
 
 
+def _put_batch(entries: list[dict[str, str]], positions: list[int], event_ids: list[str | None]) -> None:
+    """One PutEvents call; the ids of the entries it took are filled in, refused ones left None."""
+    try:
+        response = events().put_events(Entries=[entries[index] for index in positions])
+    except (ClientError, BotoCoreError):
+        return  # this batch is put again, then reported as a 503
+    for index, result in zip(positions, response["Entries"], strict=True):
+        if "EventId" in result and not result.get("ErrorCode"):
+            event_ids[index] = str(result["EventId"])
+
+
 def put(entries: list[dict[str, str]]) -> list[str]:
     """Puts prepared entries on the bus, as few calls as the limits allow; entries a call refused
     (a partial failure) are put again, and if some still fail the whole delivery is a retryable
@@ -101,14 +112,7 @@ def put(entries: list[dict[str, str]]) -> list[str]:
     for attempt in range(PARTIAL_FAILURE_ATTEMPTS):
         pending = [index for index, event_id in enumerate(event_ids) if event_id is None]
         for batch in batches([entry_bytes(entries[index]) for index in pending]):
-            positions = [pending[index] for index in batch]
-            try:
-                response = events().put_events(Entries=[entries[index] for index in positions])
-            except (ClientError, BotoCoreError):
-                continue  # this batch is put again, then reported as a 503
-            for index, result in zip(positions, response["Entries"], strict=True):
-                if "EventId" in result and not result.get("ErrorCode"):
-                    event_ids[index] = str(result["EventId"])
+            _put_batch(entries, [pending[index] for index in batch], event_ids)
         if all(event_ids):
             return [str(event_id) for event_id in event_ids]
         time.sleep(0.1 * 2**attempt)
