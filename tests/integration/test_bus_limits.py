@@ -156,3 +156,17 @@ def test_the_preview_answers_what_correlation_stores(api: Api, alert_bus: Bus) -
     assert preview.status == 200, preview.body
     stored = api.call("GET", "/api/alerts/big-3/deployments").json()
     assert preview.json()["deployments"] == stored["deployments"]
+
+
+def test_an_alert_too_large_for_one_event_is_413(api: Api, alert_bus: Bus) -> None:
+    # Given an alert at every limit of §4, in four-byte characters: over 256 KB as an event
+    character = "\U0001f600"
+    teams = [{"id": f"{index:02d}".ljust(128, "t"), "name": character * 255} for index in range(50)]
+    resource = {"id": "r" * 128, "name": character * 255, "teams": teams}
+    labels = {f"{index:02d}".ljust(128, "n"): character * 512 for index in range(64)}
+    body = alert("huge", summary=character * 4096, labels=labels, escalationPolicy=resource) | {"alertSource": resource}
+    # When it is posted
+    response = api.call("POST", "/api/alerts", body)
+    # Then it is refused as too large, and nothing is on the bus
+    assert response.status == 413, response.body
+    assert alert_bus.observed("Alert Created") == []
