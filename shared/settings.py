@@ -41,6 +41,11 @@ class CorrelationSettings(_EnvironmentSettings):
     max_related_deployments: int = Field(alias="MAX_RELATED_DEPLOYMENTS", default=3, ge=1, le=20)
 
 
+class AlertIntakeSettings(_EnvironmentSettings):
+    alerts_per_minute: int = Field(alias="ALERTS_PER_MINUTE", default=2000, ge=1000, le=1_000_000)
+    """Per alert source (§22); at least one delivery's 1,000 alerts, so one always fits an idle source."""
+
+
 class AlarmSettings(_EnvironmentSettings):
     alarm_team_tag_key: str = Field(alias="ALARM_TEAM_TAG_KEY", default="team", min_length=1)
 
@@ -89,6 +94,11 @@ def correlation_rules() -> CorrelationRules:
 
 
 @cache
+def alert_intake_settings() -> AlertIntakeSettings:
+    return AlertIntakeSettings.model_validate(os.environ)
+
+
+@cache
 def alarm_settings() -> AlarmSettings:
     return AlarmSettings.model_validate(os.environ)
 
@@ -100,5 +110,6 @@ def notify_settings() -> NotifySettings:
 
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
-    for loader in (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings):
+    loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
+    for loader in (*loaders, alert_intake_settings):
         loader.cache_clear()

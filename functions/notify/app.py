@@ -9,17 +9,19 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from shared.domain.models.alerts import Enrichment
+from shared.domain.models.alerts import Enrichment, EnrichmentReference
 from shared.domain.timestamps import utc_now
+from shared.logic.enrichment import enrichment_of
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
 
 
 class AlertEnrichedEvent(EventBridgeModel):
-    """The enrichment as the enrich function published it: the one event shape this function reads."""
+    """The enrichment as the enrich function published it (or a reference to the stored one, §22):
+    the one event shape this function reads."""
 
     detail_type: Literal["Alert Enriched"] = Field(alias="detail-type")
-    detail: Enrichment
+    detail: EnrichmentReference | Enrichment
 
 
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)
@@ -27,6 +29,6 @@ class AlertEnrichedEvent(EventBridgeModel):
 @metrics.log_metrics(capture_cold_start_metric=True)
 @event_parser(model=AlertEnrichedEvent)
 def lambda_handler(event: AlertEnrichedEvent, context: LambdaContext) -> dict[str, Any]:
-    enrichment = event.detail
+    enrichment = enrichment_of(event.detail)
     sent = notify(enrichment, event.id, utc_now())
     return {"alertId": enrichment.alert_id, "sent": [{"type": item.type, "status": item.status} for item in sent]}

@@ -30,6 +30,11 @@ class DomainError(Exception):
         self.message = message
         self.problems = list(problems)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers the refusal needs besides its body (``Retry-After``)."""
+        return {}
+
     def to_body(self) -> dict[str, object]:
         body: dict[str, object] = {"status": "rejected", "code": self.code, "message": self.message}
         if self.problems:
@@ -62,6 +67,22 @@ class Conflict(DomainError, status_code=409, code="conflict"): ...
 
 class Busy(DomainError, status_code=503, code="busy"):
     """Nothing was stored and the sender should retry (§3: a 5xx is safe to retry)."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
+class TooManyRequests(DomainError, status_code=429, code="too_many_requests"):
+    """A sender over its rate: nothing was taken; it may retry after ``retry_after`` seconds (§22)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class PayloadTooLarge(DomainError, status_code=413, code="payload_too_large"): ...

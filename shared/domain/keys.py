@@ -18,6 +18,7 @@ notification of an alert      ``ALERT#<alertId>``                ``NOTIFY#<targe
 integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_KEY`` (copy of the source)
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
+alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
 ============================  =================================  ==========================
 
 The ``Listing`` index (``listPK`` / ``listSK`` = ``<timestamp>#<eventId>``) holds each event once
@@ -175,3 +176,13 @@ def notification_key(alert_id: str, target_id: str) -> ItemKey:
 
 def enrichment_key(alert_id: str) -> ItemKey:
     return ItemKey(f"ALERT#{alert_id}", "ENRICHMENT")
+
+
+def minute_of(moment: datetime) -> datetime:
+    """The UTC minute an instant falls in, as its first instant."""
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def alert_rate_key(alert_source_id: str, moment: datetime) -> ItemKey:
+    """The counter of the alerts a source published in the minute of ``moment`` (§22)."""
+    return ItemKey(f"ALERT_RATE#{alert_source_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "ALERT_RATE")

@@ -54,8 +54,7 @@ def json_response(status_code: int, body: object, headers: Mapping[str, str] | N
 def _domain_error(error: DomainError) -> Response[str]:
     if error.status_code >= 500:
         logger.warning("request not served", extra={"code": error.code, "reason": error.message})
-    headers = {"Retry-After": "1"} if error.status_code == 503 else None
-    return json_response(error.status_code, error.to_body(), headers)
+    return json_response(error.status_code, error.to_body(), error.headers)
 
 
 def _validation_error(error: RequestValidationError) -> Response[str]:

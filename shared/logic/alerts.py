@@ -19,9 +19,7 @@ from shared.domain import correlation, keys
 from shared.domain.alert_readers.cloudwatch import alert_from_alarm
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
-    ALERT_CORRELATED,
     ALERT_CREATED,
-    OWN_EVENT_SOURCE,
     Alert,
     AlertContext,
     Enrichment,
@@ -29,6 +27,7 @@ from shared.domain.models.alerts import (
 )
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.payloads import Ignored, parse_payload
+from shared.logic.enrichment import DETAIL_BUDGET, hand_to_enrich
 from shared.logic.registry import with_registered_teams
 from shared.observability import tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
@@ -69,7 +68,7 @@ def read_candidates(plan: correlation.Plan) -> list[DeploymentEvent]:
 
 
 def correlate(alert: Alert, now: datetime) -> Enrichment:
-    """§5 for one alert: claim, read the window, rank."""
+    """§5 for one alert: claim, read the window, rank; bounded as §22 has it."""
     rules = correlation_rules()
     resolved = with_registered_teams(alert)
     teams = correlation.alert_teams(resolved)
@@ -93,7 +92,7 @@ def correlate(alert: Alert, now: datetime) -> Enrichment:
         window=plan.window,
         deployments=related,
         correlated_at=now,
-    )
+    ).bounded(DETAIL_BUDGET)
 
 
 @tracer.capture_method(capture_response=False)
@@ -101,7 +100,7 @@ def correlate_alert(alert: Alert, now: datetime) -> Enrichment:
     """Correlates an alert and hands the result to the enrich function through the bus (the
     README's architecture section says why)."""
     enrichment = correlate(alert, now)
-    bus.publish(OWN_EVENT_SOURCE, ALERT_CORRELATED, enrichment.to_json_dict())
+    hand_to_enrich(enrichment)
     return enrichment
 
 

@@ -1,4 +1,8 @@
-"""Enrichments out (§6): kept, served and published for anyone listening."""
+"""Enrichments out (§6): kept, served and published for anyone listening.
+
+An enrichment goes on the bus whole when it fits in one event (§22); otherwise it is stored
+first and the event carries an ``EnrichmentReference``, which ``enrichment_of`` resolves.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,62 @@ import json
 from shared.adapters import bus
 from shared.adapters.store import enrichments as enrichment_store
 from shared.domain.errors import NotFound
-from shared.domain.models.alerts import ALERT_ENRICHED, MAX_ALERT_ID_LENGTH, OWN_EVENT_SOURCE, Enrichment
-from shared.observability import tracer
+from shared.domain.models.alerts import (
+    ALERT_CORRELATED,
+    ALERT_ENRICHED,
+    MAX_ALERT_ID_LENGTH,
+    OWN_EVENT_SOURCE,
+    Enrichment,
+    EnrichmentReference,
+)
+from shared.observability import logger, tracer
+
+DETAIL_BUDGET = bus.MAX_REQUEST_BYTES - bus.TIME_BYTES - len(OWN_EVENT_SOURCE) - len(ALERT_CORRELATED)
+"""The bytes an enrichment may take as the ``detail`` of its events."""
+
+
+def _keep(enrichment: Enrichment) -> bool:
+    body = json.dumps(enrichment.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
+    return enrichment_store.put_enrichment(enrichment.alert_id, body, enrichment.correlated_at)
+
+
+def _publish(detail_type: str, enrichment: Enrichment) -> None:
+    body = enrichment.to_json_dict()
+    if not bus.fits(OWN_EVENT_SOURCE, detail_type, body):
+        logger.info("enrichment too large for the bus: its event refers to the stored one")
+        body = enrichment.reference().to_json_dict()
+    bus.publish(OWN_EVENT_SOURCE, detail_type, body)
+
+
+def hand_to_enrich(enrichment: Enrichment) -> None:
+    """``Alert Correlated`` for the enrich function; one too large for the bus is stored first,
+    so the reference the event carries can be read."""
+    if not bus.fits(OWN_EVENT_SOURCE, ALERT_CORRELATED, enrichment.to_json_dict()):
+        _keep(enrichment)
+    _publish(ALERT_CORRELATED, enrichment)
 
 
 @tracer.capture_method(capture_response=False)
 def store_enrichment(enrichment: Enrichment) -> bool:
     """Keeps the result (replacing an earlier one) and tells the bus; False if a newer one exists."""
-    body = enrichment.to_json_dict()
-    stored = enrichment_store.put_enrichment(
-        enrichment.alert_id, json.dumps(body, separators=(",", ":")), enrichment.correlated_at
-    )
+    stored = _keep(enrichment)
     if stored:
-        bus.publish(OWN_EVENT_SOURCE, ALERT_ENRICHED, body)
+        _publish(ALERT_ENRICHED, enrichment)
     return stored
+
+
+def keep_and_publish(detail: Enrichment | EnrichmentReference) -> bool:
+    """The enrich function's job for one ``Alert Correlated``. A reference's enrichment was kept
+    by correlate before it published the reference, so it is only published."""
+    if isinstance(detail, EnrichmentReference):
+        _publish(ALERT_ENRICHED, get_enrichment(detail.alert_id))
+        return True
+    return store_enrichment(detail)
+
+
+def enrichment_of(detail: Enrichment | EnrichmentReference) -> Enrichment:
+    """The enrichment an event stands for: its detail, or the stored one it refers to."""
+    return detail if isinstance(detail, Enrichment) else get_enrichment(detail.alert_id)
 
 
 def get_enrichment(alert_id: str) -> Enrichment:

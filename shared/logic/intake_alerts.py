@@ -1,19 +1,23 @@
 """Alerts in (§11): ``POST /api/v1/alerts/{type}/{integrationKey}`` -> our alerts on the bus.
 
 After intake's checks, one delivery may carry many alerts (Alertmanager, Grafana): each firing
-one becomes one ``Alert Created`` event, put ten per PutEvents call; resolved ones are not
-correlated.
+one becomes one ``Alert Created`` event, put in as few PutEvents calls as EventBridge's limits
+allow; resolved ones are not correlated. A storm is bounded before anything is published (§22):
+at most 1,000 alerts a delivery, and ``AlertsPerMinute`` per source and minute.
 """
 
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from shared.adapters import bus
+from shared.adapters.store import alert_rates
+from shared.domain import keys
 from shared.domain.alert_readers.common import SourceView
-from shared.domain.errors import InvalidField, NotFound
+from shared.domain.errors import InvalidField, NotFound, PayloadTooLarge, TooManyRequests
 from shared.domain.models.alert_sources import AlertSourceParams, AlertSourceRecord, AlertSourceType
 from shared.domain.models.alerts import ALERT_CREATED, Alert
 from shared.domain.models.common import ApiModel
@@ -22,9 +26,10 @@ from shared.domain.requests import RawRequest, check_size, content_kind
 from shared.domain.senders import ALERT_SENDERS, SenderKind
 from shared.logic import delivery_log, intake
 from shared.logic.alert_sources import resolve_alert_source
-from shared.settings import bus_settings
+from shared.settings import alert_intake_settings, bus_settings
 
 PREVIEW_SOURCE_ID = "preview"
+MAX_ALERTS_PER_DELIVERY = 1000
 
 
 class Reader(Protocol):
@@ -98,8 +103,21 @@ def _read_and_publish(
     if isinstance(result, Ignored):
         return AlertIntakeOutcome(status="ignored", reason=result.reason)
     unique = list({alert.id: alert for alert in result}.values())
-    bus.publish_many(bus_settings().alert_event_source, ALERT_CREATED, [alert.to_json_dict() for alert in unique])
+    if len(unique) > MAX_ALERTS_PER_DELIVERY:
+        raise PayloadTooLarge(f"{len(unique)} alerts in one delivery; at most {MAX_ALERTS_PER_DELIVERY}")
+    entries = bus.prepared(bus_settings().alert_event_source, ALERT_CREATED, [alert.to_json_dict() for alert in unique])
+    _count_against_the_minute(record.id, len(unique), received_at)
+    bus.put(entries)
     return AlertIntakeOutcome(status="accepted", alerts=[alert.id for alert in unique])
+
+
+def _count_against_the_minute(alert_source_id: str, alerts: int, received_at: datetime) -> None:
+    """``AlertsPerMinute`` for the source (§22): a delivery that would pass it is refused whole."""
+    limit = alert_intake_settings().alerts_per_minute
+    if not alert_rates.take(alert_source_id, received_at, alerts, limit):
+        next_minute = keys.minute_of(received_at) + timedelta(minutes=1)
+        retry_after = max(1, math.ceil((next_minute - received_at).total_seconds()))
+        raise TooManyRequests(f"more than {limit} alerts this minute for this alert source", retry_after)
 
 
 ALERTS = intake.Sink(owner_of=_source_of, take=_read_and_publish)

@@ -54,11 +54,11 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
     """What each delivery put on the bus, recorded instead of sent."""
     calls: list[list[dict[str, Any]]] = []
 
-    def record(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[str]:
-        calls.append(details)
-        return [f"event-{index}" for index in range(len(details))]
+    def record(entries: list[dict[str, str]]) -> list[str]:
+        calls.append([json.loads(entry["Detail"]) for entry in entries])
+        return [f"event-{index}" for index in range(len(entries))]
 
-    monkeypatch.setattr(bus, "publish_many", record)
+    monkeypatch.setattr(bus, "put", record)
     return calls
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -22,6 +22,7 @@ def test_record_keys_have_distinct_prefixes() -> None:
         keys.alert_source_key_lookup("x"),
         keys.escalation_policy_key("x"),
         keys.enrichment_key("x"),
+        keys.alert_rate_key("x", datetime(2026, 11, 29, tzinfo=UTC)),
     ]
     # Then no two collide
     assert len(set(built)) == len(built)
@@ -93,3 +94,13 @@ def test_sort_key_range_includes_both_ends() -> None:
     assert lower <= on_end <= upper
     assert not lower <= before <= upper
     assert not lower <= after <= upper
+
+
+def test_an_alert_sources_rate_counter_is_one_item_per_utc_minute() -> None:
+    # Given two instants in one minute (one in another zone) and one in the next
+    moment = datetime(2026, 11, 29, 10, 5, 59, 999000, tzinfo=UTC)
+    same_minute = datetime(2026, 11, 29, 11, 5, 1, tzinfo=timezone(timedelta(hours=1)))
+    # Then the first two share the counter, named by the source and the UTC minute
+    assert keys.alert_rate_key("src-1", moment) == keys.ItemKey("ALERT_RATE#src-1#2026-11-29T10:05", "ALERT_RATE")
+    assert keys.alert_rate_key("src-1", same_minute) == keys.alert_rate_key("src-1", moment)
+    assert keys.alert_rate_key("src-1", moment + timedelta(milliseconds=1)).pk.endswith("T10:06")

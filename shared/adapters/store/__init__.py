@@ -9,6 +9,7 @@
 - ``registry``: teams registered for alert sources and escalation policies.
 - ``enrichments``: each alert's enrichment.
 - ``notifications``: each alert's notification claims.
+- ``alert_rates``: alerts published per alert source and minute.
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
@@ -111,6 +111,17 @@ class Window(ApiModel):
     until: UtcTime
 
 
+LINKS_KEPT = 5
+"""An enrichment keeps a deployment's first links only: enough to open the change (§22)."""
+CUT_TEXT_LENGTH = 64
+"""What each fact and link text is cut to when the essentials alone are too large for the bus."""
+CUT_FACTS = ("repository", "service", "environment", "version", "commit_sha", "branch", "status", "summary")
+
+
+def _cut(text: str | None) -> str | None:
+    return text[:CUT_TEXT_LENGTH] if text else text
+
+
 class RelatedDeployment(ChangeFacts):
     id: str
     summary: str
@@ -119,6 +130,15 @@ class RelatedDeployment(ChangeFacts):
     timestamp: UtcTime
     reason: str
     score: float = Field(ge=0, le=1)
+
+    def essentials(self) -> RelatedDeployment:
+        """The deployment with its first links only: 50 links of 2 KB each would fill the bus."""
+        return self.model_copy(update={"links": self.links[:LINKS_KEPT]})
+
+    def cut(self) -> RelatedDeployment:
+        """The essentials with every fact and link text cut to a few words."""
+        links = [link.model_copy(update={"text": _cut(link.text)}) for link in self.links[:LINKS_KEPT]]
+        return self.model_copy(update={"links": links, **{name: _cut(getattr(self, name)) for name in CUT_FACTS}})
 
 
 class AlertContext(ApiModel):
@@ -143,6 +163,34 @@ class Enrichment(ApiModel):
     window: Window
     deployments: list[RelatedDeployment]
     correlated_at: UtcTime
+
+    def json_bytes(self) -> int:
+        return len(self.model_dump_json(by_alias=True).encode("utf-8"))
+
+    def bounded(self, max_bytes: int) -> Enrichment:
+        """What correlation keeps and publishes (§22): each deployment's essentials, and if
+        those are still over ``max_bytes``, their facts cut. Past that (an alert with the largest
+        labels), the event carries an ``EnrichmentReference`` instead."""
+        essentials = self.model_copy(update={"deployments": [item.essentials() for item in self.deployments]})
+        if essentials.json_bytes() <= max_bytes:
+            return essentials
+        return self.model_copy(update={"deployments": [item.cut() for item in self.deployments]})
+
+    def reference(self) -> EnrichmentReference:
+        return EnrichmentReference(alert_id=self.alert_id, correlated_at=self.correlated_at, stored=True)
+
+
+class EnrichmentReference(ApiModel):
+    """An enrichment too large for the bus, as its event carries it: the alert it is about, and
+    ``stored``; the consumer reads the stored enrichment (§22)."""
+
+    alert_id: str
+    correlated_at: UtcTime
+    stored: Literal[True]
+
+
+EnrichmentOnBus = EnrichmentReference | Enrichment
+"""The ``detail`` of ``Alert Correlated`` and ``Alert Enriched``: the enrichment, or a reference to it."""
 
 
 class AlertAccepted(ApiModel):
