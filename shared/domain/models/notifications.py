@@ -12,16 +12,21 @@ from pydantic import Field, TypeAdapter
 
 from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
 from shared.domain.models.deployments import Email
+from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
 from shared.domain.redaction import TargetType, redacted_target
 
 MAX_TARGETS = 5
 Secret = Annotated[str, Field(min_length=1, max_length=1024)]
 """Every secret field is also ``repr=False``: debug logs of a request never show it."""
+HeaderSecret = Annotated[Secret, HeaderToken]
+"""A token sent in a header or as a key, so header-safe (§22)."""
+SigningSecret = Annotated[Secret, HeaderText]
+TargetUrl = Annotated[HttpUrl, SecretUrl]
 
 
 class SlackTarget(ApiModel):
     type: Literal["SLACK"]
-    webhook_url: HttpUrl = Field(repr=False)
+    webhook_url: TargetUrl = Field(repr=False)
     """The incoming webhook's URL is its secret."""
     always: bool = False
     """Post even when no deployment is related."""
@@ -29,19 +34,20 @@ class SlackTarget(ApiModel):
 
 class PagerDutyTarget(ApiModel):
     type: Literal["PAGERDUTY"]
-    api_token: Secret = Field(repr=False)
-    from_email: Email
+    api_token: HeaderSecret = Field(repr=False)
+    from_email: Annotated[Email, HeaderToken]
+    """PagerDuty's ``From`` header."""
 
 
 class IlertTarget(ApiModel):
     type: Literal["ILERT"]
-    integration_key: Secret = Field(repr=False)
+    integration_key: HeaderSecret = Field(repr=False)
 
 
 class WebhookTarget(ApiModel):
     type: Literal["WEBHOOK"]
-    url: HttpUrl
-    secret: Secret = Field(repr=False)
+    url: TargetUrl
+    secret: SigningSecret = Field(repr=False)
 
 
 NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")]
