@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
@@ -12,7 +11,7 @@ from pydantic import Field
 from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import utc_now
 from shared.logic.notify import notify
-from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
+from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
 
 
 class AlertEnrichedEvent(EventBridgeModel):

@@ -3,11 +3,15 @@ repeating the value."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from shared.domain.timestamps import isoformat, utc_now
+from tests.conftest import Api, Bus
+from tests.recording_server import RecordingServer, recording_server
 
 TOKEN = "pd-token-0123456789abcdef"
 VALID_PAGERDUTY = {"type": "PAGERDUTY", "apiToken": TOKEN, "fromEmail": "oncall@example.com"}
@@ -103,3 +107,43 @@ def test_header_safe_secrets_with_inner_spaces_and_the_removal_are_still_taken(a
     assert created["webhookSecretSet"] is True
     assert removed.status == 200, removed.body
     assert removed.json()["webhookSecretSet"] is False
+
+
+SLACK_TOKEN = "abcdefghijklmnopqrstuvwx"
+"""24 characters, as the token at the end of a Slack webhook's path."""
+
+
+@pytest.fixture
+def sink() -> Iterator[RecordingServer]:
+    with recording_server() as server:
+        yield server
+
+
+@pytest.fixture
+def stack_parameters(sink: RecordingServer) -> dict[str, str]:
+    """``DefaultNotifications`` with a Slack URL pasted without its scheme, then a valid target."""
+    defaults = [
+        {"type": "SLACK", "webhookUrl": f"hooks.slack.com/services/T0AB12CDE/B0AB12CDE/{SLACK_TOKEN}"},
+        {"type": "SLACK", "webhookUrl": f"{sink.url}/services/valid", "always": True},
+    ]
+    return {"DefaultNotifications": json.dumps(defaults)}
+
+
+def test_an_invalid_default_notification_is_skipped_and_never_printed(
+    alert_bus: Bus, sink: RecordingServer, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Given DefaultNotifications whose first entry is invalid, and an alert of no alert source
+    alert = {"id": "default-targets-1", "reportTime": isoformat(utc_now()), "summary": "down"}
+    # When it is correlated, enriched and notified
+    alert_bus.put_alert(alert)
+    alert_bus.deliver()
+    # Then the valid target is notified all the same
+    assert [request.path for request in sink.requests] == ["/services/valid"]
+    # And the skipped entry is logged by position and type, with nothing of its token anywhere
+    [skipped] = [
+        record.__dict__ for record in caplog.records if record.getMessage() == "DefaultNotifications: entry skipped"
+    ]
+    assert (skipped["position"], skipped["type"]) == (0, "SLACK")
+    assert skipped["problems"] == ["SLACK.webhookUrl: string_pattern_mismatch"]
+    records = [json.dumps(record.__dict__, default=str) for record in caplog.records]
+    assert SLACK_TOKEN[:8] not in "".join([*capfd.readouterr(), *records])

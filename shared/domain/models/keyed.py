@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.domain.ids import integration_key_hash, new_integration_key
 from shared.domain.models.common import ApiModel, ResourceId, Team
@@ -47,6 +47,8 @@ class IssuedKey:
 
 class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
     """A pipeline or an alert source as stored; the integration key itself is never stored."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     id: ResourceId
     name: str
