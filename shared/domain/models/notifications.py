@@ -90,7 +90,7 @@ def valid_targets(configured: str) -> tuple[tuple[NotificationTarget, ...], list
     try:
         entries = json.loads(configured or "[]")
     except ValueError:
-        return (), [SkippedTarget(0, "list", ["the value is not JSON"])]
+        return (), [SkippedTarget(0, "text", ["the value is not JSON"])]
     if not isinstance(entries, list):
         return (), [SkippedTarget(0, type(entries).__name__, ["the value is not a JSON list"])]
     targets: list[NotificationTarget] = []
