@@ -12,6 +12,11 @@ from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import utc_now
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
+from shared.settings import default_notification_targets
+
+default_notification_targets()
+"""``DefaultNotifications`` checked at the function's start (§22): an invalid entry is reported once
+per container, before any alert, and skipped."""
 
 
 class AlertEnrichedEvent(EventBridgeModel):
