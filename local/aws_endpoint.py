@@ -6,6 +6,11 @@ backends, which ``mock_aws`` uses too: what the endpoint writes, the functions r
 put through it is matched by the template's rules and delivered. Each request is one emulated
 call, atomic with the in-process ones (``local.aws.EMULATOR_LOCK``).
 
+It holds the admin token (SSM) and every secret (the table), so it answers this machine's own
+clients only (§22): a ``Host`` that is not loopback (a DNS name rebound to 127.0.0.1) or the
+address it serves on, and a browser's cross-origin request (a foreign ``Origin``, preflights
+included), are refused with 403, and moto's CORS headers, which echo any origin, are removed.
+
 Importing this module needs moto's server extra (Flask, flask-cors): ``pip install 'moto[server]'``.
 """
 
@@ -25,6 +30,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wsgi import get_input_stream
 
 from local.aws import EMULATOR_LOCK
+from local.startup import is_loopback
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -62,6 +68,50 @@ class SerializedApplication:
                     close()
 
 
+class LocalClientsOnly:
+    """A WSGI app that only this machine's clients reach: the aws CLI, boto3, sam local's
+    containers at the bridge address the endpoint serves on; never a web page of another origin."""
+
+    def __init__(self, app: WsgiApp, served_on: str) -> None:
+        self._app = app
+        self._served_on = served_on.lower()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        refusal = self.refusal(environ)
+        if refusal:
+            body = f"Refused: {refusal}. The emulated AWS answers this machine's clients only.\n".encode()
+            start_response(
+                "403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+
+        def without_cors(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+            return start_response(status, kept, *exc_info)
+
+        return self._app(environ, without_cors)
+
+    def refusal(self, environ: dict[str, Any]) -> str | None:
+        """Why a request is refused, or None."""
+        host = environ.get("HTTP_HOST", "")
+        name = host_name(host)
+        if not (is_loopback(name) or name.lower() == self._served_on):
+            return f"Host {host!r} is not this machine"
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and origin != f"http://{host}":
+            return f"a request from the web page of {origin!r}"
+        if environ.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none"):
+            return "a request from a web page of another site"
+        return None
+
+
+def host_name(host: str) -> str:
+    """The name in a ``Host`` header, without its port or an IPv6 address's brackets."""
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def receives_sqs_messages(environ: dict[str, Any], body: bytes) -> bool:
     """SQS ReceiveMessage, in the JSON protocol (boto3, aws CLI v2) or the query one (older SDKs)."""
     if environ.get("HTTP_X_AMZ_TARGET") == "AmazonSQS.ReceiveMessage":
@@ -72,7 +122,8 @@ def receives_sqs_messages(environ: dict[str, Any], body: bytes) -> bool:
 
 
 class AwsEndpoint:
-    """moto's server on ``host:port`` (0 picks a free port), in a daemon thread."""
+    """moto's server on ``host:port`` (0 picks a free port), in a daemon thread, for loopback
+    clients and those that name ``host`` itself (sam local's containers on Docker's bridge)."""
 
     def __init__(self, server: BaseWSGIServer) -> None:
         self._server = server
@@ -83,7 +134,7 @@ class AwsEndpoint:
         """Serves at once; raises ``OSError`` when the port is taken."""
         quiet = os.environ.get("LOCAL_ACCESS_LOG", "1") == "0"
         handler = QuietRequestHandler if quiet else MotoRequestHandler
-        app = SerializedApplication(DomainDispatcherApplication(create_backend_app))
+        app = LocalClientsOnly(SerializedApplication(DomainDispatcherApplication(create_backend_app)), host)
         # Bound here: werkzeug's own bind exits the process when the port is taken.
         with socket.create_server((host, port)) as listening:
             server = make_server(host, port, app, threaded=True, request_handler=handler, fd=listening.fileno())

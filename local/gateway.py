@@ -10,6 +10,7 @@ import base64
 import importlib.util
 import json
 import queue
+import re
 import sys
 import threading
 import time
@@ -37,6 +38,9 @@ _TEXT_TYPES = (
     "application/xml",
     "application/x-www-form-urlencoded",
 )
+_KEY_IN_PATH = re.compile(r"(/api/v1/(?:deployment-events|alerts)/[^/\s?#]+/)([\w.~%-]+)")
+"""The routes whose last segment is an integration key (§7): a sender's path holds its key."""
+KEY_HINT_LENGTH = 4
 _LOADING = threading.Lock()
 _module_numbers = count()
 
@@ -178,6 +182,17 @@ class GatewayResponse:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def redact_keys(text: str) -> str:
+    """``text`` (an access log line) with each integration key in a path cut to its last four
+    characters, the hint the API shows: ``/api/v1/deployment-events/github/****abcd``."""
+
+    def hint(match: re.Match[str]) -> str:
+        key = match[2]
+        return match[1] + "****" + (key[-KEY_HINT_LENGTH:] if len(key) > 2 * KEY_HINT_LENGTH else "")
+
+    return _KEY_IN_PATH.sub(hint, text)
 
 
 def _not_found() -> GatewayResponse:

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from local.gateway import GatewayResponse
+from local.gateway import GatewayResponse, redact_keys
 from local.stack import EmulatedStack, emulated_stack
 from local.startup import (
     DEFAULT_ADMIN_TOKEN,
@@ -62,7 +62,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         if os.environ.get("LOCAL_ACCESS_LOG", "1") != "0":
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+            sys.stderr.write(f"{self.address_string()} {redact_keys(format % args)}\n")
 
     def _read_body(self) -> bytes | None:
         """The request body, or None when it is larger than API Gateway accepts."""

@@ -4,6 +4,7 @@ environment, the lines they print, and stopping on Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import shlex
 import signal
@@ -18,6 +19,27 @@ DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
 """Signs the enrichment webhook where the template names its SSM parameter."""
 DEFAULT_AWS_PORT = 4566
 """LocalStack's port, which scripts and ``AWS_ENDPOINT_URL`` settings already name."""
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, an address of 127.0.0.0/8, or ``::1`` (bracketed or not): this machine only."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_public_default_token(host: str, admin_token: str) -> None:
+    """The default admin token is in the README: served beyond this machine, it opens the API,
+    and the emulated AWS with every secret, to whoever reaches the port (§22)."""
+    if admin_token == DEFAULT_ADMIN_TOKEN and not is_loopback(host):
+        raise SystemExit(
+            f"HOST={host} serves the runner beyond this machine, and the admin token is the public default"
+            f" ({DEFAULT_ADMIN_TOKEN}): set ADMIN_TOKEN to a secret of your own, or leave HOST unset (127.0.0.1)"
+        )
 
 
 def parameter_overrides(text: str) -> dict[str, str]:
@@ -45,10 +67,14 @@ class RunnerOptions:
 
     @classmethod
     def from_environment(cls) -> RunnerOptions:
+        """The options, or ``SystemExit`` for a non-loopback ``HOST`` with the default admin token."""
+        host = os.environ.get("HOST") or DEFAULT_HOST
+        admin_token = os.environ.get("ADMIN_TOKEN") or DEFAULT_ADMIN_TOKEN
+        refuse_public_default_token(host, admin_token)
         return cls(
             port=int(os.environ.get("PORT") or DEFAULT_PORT),
-            host=os.environ.get("HOST") or DEFAULT_HOST,
-            admin_token=os.environ.get("ADMIN_TOKEN") or DEFAULT_ADMIN_TOKEN,
+            host=host,
+            admin_token=admin_token,
             aws_port=int(os.environ.get("AWS_PORT") or DEFAULT_AWS_PORT),
             overrides=parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", "")),
             webhook_secret=os.environ.get("ENRICHMENT_WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET,

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from shared.domain.correlation import CorrelationRules
+    from shared.domain.models.notifications import NotificationTarget
 
 
 class _EnvironmentSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+    """A missing variable is named, and the environment (which holds credentials) never printed."""
 
 
 class StoreSettings(_EnvironmentSettings):
@@ -108,8 +110,26 @@ def notify_settings() -> NotifySettings:
     return NotifySettings.model_validate(os.environ)
 
 
+@cache
+def default_notification_targets() -> tuple[NotificationTarget, ...]:
+    """``DefaultNotifications``, read once per container: an invalid entry is skipped (§22) with
+    a metric and a log line naming its position and type, so one mistake cannot stop every
+    notification, and no line repeats what the entry holds (its tokens)."""
+    from shared.domain.models.notifications import valid_targets  # noqa: PLC0415 - the notify function's only
+    from shared.observability import count, logger  # noqa: PLC0415
+
+    targets, skipped = valid_targets(notify_settings().default_notifications)
+    for entry in skipped:
+        count("DefaultNotificationsSkipped")
+        logger.warning(
+            "DefaultNotifications: entry skipped",
+            extra={"position": entry.position, "type": entry.target_type, "problems": entry.problems},
+        )
+    return targets
+
+
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
-    for loader in (*loaders, alert_intake_settings):
+    for loader in (*loaders, alert_intake_settings, default_notification_targets):
         loader.cache_clear()

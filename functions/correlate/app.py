@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent, AlertEvent
 from shared.domain.timestamps import utc_now
 from shared.logic.alerts import alert_of, correlate_alert
-from shared.observability import BUS_CORRELATION_ID_PATH, count, logger, metrics, tracer
+from shared.observability import BUS_CORRELATION_ID_PATH, count, event_parser, logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)

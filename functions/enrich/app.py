@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import envelopes, event_parser
+from aws_lambda_powertools.utilities.parser import envelopes
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.models.alerts import Enrichment, EnrichmentOnBus, EnrichmentReference
 from shared.logic.enrichment import keep_and_publish
-from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
+from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
@@ -13,7 +12,12 @@ from shared.domain.models.alerts import Enrichment, EnrichmentReference
 from shared.domain.timestamps import utc_now
 from shared.logic.enrichment import enrichment_of
 from shared.logic.notify import notify
-from shared.observability import BUS_CORRELATION_ID_PATH, logger, metrics, tracer
+from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
+from shared.settings import default_notification_targets
+
+default_notification_targets()
+"""``DefaultNotifications`` checked at the function's start (§22): an invalid entry is reported once
+per container, before any alert, and skipped."""
 
 
 class AlertEnrichedEvent(EventBridgeModel):

@@ -13,7 +13,8 @@ to them as ``AWS_ENDPOINT_URL``: ``sam local --env-vars`` only sets variables th
 declares, so SAM runs a copy of the built template that declares it, and every function gets the
 environment ``LocalStack.functions()`` resolves (SAM would resolve ``!Ref`` of a resource to its
 logical id). The endpoint is served on the bridge address and, as in ``make run``, on 127.0.0.1.
-It holds the admin token (SSM) and answers anyone who reaches it: for local use only.
+It holds the admin token (SSM), so each endpoint answers loopback clients and those naming its own
+address only, never a web page of another origin (``local.aws_endpoint``, §22).
 
 - ``build``: what sam local runs (the checks before starting, the containers' template and environment)
 - ``containers``: Docker's bridge, ``sam local start-lambda`` and the containers of a run

@@ -5,7 +5,8 @@ In its container a function's 127.0.0.1 is the container, so pointed at ``http:/
 every function that reads the table answers "Could not connect". This runs it as ``tests/sam``
 does: the built template declaring ``AWS_ENDPOINT_URL``, each function's environment as the
 emulated stack resolves it, and the emulated AWS reached at the host's address on Docker's bridge,
-here through a relay that forwards that address to ``127.0.0.1:AWS_PORT`` while the function runs.
+here through a relay that makes each request again to ``127.0.0.1:AWS_PORT``, as a loopback client,
+while the function runs (the endpoint refuses any other ``Host``).
 
 Environment: ``AWS_PORT`` (default 4566), ``PORT`` (the runner's, for the links the functions write)
 and ``PARAMETER_OVERRIDES``, as given to the running stack. Prints the function's answer; exits 1
@@ -15,6 +16,7 @@ when it is an error (the function raised or timed out).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import socket
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
@@ -32,45 +35,74 @@ from local.startup import DEFAULT_AWS_PORT, DEFAULT_PORT, parameter_overrides
 from local.template import REPOSITORY_ROOT, LocalStack
 
 USAGE = "usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json"
+RELAY_TIMEOUT_SECONDS = 60
 
 
-def _pump(source: socket.socket, destination: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        while chunk := source.recv(65536):
-            destination.sendall(chunk)
-    with contextlib.suppress(OSError):
-        destination.shutdown(socket.SHUT_WR)
+class _RelayedRequest(BaseHTTPRequestHandler):
+    """One request from a container, made again to 127.0.0.1:``port`` as a loopback client: the
+    endpoint refuses any other ``Host`` (§22), and the container names the bridge address."""
+
+    protocol_version = "HTTP/1.1"
+    server: _RelayServer
+
+    def _relay(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {name: value for name, value in self.headers.items() if name.lower() not in ("host", "connection")}
+        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=RELAY_TIMEOUT_SECONDS)
+        try:
+            upstream.request(
+                self.command, self.path, body, {**headers, "Host": f"127.0.0.1:{self.server.upstream_port}"}
+            )
+            response = upstream.getresponse()
+            answer = response.read()
+            self.send_response(response.status, response.reason)
+            for name, value in response.getheaders():
+                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        finally:
+            upstream.close()
+
+    def do_GET(self) -> None:
+        self._relay()
+
+    def do_POST(self) -> None:
+        self._relay()
+
+    def do_PUT(self) -> None:
+        self._relay()
+
+    def do_DELETE(self) -> None:
+        self._relay()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        """Quiet: the function's own output is what `make invoke` prints."""
+
+
+class _RelayServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, upstream_port: int) -> None:
+        super().__init__((host, 0), _RelayedRequest)
+        self.upstream_port = upstream_port
 
 
 class Relay:
-    """TCP from ``host`` (a free port) to 127.0.0.1:``port``, one thread per direction of a connection."""
+    """HTTP from ``host`` (a free port) to 127.0.0.1:``port``, each request made again as a loopback one."""
 
     def __init__(self, host: str, port: int) -> None:
-        self._port = port
-        self._listener = socket.create_server((host, 0))
-        self.url = f"http://{host}:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._accept, name="relay", daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
-
-    def _relay(self, client: socket.socket) -> None:
-        with client, contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self._port)) as upstream:
-            outgoing = threading.Thread(target=_pump, args=(client, upstream), daemon=True)
-            outgoing.start()
-            _pump(upstream, client)
-            outgoing.join()
+        self._server = _RelayServer(host, port)
+        self.url = f"http://{host}:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, name="relay", daemon=True).start()
 
     def __enter__(self) -> Relay:
         return self
 
     def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self._listener.close()
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def _check(function: str, event: Path, functions: set[str], aws_port: int) -> None:

@@ -39,6 +39,22 @@ def is_storable_id(value: str) -> bool:
     return 0 < len(value) <= MAX_ID_LENGTH and "#" not in value
 
 
+DIGEST_LENGTH = 16
+
+
+def bounded_id(value: str, limit: int = MAX_ID_LENGTH, forbidden: str = "#") -> str:
+    """``value`` where it fits ``limit`` and holds none of ``forbidden``; else a readable stand-in
+    for it: its beginning (``forbidden`` as ``_``), ``~`` and a digest of the whole, so the same
+    name always gives the same id and two names never share one (§22)."""
+    cleaned = value.strip()
+    if cleaned and len(cleaned) <= limit and not any(character in cleaned for character in forbidden):
+        return cleaned
+    digest = hashlib.sha256(cleaned.encode("utf-8", "surrogatepass")).hexdigest()[:DIGEST_LENGTH]
+    beginning = "".join("_" if character in forbidden else character for character in cleaned)
+    beginning = beginning[: limit - DIGEST_LENGTH - 1].rstrip()
+    return f"{beginning}~{digest}" if beginning else digest
+
+
 def new_integration_key(prefix: str) -> str:
     """192 random bits behind a prefix that secret scanners and people can recognise."""
     return prefix + secrets.token_urlsafe(24)

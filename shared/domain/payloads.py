@@ -17,7 +17,7 @@ class PayloadModel(BaseModel):
     """The part of a sender's payload a reader reads: the rest is ignored, and the schema is built
     on first use, so a cold start pays only for the sender it serves."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore", defer_build=True, hide_input_in_errors=True)
 
 
 Model = TypeVar("Model", bound=BaseModel)

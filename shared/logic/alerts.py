@@ -16,7 +16,7 @@ from shared.adapters.parallel import run_all
 from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
 from shared.domain import correlation, keys
-from shared.domain.alert_readers.cloudwatch import alert_from_alarm
+from shared.domain.alert_readers.cloudwatch import ALARM, alarm_teams, alert_from_alarm
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
     ALERT_CREATED,
@@ -25,11 +25,12 @@ from shared.domain.models.alerts import (
     Enrichment,
     Scope,
 )
+from shared.domain.models.common import MAX_NAMED_TEAMS
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.payloads import Ignored, parse_payload
 from shared.logic.enrichment import DETAIL_BUDGET, hand_to_enrich
 from shared.logic.registry import with_registered_teams
-from shared.observability import tracer
+from shared.observability import logger, tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
 
 if TYPE_CHECKING:
@@ -43,7 +44,14 @@ def alert_of(event: AlertCreatedEvent | AlarmStateChangeEvent) -> Alert | None:
     if isinstance(event, AlertCreatedEvent):
         return event.detail
     alarm_arn = event.resources[0] if event.resources else event.detail.alarm_name
-    return alert_from_alarm(event.detail, alarm_arn, alarm_settings().alarm_team_tag_key)
+    team_tag_key = alarm_settings().alarm_team_tag_key
+    cut = alarm_teams(event.detail, team_tag_key).cut
+    if cut and event.detail.state.value == ALARM:
+        logger.warning(
+            "the alarm names more teams than an alert may; the others are left out",
+            extra={"alarm": event.detail.alarm_name, "named": MAX_NAMED_TEAMS, "left_out": cut},
+        )
+    return alert_from_alarm(event.detail, alarm_arn, team_tag_key)
 
 
 def submit_alert(alert: Alert) -> str:

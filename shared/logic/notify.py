@@ -39,7 +39,7 @@ from shared.domain.notifications import (
     webhook_request,
 )
 from shared.observability import logger, tracer
-from shared.settings import notify_settings
+from shared.settings import default_notification_targets, notify_settings
 
 LEASE = timedelta(minutes=1)
 MAX_ATTEMPTS = 3
@@ -54,7 +54,7 @@ def default_targets() -> tuple[NotificationTarget, ...]:
     """``DefaultNotifications``, and the enrichment webhook of §6 as one more target (its
     secret is cached by the parameters utility, so this costs no SSM call per invocation)."""
     configured = notify_settings()
-    targets = list(targets_adapter().validate_json(configured.default_notifications or "[]"))
+    targets = list(default_notification_targets())
     if configured.enrichment_webhook_url:
         secret = secure_parameter(configured.enrichment_webhook_secret_parameter)
         targets.append(WebhookTarget(type="WEBHOOK", url=configured.enrichment_webhook_url, secret=secret))

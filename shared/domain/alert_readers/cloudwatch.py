@@ -3,16 +3,24 @@
 Teams come from the alarm's propagated tags (``detail.alarmTags``) under the ``AlarmTeamTagKey``
 tag, else from the registry under the alarm's name (the alert names the alarm as its alert
 source, with no teams, so §4's fallback applies unchanged).
+
+Any legal alarm is correlated (§22): a name of up to 255 characters, with ``#``, ``/``, spaces or
+any letter, and a team tag naming any number of teams. Where a name or a team is longer than an
+id may be, or holds the key separator, it is replaced by ``ids.bounded_id``'s stable stand-in; a
+team list is cut to what an alert may name, and what was cut is returned for the logic to log.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
 
 from shared.domain.alert_readers.common import clean_labels
-from shared.domain.models.alerts import Alert
+from shared.domain.ids import bounded_id
+from shared.domain.models.alerts import MAX_ALERT_ID_LENGTH, Alert
+from shared.domain.models.common import MAX_NAMED_TEAMS
 from shared.domain.payloads import PayloadModel
 
 ALARM = "ALARM"
@@ -71,6 +79,22 @@ def _service_of(detail: AlarmStateChange) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AlarmTeams:
+    """The teams an alarm's tag names: those the alert names, and those past the limit."""
+
+    named: list[str]
+    cut: list[str]
+
+
+def alarm_teams(detail: AlarmStateChange, team_tag_key: str) -> AlarmTeams:
+    """Each team once, as an id may be; the first ``MAX_NAMED_TEAMS`` are named."""
+    tag = clean_labels(detail.alarm_tags).get(team_tag_key, "")
+    named = [bounded_id(team) for team in tag.split(",") if team.strip()]
+    distinct = list(dict.fromkeys(named))
+    return AlarmTeams(distinct[:MAX_NAMED_TEAMS], distinct[MAX_NAMED_TEAMS:])
+
+
 def alert_from_alarm(detail: AlarmStateChange, alarm_arn: str, team_tag_key: str) -> Alert | None:
     """The alert for a transition to ALARM; None for any other transition."""
     if detail.state.value != ALARM:
@@ -79,18 +103,17 @@ def alert_from_alarm(detail: AlarmStateChange, alarm_arn: str, team_tag_key: str
     labels = {name: tags[name] for name in ("service", "environment") if tags.get(name)}
     if "service" not in labels and (service := _service_of(detail)):
         labels["service"] = service
-    team_ids = [team.strip() for team in tags.get(team_tag_key, "").split(",") if team.strip()]
     description = detail.configuration.description
     return Alert.model_validate(
         {
-            "id": f"{alarm_arn}:{detail.state.timestamp}",
+            "id": bounded_id(f"{alarm_arn}:{detail.state.timestamp}", MAX_ALERT_ID_LENGTH, forbidden=""),
             "summary": f"{detail.alarm_name}: {description}" if description else detail.alarm_name,
             "reportTime": detail.state.timestamp,
             "status": "firing",
             "alertSource": {
-                "id": detail.alarm_name,
+                "id": bounded_id(detail.alarm_name),
                 "name": detail.alarm_name,
-                "teams": [{"id": team} for team in dict.fromkeys(team_ids)] or None,
+                "teams": [{"id": team} for team in alarm_teams(detail, team_tag_key).named] or None,
                 "integrationType": "CLOUDWATCH",
             },
             "labels": labels,

@@ -9,4 +9,5 @@
 - ``bus_events``: the events other functions read from the bus.
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
+- ``header_safe``: the checks on secrets and addresses that go into headers (§22).
 """

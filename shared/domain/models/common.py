@@ -26,9 +26,12 @@ from shared.domain.timestamps import isoformat
 
 class ApiModel(BaseModel):
     """camelCase on the wire (ilert's names), snake_case in Python; fields without a value are
-    left out of responses rather than sent as null (§8)."""
+    left out of responses rather than sent as null (§8). A validation error names fields and kinds,
+    never the input (§22): its text reaches logs, traces and dead-letter messages."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True, hide_input_in_errors=True
+    )
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:

@@ -9,14 +9,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.domain.ids import integration_key_hash, new_integration_key
 from shared.domain.models.common import ApiModel, ResourceId, Team
+from shared.domain.models.header_safe import HeaderText
 
 KEY_HINT_LENGTH = 4
 ResourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-WebhookSecret = Annotated[str, StringConstraints(max_length=1024)]
+WebhookSecret = Annotated[str, StringConstraints(max_length=1024), HeaderText]
+"""Compared with a header a sender sets (GitLab's ``X-Gitlab-Token``), or the key of a signature:
+header-safe (§22); ``""`` removes it."""
 IntegrationTypeT = TypeVar("IntegrationTypeT", bound=StrEnum)
 ParamsT = TypeVar("ParamsT", bound=ApiModel)
 
@@ -44,6 +47,8 @@ class IssuedKey:
 
 class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
     """A pipeline or an alert source as stored; the integration key itself is never stored."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     id: ResourceId
     name: str

@@ -4,24 +4,31 @@ in them (a Slack webhook URL, a PagerDuty token, an ilert key, a webhook secret)
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
 from shared.domain.models.deployments import Email
+from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
 from shared.domain.redaction import TargetType, redacted_target
 
 MAX_TARGETS = 5
 Secret = Annotated[str, Field(min_length=1, max_length=1024)]
 """Every secret field is also ``repr=False``: debug logs of a request never show it."""
+HeaderSecret = Annotated[Secret, HeaderToken]
+"""A token sent in a header or as a key, so header-safe (§22)."""
+SigningSecret = Annotated[Secret, HeaderText]
+TargetUrl = Annotated[HttpUrl, SecretUrl]
 
 
 class SlackTarget(ApiModel):
     type: Literal["SLACK"]
-    webhook_url: HttpUrl = Field(repr=False)
+    webhook_url: TargetUrl = Field(repr=False)
     """The incoming webhook's URL is its secret."""
     always: bool = False
     """Post even when no deployment is related."""
@@ -29,19 +36,20 @@ class SlackTarget(ApiModel):
 
 class PagerDutyTarget(ApiModel):
     type: Literal["PAGERDUTY"]
-    api_token: Secret = Field(repr=False)
-    from_email: Email
+    api_token: HeaderSecret = Field(repr=False)
+    from_email: Annotated[Email, HeaderToken]
+    """PagerDuty's ``From`` header."""
 
 
 class IlertTarget(ApiModel):
     type: Literal["ILERT"]
-    integration_key: Secret = Field(repr=False)
+    integration_key: HeaderSecret = Field(repr=False)
 
 
 class WebhookTarget(ApiModel):
     type: Literal["WEBHOOK"]
-    url: HttpUrl
-    secret: Secret = Field(repr=False)
+    url: TargetUrl
+    secret: SigningSecret = Field(repr=False)
 
 
 NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")]
@@ -51,7 +59,52 @@ NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_T
 @cache
 def targets_adapter() -> TypeAdapter[list[NotificationTarget]]:
     """Built on first use, like the models' deferred schemas: cold starts that read no targets skip it."""
-    return TypeAdapter(list[NotificationTarget])
+    return TypeAdapter(list[NotificationTarget], config=ConfigDict(hide_input_in_errors=True))
+
+
+@cache
+def _target_adapter() -> TypeAdapter[NotificationTarget]:
+    return TypeAdapter(NotificationTarget, config=ConfigDict(hide_input_in_errors=True))
+
+
+@dataclass(frozen=True)
+class SkippedTarget:
+    """A configured target that is not valid: where it is and what is wrong, never what it holds."""
+
+    position: int
+    target_type: str
+    """Its ``type`` when that is one of ours, else what kind of JSON value it is."""
+    problems: list[str]
+    """``field: error kind`` (``webhookUrl: string_pattern_mismatch``), without the input."""
+
+
+def _type_of(entry: object) -> str:
+    known = ("SLACK", "PAGERDUTY", "ILERT", "WEBHOOK")
+    if isinstance(entry, dict):
+        return entry["type"] if entry.get("type") in known else "unknown"
+    return type(entry).__name__
+
+
+def valid_targets(configured: str) -> tuple[tuple[NotificationTarget, ...], list[SkippedTarget]]:
+    """The valid targets of a JSON list, each checked on its own, and the entries skipped."""
+    try:
+        entries = json.loads(configured or "[]")
+    except ValueError:
+        return (), [SkippedTarget(0, "text", ["the value is not JSON"])]
+    if not isinstance(entries, list):
+        return (), [SkippedTarget(0, type(entries).__name__, ["the value is not a JSON list"])]
+    targets: list[NotificationTarget] = []
+    skipped = []
+    for position, entry in enumerate(entries):
+        try:
+            targets.append(_target_adapter().validate_python(entry))
+        except ValidationError as error:
+            problems = [
+                f"{'.'.join(str(part) for part in problem['loc']) or 'type'}: {problem['type']}"
+                for problem in error.errors(include_input=False, include_url=False, include_context=False)
+            ]
+            skipped.append(SkippedTarget(position, _type_of(entry), problems))
+    return tuple(targets), skipped
 
 
 def target_of(target: NotificationTarget) -> str:
