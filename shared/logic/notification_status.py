@@ -31,10 +31,10 @@ def retry_notifications(alert_id: str, now: datetime) -> list[NotificationStatus
     Answers the targets waiting for that retry, also those an earlier call reopened."""
     enrichment = get_enrichment(alert_id)
     _, claims = claim_store.alert_items(alert_id)
-    reopened = [
+    current = [
         claim_store.reopen(alert_id, claim.target_id, now) if claim.status == "failed" else claim for claim in claims
     ]
-    waiting = [claim for claim in reopened if claim is not None and claim.status == "pending" and claim.holder is None]
+    waiting = [claim for claim in current if claim is not None and claim.status == "pending" and claim.holder is None]
     if waiting:
         bus.publish(OWN_EVENT_SOURCE, ALERT_ENRICHED, enrichment.to_json_dict())
     return [_status(claim) for claim in waiting]

@@ -67,6 +67,10 @@ class LeaseLost(Exception):
     """The claim was taken over while its request was retried: the new holder records it."""
 
 
+class RenewalFailed(Exception):
+    """The store could not renew the lease: sending stops, and the invocation is retried."""
+
+
 def default_targets() -> tuple[NotificationTarget, ...]:
     """``DefaultNotifications``: for alerts whose source has no targets of its own."""
     return tuple(targets_adapter().validate_json(notify_settings().default_notifications or "[]"))
@@ -152,7 +156,11 @@ class Claimed:
 
     def renew(self) -> None:
         """Before each retry: the lease extended, the request counted, or ``LeaseLost``."""
-        if not claim_store.renew(self.alert_id, self.target_id, self.holder, self.clock(), LEASE):
+        try:
+            renewed = claim_store.renew(self.alert_id, self.target_id, self.holder, self.clock(), LEASE)
+        except Exception as error:  # noqa: BLE001 - named by type, then retried as a whole
+            raise RenewalFailed(type(error).__name__) from None
+        if not renewed:
             raise LeaseLost(self.target_type)
 
 
@@ -163,6 +171,8 @@ def _send(claimed: Claimed, request: OutboundRequest | DeliveryResult) -> Delive
         return notify_http.deliver(request, before_retry=claimed.renew)
     except LeaseLost:
         raise
+    except RenewalFailed as error:
+        return DeliveryResult("retryable", None, f"renewing the {claimed.target_type} claim failed: {error}")
     except Exception as error:  # noqa: BLE001 - one target's fault must not stop the others (§22)
         return DeliveryResult(
             "failed", None, f"sending the {claimed.target_type} request failed: {type(error).__name__}"

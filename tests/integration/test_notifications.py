@@ -24,6 +24,7 @@ from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import isoformat, utc_now
 from shared.logic import notify
 from tests.conftest import JSON, Api, Aws, Bus
+from tests.faults import OUTAGE, FaultInjector, install
 from tests.fixture_files import fixture_json
 from tests.recording_server import Answer, RecordingServer, recording_server
 
@@ -582,3 +583,38 @@ def test_sources_that_cannot_annotate_need_no_secret(api: Api) -> None:
     ]:
         body = {"name": "plain", "integrationType": integration_type, "notifications": targets}
         assert api.call("POST", "/api/alert-sources", body).status == 201
+
+
+def test_a_store_outage_while_renewing_stops_sending_and_leaves_the_claim_to_a_retry(
+    api: Api, alert_bus: Bus, target: RecordingServer, deployed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a Slack webhook whose first answer (a 503) comes late, and DynamoDB failing its
+    # writes from the moment that request arrived
+    source, alert_id, event = enriched_without_targets(api, alert_bus)
+    set_targets(api, source, [{"type": "SLACK", "webhookUrl": f"{target.url}/hook"}])
+    target.answer(Answer(503, delay=0.5))
+    outage = FaultInjector("UpdateItem", failures=0, fault=OUTAGE)
+    install(monkeypatch, [outage])
+    enrichment = Enrichment.model_validate(event["detail"])
+    errors: list[BaseException] = []
+
+    def first_invocation() -> None:
+        try:
+            notify.notify(enrichment, event["id"], "request-1")
+        except Exception as error:  # noqa: BLE001 - the test looks at it
+            errors.append(error)
+
+    first = threading.Thread(target=first_invocation)
+    first.start()
+    wait_for(lambda: len(target.requests) == 1)
+    outage.failures = 10**9
+    first.join()
+    outage.failures = outage.failed
+    # When the lease could not be renewed, then no retry was sent and the invocation is retryable
+    assert len(target.requests) == 1
+    [error] = errors
+    assert isinstance(error, notify.NotificationsPending)
+    # And once the store is back, a retried invocation takes the claim over and delivers
+    notify.notify(enrichment, event["id"], "request-1", clock=lambda: utc_now() + timedelta(minutes=2))
+    [status] = api.call("GET", f"/api/alerts/{alert_id}/notifications").json()
+    assert (status["status"], status["attempts"]) == ("delivered", 2)
