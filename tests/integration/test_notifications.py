@@ -546,6 +546,8 @@ def test_the_retry_route_reopens_failed_targets(
 
 
 def test_the_retry_route_needs_an_enrichment_and_an_admin(api: Api) -> None:
+    # Given an alert never enriched, when its notifications are retried, then 404; without the
+    # admin token, 401
     assert api.call("POST", "/api/alerts/never-seen/notifications/retry").status == 404
     assert api.call("POST", "/api/alerts/never-seen/notifications/retry", headers=NO_ADMIN).status == 401
 
@@ -576,7 +578,8 @@ def test_a_source_that_annotates_its_senders_alerts_needs_a_webhook_secret(
 
 
 def test_sources_that_cannot_annotate_need_no_secret(api: Api) -> None:
-    # An Alertmanager alert names no PagerDuty incident; a PagerDuty source may post to Slack
+    # Given sources whose targets annotate nothing of their sender (an Alertmanager alert names
+    # no PagerDuty incident; a PagerDuty source may post to Slack), then no secret is needed
     for integration_type, targets in [
         ("ALERTMANAGER", [PAGERDUTY_NOTE, ILERT_COMMENT]),
         ("PAGERDUTY", [{"type": "SLACK", "webhookUrl": "https://hooks.slack.com/services/T/B/x"}]),
