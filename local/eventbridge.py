@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import traceback
+import uuid
 from typing import Any
 
 import boto3
@@ -71,9 +72,10 @@ class RuleDispatcher:
     def deliver(self, target: RuleTarget, event: dict[str, Any]) -> None:
         event.setdefault("account", LOCAL_ACCOUNT_ID)
         function = self._functions[target.function]
+        request_id = str(uuid.uuid4())
         for attempt in range(function.maximum_retry_attempts + 1):
             try:
-                self._pools[target.function].invoke(event)
+                self._pools[target.function].invoke(event, request_id)
                 return
             except Exception:  # noqa: BLE001 - an asynchronous invocation failed; Lambda retries it
                 traceback.print_exc()

@@ -48,12 +48,12 @@ _module_numbers = count()
 class LocalLambdaContext:
     """The attributes of the Lambda context object that Powertools reads."""
 
-    def __init__(self, function: Function) -> None:
+    def __init__(self, function: Function, request_id: str | None = None) -> None:
         self.function_name = function.logical_id
         self.function_version = "$LATEST"
         self.invoked_function_arn = f"arn:aws:lambda:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:function:{function.logical_id}"
         self.memory_limit_in_mb = 512
-        self.aws_request_id = str(uuid.uuid4())
+        self.aws_request_id = request_id or str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function.logical_id}"
         self.log_stream_name = "local"
         self._deadline = time.monotonic() + 15
@@ -110,12 +110,13 @@ class FunctionPool:
                 return load_handler(self.function)
         return self._idle.get()
 
-    def invoke(self, event: dict[str, Any]) -> Any:
+    def invoke(self, event: dict[str, Any], request_id: str | None = None) -> Any:
+        """``request_id``: Lambda keeps an asynchronous invocation's id across its retries."""
         if self.invoker is not None:
             return self.invoker(self.function, event)
         handler = self._acquire()
         try:
-            return handler(event, LocalLambdaContext(self.function))
+            return handler(event, LocalLambdaContext(self.function, request_id))
         finally:
             self._idle.put(handler)
 

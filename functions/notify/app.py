@@ -9,7 +9,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
 from shared.domain.models.alerts import Enrichment, EnrichmentReference
-from shared.domain.timestamps import utc_now
 from shared.logic.enrichment import enrichment_of
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
@@ -34,5 +33,5 @@ class AlertEnrichedEvent(EventBridgeModel):
 @event_parser(model=AlertEnrichedEvent)
 def lambda_handler(event: AlertEnrichedEvent, context: LambdaContext) -> dict[str, Any]:
     enrichment = enrichment_of(event.detail)
-    sent = notify(enrichment, event.id, utc_now())
+    sent = notify(enrichment, event.id, context.aws_request_id)
     return {"alertId": enrichment.alert_id, "sent": [{"type": item.type, "status": item.status} for item in sent]}

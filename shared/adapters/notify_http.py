@@ -15,9 +15,10 @@ are secrets, and so are their values echoed in an answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import urllib3
 from urllib3.util.retry import Retry
@@ -45,6 +46,12 @@ class DeliveryPolicy:
     """A longer ``Retry-After`` is waited only this long: the function's own timeout is bounded."""
 
     @property
+    def worst_case_attempt_seconds(self) -> float:
+        """The longest wait before an attempt, then the attempt timing out: what a claim's lease,
+        renewed before each attempt, must outlast."""
+        return self.timeout + max(self.retry_after_max, self.backoff_max)
+
+    @property
     def worst_case_seconds(self) -> float:
         """Every attempt timing out, every wait the longest: what the function's timeout must allow."""
         return (self.retries + 1) * self.timeout + self.retries * max(self.retry_after_max, self.backoff_max)
@@ -63,9 +70,22 @@ class DeliveryResult:
 
 class _Retry(Retry):
     """Only 429 and 503 wait for their ``Retry-After``: urllib3 would also retry a 413 that has
-    one, and any other 4xx is final."""
+    one, and any other 4xx is final. ``before_retry`` runs after each wait, just before the next
+    attempt (the caller renews its claim there; an exception it raises ends the delivery)."""
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
+
+    def __init__(self, *args: Any, before_retry: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_retry = before_retry
+
+    def new(self, **kw: Any) -> _Retry:
+        return super().new(before_retry=self.before_retry, **kw)
+
+    def sleep(self, response: urllib3.BaseHTTPResponse | None = None) -> None:
+        super().sleep(response)
+        if self.before_retry is not None:
+            self.before_retry()
 
 
 @cache
@@ -74,8 +94,9 @@ def _http() -> urllib3.PoolManager:
     return urllib3.PoolManager()
 
 
-def _retries(policy: DeliveryPolicy) -> Retry:
+def _retries(policy: DeliveryPolicy, before_retry: Callable[[], None] | None) -> Retry:
     return _Retry(
+        before_retry=before_retry,
         total=policy.retries,
         redirect=0,
         raise_on_redirect=False,
@@ -106,8 +127,24 @@ def _safe_code(request: OutboundRequest, data: bytes) -> str:
     return f" ({text})"
 
 
-def deliver(request: OutboundRequest, policy: DeliveryPolicy = DEFAULT_POLICY) -> DeliveryResult:
-    """Makes ``request`` with retries; the outcome as a result, never an exception."""
+def _unanswered(request: OutboundRequest, host: str, error: Exception) -> DeliveryResult:
+    """No answer: retryable, unless the request itself is at fault (a malformed URL, an unknown
+    scheme, a header value http.client refuses). Named by type: a message may quote the value."""
+    reason = error.reason if isinstance(error, urllib3.exceptions.MaxRetryError) else None
+    kind = type(reason or error).__name__
+    final = isinstance(error, urllib3.exceptions.LocationValueError) or not isinstance(
+        error, urllib3.exceptions.HTTPError
+    )
+    return DeliveryResult("failed" if final else "retryable", None, f"{request.method} to {host} failed: {kind}")
+
+
+def deliver(
+    request: OutboundRequest,
+    policy: DeliveryPolicy = DEFAULT_POLICY,
+    before_retry: Callable[[], None] | None = None,
+) -> DeliveryResult:
+    """Makes ``request`` with retries; the outcome as a result, never an exception of its own
+    (one that ``before_retry`` raises comes through, ending the delivery)."""
     host = _host(request.url)
     try:
         response = _http().request(
@@ -115,17 +152,12 @@ def deliver(request: OutboundRequest, policy: DeliveryPolicy = DEFAULT_POLICY) -
             request.url,
             body=request.body,
             headers={"User-Agent": USER_AGENT, **request.headers},
-            retries=_retries(policy),
+            retries=_retries(policy, before_retry),
             timeout=urllib3.Timeout(total=policy.timeout),
             redirect=False,
         )
-    except urllib3.exceptions.MaxRetryError as error:
-        kind = type(error.reason).__name__ if error.reason is not None else "MaxRetryError"
-        return DeliveryResult("retryable", None, f"{request.method} to {host} failed: {kind}")
-    except urllib3.exceptions.LocationValueError as error:  # a malformed URL or an unknown scheme
-        return DeliveryResult("failed", None, f"{request.method} to {host} failed: {type(error).__name__}")
-    except urllib3.exceptions.HTTPError as error:
-        return DeliveryResult("retryable", None, f"{request.method} to {host} failed: {type(error).__name__}")
+    except (urllib3.exceptions.HTTPError, ValueError) as error:
+        return _unanswered(request, host, error)
     status = response.status
     if 200 <= status < 300:
         return DeliveryResult("delivered", status)

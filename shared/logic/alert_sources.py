@@ -15,6 +15,7 @@ from shared.domain.models.alert_sources import (
     AlertSourceResponse,
     AlertSourceType,
     AlertSourceUpdateRequest,
+    check_proof_of_origin,
 )
 from shared.domain.models.alerts import RegisteredResource, RegisteredResourceResponse
 from shared.domain.models.common import MAX_OWNER_TEAMS
@@ -48,6 +49,7 @@ def to_response(record: AlertSourceRecord, base_url: str, integration_key: str |
 
 def create_alert_source(request: AlertSourceCreateRequest, base_url: str, now: datetime) -> AlertSourceResponse:
     params = request.params or AlertSourceParams()
+    check_proof_of_origin(request.integration_type, request.webhook_secret, request.notifications or [])
     record, issued = ALERT_SOURCES.create(request, now, params=params, notifications=request.notifications or [])
     return to_response(record, base_url, issued.key)
 
@@ -79,12 +81,14 @@ def put_alert_source(
         raise InvalidField.of("name", "Field required")
     if len(body.teams or []) > MAX_OWNER_TEAMS:
         raise InvalidField.of("teams", f"List should have at most {MAX_OWNER_TEAMS} items")
+    notifications = previous.notifications if body.notifications is None else body.notifications
+    check_proof_of_origin(previous.integration_type, webhook_secret, notifications)
     changes = {
         "name": body.name,
         "teams": body.teams or [],
         "webhook_secret": webhook_secret,
         "params": body.params or AlertSourceParams(),
-        "notifications": previous.notifications if body.notifications is None else body.notifications,
+        "notifications": notifications,
     }
     return to_response(ALERT_SOURCES.revise(previous, changes, now), base_url)
 

@@ -38,6 +38,12 @@ def _publish(detail_type: str, enrichment: Enrichment) -> None:
     bus.publish(OWN_EVENT_SOURCE, detail_type, body)
 
 
+def republish(enrichment: Enrichment) -> None:
+    """``Alert Enriched`` again for a stored enrichment (the notifications retry), bounded as the
+    first one was: it is stored, so a reference does when the whole would not fit."""
+    _publish(ALERT_ENRICHED, enrichment)
+
+
 def hand_to_enrich(enrichment: Enrichment) -> None:
     """``Alert Correlated`` for the enrich function; one too large for the bus is stored first,
     so the reference the event carries can be read."""

@@ -1,4 +1,5 @@
-"""Where an alert's enrichment was posted (§13): ``GET /api/alerts/{id}/notifications``.
+"""Where an alert's enrichment was posted (§13): ``GET /api/alerts/{id}/notifications``, and
+``POST …/notifications/retry``, which tries the failed targets again (§22).
 
 Apart from ``notify`` so that the admin API reads statuses without loading the messages' models
 and the HTTP client.
@@ -6,10 +7,13 @@ and the HTTP client.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from shared.adapters.store import notifications as claim_store
 from shared.domain.errors import NotFound
 from shared.domain.models.alerts import MAX_ALERT_ID_LENGTH
 from shared.domain.models.notifications import NotificationClaim, NotificationStatus
+from shared.logic.enrichment import get_enrichment, republish
 
 
 def notifications_of(alert_id: str) -> list[NotificationStatus]:
@@ -18,6 +22,21 @@ def notifications_of(alert_id: str) -> list[NotificationStatus]:
     if not seen:
         raise NotFound(f"alert {alert_id!r} has not been seen")
     return [_status(claim) for claim in claims]
+
+
+def retry_notifications(alert_id: str, now: datetime) -> list[NotificationStatus]:
+    """Failed targets pending again, and the enrichment put on the bus again so that the notify
+    function tries them (a delivered target is not notified twice); 404 without an enrichment.
+    Answers the targets waiting for that retry, also those an earlier call reopened."""
+    enrichment = get_enrichment(alert_id)
+    _, claims = claim_store.alert_items(alert_id)
+    current = [
+        claim_store.reopen(alert_id, claim.target_id, now) if claim.status == "failed" else claim for claim in claims
+    ]
+    waiting = [claim for claim in current if claim is not None and claim.status == "pending" and claim.holder is None]
+    if waiting:
+        republish(enrichment)
+    return [_status(claim) for claim in waiting]
 
 
 def _status(claim: NotificationClaim) -> NotificationStatus:

@@ -21,6 +21,7 @@ from shared.domain.notifications import (
     slack_request,
     webhook_request,
 )
+from shared.logic.notify import LEASE
 from tests.recording_server import Answer, Recorded, RecordingServer, recording_server
 from tests.unit.test_notification_messages import ONE_RELEASE, make_context
 
@@ -273,3 +274,53 @@ def test_the_default_policy_is_specs() -> None:
     assert DeliveryPolicy().timeout == 10.0
     assert DeliveryPolicy().retries == 3
     assert DeliveryPolicy().worst_case_seconds == 130.0
+
+
+# --- §22: nothing escapes, every attempt is known to the caller -----------------------------
+
+
+def test_a_header_http_client_refuses_is_a_final_failure_naming_its_type(server: RecordingServer) -> None:
+    # Given a PagerDuty token pasted with its trailing newline
+    request = pagerduty_request(
+        make_context(ONE_RELEASE, incident_id="P1"), server.url, API_TOKEN + "\n", "oncall@example.com"
+    )
+    assert request is not None
+    # When it is delivered
+    result = deliver(request, FAST)
+    # Then nothing was sent, and the failure is final, naming the error's type, never the token
+    assert server.requests == []
+    assert result == DeliveryResult("failed", None, "POST to 127.0.0.1 failed: ValueError")
+    assert_no_secret(result)
+
+
+def test_before_retry_runs_before_each_retry(server: RecordingServer) -> None:
+    # Given a target answering 500, 500, then 200
+    server.answer(500, 500)
+    seen: list[int] = []
+    # When a notification is delivered, noting how many requests had arrived at each call
+    result = deliver(slack(server), FAST, before_retry=lambda: seen.append(len(server.requests)))
+    # Then it was called before the second and the third request
+    assert result.status == "delivered"
+    assert seen == [1, 2]
+
+
+def test_an_error_from_before_retry_ends_the_delivery(server: RecordingServer) -> None:
+    # Given a target answering 503, and a caller that lost its claim meanwhile
+    server.answer(503, 503)
+
+    class LeaseLost(Exception):
+        pass
+
+    def lost() -> None:
+        raise LeaseLost
+
+    # When a notification is delivered, then the caller's error comes through, after one request
+    with pytest.raises(LeaseLost):
+        deliver(slack(server), FAST, before_retry=lost)
+    assert len(server.requests) == 1
+
+
+def test_the_claims_lease_outlasts_one_attempt_at_its_worst() -> None:
+    # The lease is renewed before each attempt: it must cover the longest wait and a timeout
+    assert DeliveryPolicy().worst_case_attempt_seconds == 40.0
+    assert LEASE.total_seconds() > DeliveryPolicy().worst_case_attempt_seconds

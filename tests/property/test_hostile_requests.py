@@ -330,7 +330,7 @@ def test_hostile_bodies_on_admin_routes(gateway: Gateway, category: str) -> None
     for case, (body, headers, expected_status) in ADMIN_BODIES[category].items():
         for route in BODY_ROUTES:
             response = gateway.handle(route.method, with_parameters(route, "x"), "", {**ADMIN, **headers}, body)
-            reads_body = not route.path.endswith("/rotate-key")
+            reads_body = not route.path.endswith(("/rotate-key", "/notifications/retry"))
             assert_answered(response, (route.route_key, case), expected_status if reads_body else None)
 
 

@@ -42,3 +42,10 @@ def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the pa
 def get_notifications(alertId: PathParameter) -> list[NotificationStatus]:  # noqa: N803 - the path's name
     """Where the alert's enrichment was posted (§13): type, redacted target, status."""
     return notification_status.notifications_of(alertId)
+
+
+@router.post("/api/alerts/<alertId>/notifications/retry", status_code=202)
+def retry_notifications(alertId: PathParameter) -> Response[list[NotificationStatus]]:  # noqa: N803 - the path's name
+    """Tries the alert's failed notification targets again (§22): 202 with those reopened."""
+    reopened = notification_status.retry_notifications(alertId, utc_now())
+    return Response(202, content_types.APPLICATION_JSON, reopened)

@@ -1,9 +1,11 @@
-"""Notification claims as stored (§13): one item per (alert, target), beside the alert's
-enrichment. A claim is taken with a conditional write before sending, so a target is notified
-once however often the alert is re-sent, re-correlated or its invocation retried."""
+"""Notification claims as stored (§13, §22): one item per (alert, target), beside the alert's
+enrichment. A claim is taken with a conditional write before sending and names its holder; only
+that holder renews or settles it, so a sender whose lease was taken over cannot overwrite the
+outcome its successor recorded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,9 +21,28 @@ from shared.adapters.store.client import (
     storage_call,
     table,
     to_item,
+    write_if,
 )
 from shared.domain import keys
-from shared.domain.models.notifications import NotificationClaim
+from shared.domain.models.notifications import ClaimStatus, NotificationClaim
+
+TAKEABLE = (
+    "attribute_not_exists(PK)"
+    " OR (#status = :pending AND leaseUntil < :now)"
+    " OR (#status = :failed AND (attribute_not_exists(invocation) OR invocation <> :invocation))"
+)
+"""New; pending with its lease run out (its holder crashed or gave it back); or failed, when this
+is not the invocation that failed it (Lambda's retries of one invocation keep its request id)."""
+HELD = "holder = :holder AND #status = :pending"
+NAMES = {"#status": "status"}
+
+
+@dataclass(frozen=True)
+class Taker:
+    """Who takes a claim: a random id of its own, and the Lambda invocation it runs in."""
+
+    holder: str
+    invocation: str
 
 
 def _claim_from(values: dict[str, Any]) -> NotificationClaim:
@@ -30,30 +51,34 @@ def _claim_from(values: dict[str, Any]) -> NotificationClaim:
 
 @storage_call
 def claim(
-    alert_id: str, target_id: str, target_type: str, target: str, now: datetime, lease: timedelta
+    alert_id: str, target_id: str, target_type: str, target: str, taker: Taker, now: datetime, lease: timedelta
 ) -> tuple[bool, NotificationClaim | None]:
-    """Takes the claim when it is new, or pending with its lease run out (its holder crashed).
+    """Takes the claim for ``taker`` when it is takeable; counts the request about to be made.
     Returns (taken, the claim as it is now)."""
-    lease_until = now + lease
     try:
         response = dynamodb().update_item(
             TableName=table(),
             Key=key(keys.notification_key(alert_id, target_id)),
             UpdateExpression=(
                 "SET #status = :pending, leaseUntil = :lease, #type = :type, target = :target, "
-                "targetId = :targetId, expiresAt = :expires ADD attempts :one"
+                "targetId = :targetId, holder = :holder, invocation = :invocation, expiresAt = :expires, "
+                "invocations = if_not_exists(invocations, :zero) + :one ADD attempts :one"
             ),
-            ConditionExpression="attribute_not_exists(PK) OR (#status = :pending AND leaseUntil < :now)",
-            ExpressionAttributeNames={"#status": "status", "#type": "type"},
+            ConditionExpression=TAKEABLE,
+            ExpressionAttributeNames={**NAMES, "#type": "type"},
             ExpressionAttributeValues=to_item(
                 {
                     ":pending": "pending",
-                    ":lease": lease_until.isoformat(),
+                    ":failed": "failed",
+                    ":lease": (now + lease).isoformat(),
                     ":now": now.isoformat(),
                     ":type": target_type,
                     ":target": target,
                     ":targetId": target_id,
+                    ":holder": taker.holder,
+                    ":invocation": taker.invocation,
                     ":expires": expires_at(now),
+                    ":zero": 0,
                     ":one": 1,
                 }
             ),
@@ -72,13 +97,75 @@ def _named(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @storage_call
-def settle(alert_id: str, claimed: NotificationClaim, now: datetime) -> None:
-    """Records what became of a claimed notification: delivered, failed, or pending again with
-    its lease given back, so the retried invocation takes it over at once."""
-    values = claimed.model_dump(mode="json", by_alias=True, exclude_none=True)
-    values["expiresAt"] = expires_at(datetime.fromisoformat(values.get("deliveredAt") or values["leaseUntil"]))
-    item = {**key(keys.notification_key(alert_id, claimed.target_id)), **to_item(values)}
-    dynamodb().put_item(TableName=table(), Item=item)
+def renew(alert_id: str, target_id: str, holder: str, now: datetime, lease: timedelta) -> bool:
+    """Extends the holder's lease before its next request, and counts that request; False when
+    the claim is no longer the holder's (its lease ran out and another invocation took it)."""
+    return write_if(
+        dynamodb().update_item,
+        Key=key(keys.notification_key(alert_id, target_id)),
+        UpdateExpression="SET leaseUntil = :lease ADD attempts :one",
+        ConditionExpression=HELD,
+        ExpressionAttributeNames=NAMES,
+        ExpressionAttributeValues=to_item(
+            {":lease": (now + lease).isoformat(), ":one": 1, ":holder": holder, ":pending": "pending"}
+        ),
+    )
+
+
+@storage_call
+def settle(
+    alert_id: str,
+    target_id: str,
+    holder: str,
+    status: ClaimStatus,
+    last_error: str | None,
+    now: datetime,
+) -> bool:
+    """Records what became of the holder's claim: delivered, failed (open again for a redrive),
+    or pending with its lease given back, so the retried invocation takes it over at once.
+    False, and nothing written, when the claim is no longer the holder's."""
+    assignments = ["#status = :status", "leaseUntil = :now", "expiresAt = :expires"]
+    values: dict[str, Any] = {":status": status, ":now": now.isoformat(), ":expires": expires_at(now)}
+    if status == "delivered":
+        assignments.append("deliveredAt = :now")
+    if status == "failed":
+        assignments.append("invocations = :zero")
+        values[":zero"] = 0
+    if last_error is not None:
+        assignments.append("lastError = :error")
+        values[":error"] = last_error
+    expression = "SET " + ", ".join(assignments) + ("" if last_error is not None else " REMOVE lastError")
+    return write_if(
+        dynamodb().update_item,
+        Key=key(keys.notification_key(alert_id, target_id)),
+        UpdateExpression=expression,
+        ConditionExpression=HELD,
+        ExpressionAttributeNames=NAMES,
+        ExpressionAttributeValues=to_item({**values, ":holder": holder, ":pending": "pending"}),
+    )
+
+
+@storage_call
+def reopen(alert_id: str, target_id: str, now: datetime) -> NotificationClaim | None:
+    """A failed claim pending again, with no holder and its lease run out, so the next
+    invocation takes it at once; None when it is not failed (any more)."""
+    try:
+        response = dynamodb().update_item(
+            TableName=table(),
+            Key=key(keys.notification_key(alert_id, target_id)),
+            UpdateExpression="SET #status = :pending, leaseUntil = :now, invocations = :zero REMOVE holder, invocation",
+            ConditionExpression="#status = :failed",
+            ExpressionAttributeNames=NAMES,
+            ExpressionAttributeValues=to_item(
+                {":pending": "pending", ":failed": "failed", ":now": now.isoformat(), ":zero": 0}
+            ),
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        return None
+    return _claim_from(_named(from_item(response["Attributes"])))
 
 
 @storage_call

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from shared.domain.errors import InvalidField
 from shared.domain.models.common import ApiModel, DistinctTeams, OwnerTeams, UtcTime
 from shared.domain.models.keyed import KeyedRecord, KeyedResponse, ResourceName, WebhookSecret
 from shared.domain.models.notifications import NotificationTarget, NotificationTargets, TargetView
@@ -70,3 +71,20 @@ class AlertSourceRecord(KeyedRecord[AlertSourceType]):
 
     params: AlertSourceParams
     notifications: list[NotificationTarget] = Field(default_factory=list)
+
+
+ANNOTATED_SOURCES = frozenset({AlertSourceType.PAGERDUTY, AlertSourceType.ILERT})
+"""Sources whose alerts name an incident or alert of the sender, which note and comment targets annotate."""
+ANNOTATING_TARGETS = frozenset({"PAGERDUTY", "ILERT"})
+
+
+def check_proof_of_origin(
+    integration_type: AlertSourceType, webhook_secret: str | None, notifications: list[NotificationTarget]
+) -> None:
+    """§22: a source that annotates its sender's incidents needs its ``webhookSecret``, or the
+    holder of its intake URL alone could have notes written, with the stored token, on any incident."""
+    annotates = any(target.type in ANNOTATING_TARGETS for target in notifications)
+    if integration_type in ANNOTATED_SOURCES and annotates and not webhook_secret:
+        raise InvalidField.of(
+            "webhookSecret", f"required for a {integration_type.value} source with note or comment notifications"
+        )

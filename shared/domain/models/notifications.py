@@ -52,6 +52,8 @@ class WebhookTarget(ApiModel):
     secret: SigningSecret = Field(repr=False)
 
 
+ClaimStatus = Literal["delivered", "failed", "pending"]
+
 NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")]
 NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_TARGETS)]
 
@@ -142,7 +144,7 @@ class NotificationStatus(ApiModel):
 
     type: str
     target: str
-    status: Literal["delivered", "failed", "pending"]
+    status: ClaimStatus
     attempts: int
     last_error: str | None = None
     delivered_at: UtcTime | None = None
@@ -154,8 +156,16 @@ class NotificationClaim(ApiModel):
     target_id: str
     type: str
     target: str
-    status: Literal["delivered", "failed", "pending"]
+    status: ClaimStatus
     attempts: int = 0
+    """Requests made to the target, retries included."""
+    invocations: int = 0
+    """Invocations that took the claim since it was last opened: the last one fails it."""
+    holder: str | None = None
+    """The random id of the claim's current holder: only it may renew or settle the claim."""
+    invocation: str | None = None
+    """The Lambda request id that took it last; Lambda keeps it across its own retries, so a
+    failed claim is reopened by a redrive (another id), not by a retry of the same invocation."""
     lease_until: datetime | None = None
     last_error: str | None = None
     delivered_at: datetime | None = None
