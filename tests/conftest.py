@@ -14,6 +14,7 @@ from local.aws import CreatedResources
 from local.gateway import Gateway, GatewayResponse
 from local.stack import EmulatedStack, emulated_stack
 from local.template import LOCAL_ACCOUNT_ID, LOCAL_REGION, LocalStack
+from shared.adapters import bus
 
 ADMIN_TOKEN = "test-admin-token"
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -153,3 +154,18 @@ class Bus:
 @pytest.fixture
 def alert_bus(aws: Aws) -> Bus:
     return Bus(aws)
+
+
+@pytest.fixture
+def requests_sent(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
+    """Every PutEvents request the functions make, as sent (its entries), for checks of their size."""
+    sent: list[list[dict[str, Any]]] = []
+    client = bus.events()
+    real_put_events = client.put_events
+
+    def recording_put_events(**request: Any) -> Any:
+        sent.append(request["Entries"])
+        return real_put_events(**request)
+
+    monkeypatch.setattr(client, "put_events", recording_put_events)
+    return sent

@@ -28,21 +28,6 @@ def stack_parameters() -> dict[str, str]:
 
 
 @pytest.fixture
-def requests_sent(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
-    """Every PutEvents request intake makes, as sent."""
-    sent: list[list[dict[str, Any]]] = []
-    client = bus.events()
-    real_put_events = client.put_events
-
-    def recording_put_events(**request: Any) -> Any:
-        sent.append(request["Entries"])
-        return real_put_events(**request)
-
-    monkeypatch.setattr(client, "put_events", recording_put_events)
-    return sent
-
-
-@pytest.fixture
 def quick_bus(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
     """PutEvents recorded and answered at once, for storms too large to wait on the emulated bus."""
     sent: list[list[dict[str, Any]]] = []

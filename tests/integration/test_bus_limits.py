@@ -35,21 +35,6 @@ def stack_parameters(target: RecordingServer) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def requests_sent(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
-    """Every PutEvents request our functions make, as sent."""
-    sent: list[list[dict[str, Any]]] = []
-    client = bus.events()
-    real_put_events = client.put_events
-
-    def recording_put_events(**request: Any) -> Any:
-        sent.append(request["Entries"])
-        return real_put_events(**request)
-
-    monkeypatch.setattr(client, "put_events", recording_put_events)
-    return sent
-
-
 def largest_deployment(number: int, minutes_ago: int) -> dict[str, Any]:
     """Every field at the most the API accepts; facts in two-byte characters."""
     fact = "ü" * 512
