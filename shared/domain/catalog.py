@@ -1,0 +1,110 @@
+"""The service catalog (§17): which service depends on which, the strongest evidence after the
+service itself. Pure: the store hands ``Catalog`` the services it read, and correlation asks it
+which service a change or an alert belongs to and how many hops apart two services are.
+
+Names are compared case-insensitively; a dependency may name a service not (yet) in the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from shared.domain.models.common import ApiModel, Team, UtcTime, not_blank
+
+MAX_HOPS = 3
+"""How far a dependency walk goes: beyond three hops a shared dependency says little."""
+MAX_DEPENDENCIES = 100
+MAX_REPOSITORIES = 20
+MAX_ALIASES = 20
+
+ServiceName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(not_blank)
+]
+RepositorySlug = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=256, pattern=r"^[^/\s]+(/[^/\s]+)+$")
+]
+"""``owner/repo`` (GitLab's groups may nest: ``group/subgroup/repo``)."""
+
+
+def service_key(name: str) -> str:
+    """The form names are compared and stored in."""
+    return name.strip().casefold()
+
+
+class ServiceRequest(ApiModel):
+    """The body of ``PUT /api/services/{name}``."""
+
+    depends_on: Annotated[list[ServiceName], Field(max_length=MAX_DEPENDENCIES)] = Field(default_factory=list)
+    teams: Annotated[list[Team], Field(max_length=MAX_DEPENDENCIES)] = Field(default_factory=list)
+    repositories: Annotated[list[RepositorySlug], Field(max_length=MAX_REPOSITORIES)] = Field(default_factory=list)
+    aliases: Annotated[list[ServiceName], Field(max_length=MAX_ALIASES)] = Field(default_factory=list)
+
+
+class Service(ServiceRequest):
+    """A service as stored and answered; ``imported`` marks what a Backstage import wrote, which
+    the next import replaces."""
+
+    name: ServiceName
+    imported: bool = False
+    updated_at: UtcTime | None = None
+
+
+_HOST_PREFIX = re.compile(r"^(?:[a-z+]+://)?(?:[^@/]+@)?[^/:]+\.[^/:]+[:/]")
+"""``https://github.com/``, ``git@gitlab.com:``: where a repository URL names its host."""
+
+
+def _repository_key(repository: str) -> str:
+    """``https://github.com/Acme/Shop.git`` and ``acme/shop`` are the same repository."""
+    text = repository.strip().casefold().removesuffix("/").removesuffix(".git")
+    return _HOST_PREFIX.sub("", text, count=1)
+
+
+class Catalog:
+    """The services read for one correlation, as a graph that answers in memory."""
+
+    def __init__(self, services: Iterable[Service]) -> None:
+        self._canonical: dict[str, str] = {}
+        self._by_repository: dict[str, str] = {}
+        self._depends_on: dict[str, set[str]] = {}
+        for service in services:
+            name = service_key(service.name)
+            self._canonical[name] = name
+            self._depends_on.setdefault(name, set()).update(service_key(dep) for dep in service.depends_on)
+            for alias in service.aliases:
+                self._canonical.setdefault(service_key(alias), name)
+            for repository in service.repositories:
+                self._by_repository.setdefault(_repository_key(repository), name)
+
+    def __bool__(self) -> bool:
+        return bool(self._canonical)
+
+    def service_of(self, service: str | None, repository: str | None) -> str | None:
+        """The catalog's name for what a change or an alert names: its service (or an alias of
+        one), else its repository; the named service itself when the catalog does not know it."""
+        if service and service_key(service) in self._canonical:
+            return self._canonical[service_key(service)]
+        if repository and _repository_key(repository) in self._by_repository:
+            return self._by_repository[_repository_key(repository)]
+        return service_key(service) if service else None
+
+    def hops(self, start: str, goal: str) -> int | None:
+        """How many ``dependsOn`` edges lead from ``start`` to ``goal`` (1 for a direct
+        dependency), up to ``MAX_HOPS``; ``None`` when ``goal`` is further or unreachable."""
+        seen = {start}
+        frontier: deque[tuple[str, int]] = deque([(start, 0)])
+        while frontier:
+            current, distance = frontier.popleft()
+            if distance == MAX_HOPS:
+                continue
+            for dependency in sorted(self._depends_on.get(current, ())):
+                if dependency == goal:
+                    return distance + 1
+                if dependency not in seen:
+                    seen.add(dependency)
+                    frontier.append((dependency, distance + 1))
+        return None
