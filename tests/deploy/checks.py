@@ -217,11 +217,21 @@ def _topic_findings(topics: set[str]) -> list[str]:
     return found
 
 
+def _routes(api_id: str) -> dict[str, str]:
+    """Each route of an API by its key ("POST /path"), with the URI of the integration it invokes."""
+    apis = client("apigatewayv2")
+    integrations = {
+        item["IntegrationId"]: item.get("IntegrationUri", "") for item in apis.get_integrations(ApiId=api_id)["Items"]
+    }
+    return {
+        route["RouteKey"]: integrations.get(route.get("Target", "").removeprefix("integrations/"), "")
+        for route in apis.get_routes(ApiId=api_id)["Items"]
+    }
+
+
 def route_findings(deployment: Deployment) -> list[str]:
     """Every HttpApi event of every function is a route of its API, integrated with that function."""
-    resources = deployment.resources
-    arns = deployment.arns
-    apis = client("apigatewayv2")
+    routes = {api: _routes(api_id) for api, api_id in deployment.of_type("AWS::ApiGatewayV2::Api").items()}
     found = []
     for function, resource in deployment.sam_template["Resources"].items():
         for event_name, event in resource.get("Properties", {}).get("Events", {}).items():
@@ -229,19 +239,11 @@ def route_findings(deployment: Deployment) -> list[str]:
                 continue
             api = event["Properties"].get("ApiId", {"Ref": "ServerlessHttpApi"})["Ref"]
             route_key = f"{event['Properties']['Method'].upper()} {event['Properties']['Path']}"
-            routes = {
-                route["RouteKey"]: route
-                for route in apis.get_routes(ApiId=resources[api]["PhysicalResourceId"])["Items"]
-            }
-            if route_key not in routes:
+            invoked = routes.get(api, {}).get(route_key)
+            if invoked is None:
                 found.append(f"{function}.{event_name}: no route {route_key}")
-                continue
-            integration = apis.get_integration(
-                ApiId=resources[api]["PhysicalResourceId"],
-                IntegrationId=routes[route_key]["Target"].removeprefix("integrations/"),
-            )
-            if arns[function] not in integration.get("IntegrationUri", ""):
-                found.append(f"{function}.{event_name}: route {route_key} invokes {integration.get('IntegrationUri')}")
+            elif deployment.arns[function] not in invoked:
+                found.append(f"{function}.{event_name}: route {route_key} invokes {invoked}")
     return found
 
 

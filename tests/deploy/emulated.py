@@ -21,6 +21,8 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
+from samtranslator.model.exceptions import InvalidDocumentException
 from samtranslator.translator.transform import transform
 
 from local.template import REPOSITORY_ROOT, load_template
@@ -28,6 +30,20 @@ from tests.deploy import moto_gaps
 from tests.deploy.parameters import ACCOUNT_ID, REGION, ParameterRefused, conditions, refusals, resolved_parameters
 
 ARTIFACT_BUCKET = "deployment-artifacts"
+EVERY_BRANCH_ON = {
+    "CloudWatchAlarms": "Enabled",
+    "OperatorEmail": "operators@example.com",
+    "EnrichmentWebhookUrl": "https://hooks.example.com/enrichments",
+    "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",
+    "PublicBaseUrl": "https://deployments.example.com",
+    "DefaultNotifications": '[{"type": "SLACK", "webhookUrl": "https://hooks.slack.com/services/T0/B0/x"}]',
+    "IngestReservedConcurrency": "50",
+    "ApiReservedConcurrency": "10",
+    "AlertReservedConcurrency": "10",
+}
+"""Every Condition true, reserved concurrency on at the sizes the README
+gives (the account needs a limit of 250)."""
+
 CODE_PROPERTIES = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::LayerVersion": "ContentUri"}
 
 
@@ -121,7 +137,11 @@ def deploy(stack_name: str, overrides: dict[str, str], sam_template: dict[str, A
     problems = refusals(template, values)
     if problems:
         raise ParameterRefused("; ".join(problems))
-    transformed = transform(_packaged(copy.deepcopy(template)), dict(values), _NoManagedPolicies())
+    try:
+        transformed = transform(_packaged(copy.deepcopy(template)), dict(values), _NoManagedPolicies())
+    except InvalidDocumentException as refused:
+        reason = f"Transform AWS::Serverless-2016-10-31 failed with: {refused.message}"
+        return Deployment(stack_name, values, template, {}, "CREATE_FAILED", reason)
     try:
         client("cloudformation").create_stack(
             StackName=stack_name,
@@ -129,7 +149,7 @@ def deploy(stack_name: str, overrides: dict[str, str], sam_template: dict[str, A
             Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in overrides.items()],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
-    except ClientError as refused:
+    except (ClientError, ResponseParserError) as refused:
         return Deployment(stack_name, values, template, transformed, "CREATE_FAILED", str(refused))
     stack = client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
     return Deployment(

@@ -68,6 +68,11 @@ GAPS = (
         "checks.dead_letter_queues reads a function's queue from the transformed template",
     ),
     Gap(
+        "a resource's creation refused (a bus name taken, say)",
+        "CreateStack answered with that service's JSON error, which the CloudFormation client cannot parse",
+        "emulated.deploy reads it as CREATE_FAILED with the service's error as the reason",
+    ),
+    Gap(
         "Parameters (AllowedPattern, AllowedValues, Min/MaxLength, Min/MaxValue) and Rules",
         "any value accepted, Rules ignored",
         "parameters.refusals, applied before CreateStack as CloudFormation applies them",

@@ -43,13 +43,13 @@ def refusals(template: dict[str, Any], values: dict[str, str]) -> list[str]:
     found = [
         problem
         for name, parameter in template.get("Parameters", {}).items()
-        for problem in _constraint_problems(name, parameter, values[name])
+        for problem in constraint_problems(name, parameter, values[name])
     ]
     found.extend(_rule_problems(template, values))
     return found
 
 
-def _constraint_problems(name: str, parameter: dict[str, Any], value: str) -> list[str]:
+def constraint_problems(name: str, parameter: dict[str, Any], value: str) -> list[str]:
     problems = []
     if "AllowedValues" in parameter and value not in [str(allowed) for allowed in parameter["AllowedValues"]]:
         problems.append(f"Parameter '{name}' must be one of AllowedValues")

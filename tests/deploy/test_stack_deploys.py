@@ -7,24 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.deploy.checks import account_findings
-from tests.deploy.emulated import client, deploy, samconfig_environments, template_copy
+from tests.deploy.emulated import EVERY_BRANCH_ON, client, deploy, samconfig_environments, template_copy
 from tests.deploy.parameters import conditions, resolved_parameters
 
 NEW_ACCOUNT_CONCURRENCY = 10
 """The lowest concurrency limit AWS gives a new account; the defaults must deploy there."""
-
-EVERY_BRANCH_ON = {
-    "CloudWatchAlarms": "Enabled",
-    "OperatorEmail": "operators@example.com",
-    "EnrichmentWebhookUrl": "https://hooks.example.com/enrichments",
-    "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",
-    "PublicBaseUrl": "https://deployments.example.com",
-    "DefaultNotifications": '[{"type": "SLACK", "webhookUrl": "https://hooks.slack.com/services/T0/B0/x"}]',
-    "IngestReservedConcurrency": "50",
-    "ApiReservedConcurrency": "10",
-    "AlertReservedConcurrency": "10",
-}
-"""Every Condition true, reserved concurrency on at the sizes the README gives (250 needed)."""
 
 
 def test_the_defaults_deploy_into_a_new_account(account: None) -> None:
