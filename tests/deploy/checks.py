@@ -130,31 +130,37 @@ def _listed(value: str | list[str]) -> list[str]:
 
 
 def rule_findings(deployment: Deployment) -> list[str]:
-    """Every rule targets a function of the stack, with a retry policy and a dead-letter queue EventBridge may use."""
-    arns = deployment.arns
-    functions = {arn for logical_id, arn in arns.items() if arn.startswith("arn:aws:lambda:")}
-    queues = {arn: logical_id for logical_id, arn in arns.items() if arn.startswith("arn:aws:sqs:")}
-    sqs = client("sqs")
+    """Every rule targets the function that declares it, with a retry policy and a dead-letter queue of the
+    stack that EventBridge may send to."""
+    logical_ids = {name: logical_id for logical_id, name in deployment.of_type("AWS::Events::Rule").items()}
     found = []
     for rule, targets in _rule_targets(deployment).items():
-        if not targets:
-            found.append(f"rule {rule} has no target")
-        for target in targets:
-            dead_letter = target.get("DeadLetterConfig", {}).get("Arn", "")
-            if target["Arn"] not in functions:
-                found.append(f"rule {rule} targets {target['Arn']}, no function of the stack")
-            if "RetryPolicy" not in target:
-                found.append(f"rule {rule} has no retry policy")
-            if dead_letter not in queues:
-                found.append(f"rule {rule} has no dead-letter queue of the stack ({dead_letter or 'none'})")
-                continue
-            url = sqs.get_queue_url(QueueName=dead_letter.rsplit(":", 1)[-1])["QueueUrl"]
-            policy = (
-                sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
-            )
-            if not _allows(policy, "events.amazonaws.com", "sqs:SendMessage", dead_letter):
-                found.append(f"rule {rule}: EventBridge may not send to its dead-letter queue {queues[dead_letter]}")
+        declared = [
+            deployment.arns.get(target["Arn"]["Fn::GetAtt"][0], "")
+            for target in deployment.transformed["Resources"][logical_ids[rule]]["Properties"].get("Targets", [])
+        ]
+        if sorted(target["Arn"] for target in targets) != sorted(declared) or not targets:
+            found.append(f"rule {rule} targets {[target['Arn'] for target in targets]}, declared {declared}")
+        found.extend(problem for target in targets for problem in _target_problems(deployment, rule, target))
     return found
+
+
+def _target_problems(deployment: Deployment, rule: str, target: dict[str, Any]) -> list[str]:
+    queues = {arn: logical_id for logical_id, arn in deployment.arns.items() if arn.startswith("arn:aws:sqs:")}
+    dead_letter = target.get("DeadLetterConfig", {}).get("Arn", "")
+    problems = []
+    if not target["Arn"].startswith("arn:aws:lambda:") or target["Arn"] not in deployment.arns.values():
+        problems.append(f"rule {rule} targets {target['Arn']}, no function of the stack")
+    if "RetryPolicy" not in target:
+        problems.append(f"rule {rule} has no retry policy")
+    if dead_letter not in queues:
+        return [*problems, f"rule {rule} has no dead-letter queue of the stack ({dead_letter or 'none'})"]
+    sqs = client("sqs")
+    url = sqs.get_queue_url(QueueName=dead_letter.rsplit(":", 1)[-1])["QueueUrl"]
+    policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+    if not _allows(policy, "events.amazonaws.com", "sqs:SendMessage", dead_letter):
+        problems.append(f"rule {rule}: EventBridge may not send to its dead-letter queue {queues[dead_letter]}")
+    return problems
 
 
 def dead_letter_queues(deployment: Deployment) -> set[str]:
@@ -194,6 +200,9 @@ def alarm_findings(deployment: Deployment) -> list[str]:
         if watched.count(name) != 1
     ]
     for alarm in alarms:
+        queues = {d["Value"] for d in alarm.get("Dimensions", []) if d["Name"] == "QueueName"}
+        if not queues or not queues <= set(queue_names.values()):
+            found.append(f"alarm {alarm['AlarmName']} watches {sorted(queues)}, no dead-letter queue of the stack")
         actions = set(alarm.get("AlarmActions", []))
         if not actions or not actions <= topics:
             found.append(f"alarm {alarm['AlarmName']} notifies {sorted(actions)}, not a topic of the stack")

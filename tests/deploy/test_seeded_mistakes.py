@@ -75,6 +75,11 @@ def alarm_on_the_wrong_queue(template: Template, _environments: Environments) ->
     second[0]["Value"] = first[0]["Value"]
 
 
+def alarm_on_a_queue_by_a_guessed_name(template: Template, _environments: Environments) -> None:
+    _, alarm = _of_type(template, "AWS::CloudWatch::Alarm")[-1]
+    alarm["Properties"]["Dimensions"][0]["Value"] = "NotifyDeadLetterQueue"
+
+
 def alarm_notifying_another_topic(template: Template, _environments: Environments) -> None:
     _, alarm = _of_type(template, "AWS::CloudWatch::Alarm")[0]
     alarm["Properties"]["AlarmActions"] = ["arn:aws:sns:us-east-1:123456789012:someone-elses-topic"]
@@ -136,6 +141,7 @@ MISTAKES: list[tuple[Callable[[Template, Environments], None], str]] = [
     (dead_letter_queue_left_out_of_its_policy, "EventBridge may not send to its dead-letter queue"),
     (dead_letter_queue_arn_left_out_of_its_statement, "EventBridge may not send to its dead-letter queue"),
     (alarm_on_the_wrong_queue, "has 0 alarms, not one"),
+    (alarm_on_a_queue_by_a_guessed_name, "watches ['NotifyDeadLetterQueue'], no dead-letter queue of the stack"),
     (alarm_notifying_another_topic, "not a topic of the stack"),
     (topic_under_the_aws_managed_key, "CloudWatch may not use its key alias/aws/sns"),
     (rule_without_dead_letter_queue, "has no dead-letter queue of the stack"),
