@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from tests.deploy.emulated import client, deploy, template_copy
 from tests.deploy.parameters import ParameterRefused, constraint_problems, refusals, resolved_parameters
@@ -32,15 +31,16 @@ from tests.deploy.parameters import ParameterRefused, constraint_problems, refus
         ({"LookbackMinutes": "60"}, "do not exist in the template"),
     ],
 )
-def test_an_invalid_value_refuses_the_stack_before_anything_is_created(overrides: dict[str, str], refused: str) -> None:
-    with mock_aws():
-        # Given a parameter value CloudFormation would refuse
-        # When the stack is deployed with it
-        with pytest.raises(ParameterRefused) as refusal:
-            deploy("deployment-events", overrides)
-        # Then CreateStack is refused with the rule that was broken, and no stack exists
-        assert refused in str(refusal.value)
-        assert client("cloudformation").list_stacks()["StackSummaries"] == []
+def test_an_invalid_value_refuses_the_stack_before_anything_is_created(
+    account: None, overrides: dict[str, str], refused: str
+) -> None:
+    # Given a parameter value CloudFormation would refuse
+    # When the stack is deployed with it
+    with pytest.raises(ParameterRefused) as refusal:
+        deploy("deployment-events", overrides)
+    # Then CreateStack is refused with the rule that was broken, and no stack exists
+    assert refused in str(refusal.value)
+    assert client("cloudformation").list_stacks()["StackSummaries"] == []
 
 
 @pytest.mark.parametrize(
