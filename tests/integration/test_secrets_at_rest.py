@@ -9,8 +9,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 
-from local.aws import LOCAL_REGION
+from local.template import LOCAL_REGION
 from shared.adapters import envelope
 from shared.adapters.envelope import SecretMisplaced
 from shared.domain.models.sealed import SecretPlace
@@ -222,3 +223,22 @@ def test_an_alert_source_stored_in_plain_text_is_sealed_on_its_next_write(api: A
     ciphertexts = Counter(text for item in items for text in sealed_values(item))
     assert len(ciphertexts) == 5
     assert set(ciphertexts.values()) == {1}
+
+
+def test_intake_opens_a_secret_without_a_kms_call_per_request(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a GitLab pipeline whose secret is sealed, and every KMS call recorded
+    key = api.create_pipeline("GITLAB", teams=PLATFORM, webhookSecret=GITLAB_SECRET)["integrationKey"]
+    kms_calls: list[str] = []
+    original = BaseClient._make_api_call
+
+    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "kms":
+            kms_calls.append(operation)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    # When five deliveries come through the same warm function
+    statuses = {deliver_gitlab(api, key, GITLAB_SECRET) for _ in range(5)}
+    # Then each was verified, and KMS was asked once: the data key is cached
+    assert 401 not in statuses
+    assert kms_calls.count("Decrypt") == 1
