@@ -80,6 +80,7 @@ StoredTarget = NotificationTarget | SealedTarget
 
 @cache
 def stored_targets_adapter() -> TypeAdapter[list[StoredTarget]]:
+    """Built on first use, like the models' deferred schemas: cold starts that read no targets skip it."""
     return TypeAdapter(list[StoredTarget], config=ConfigDict(hide_input_in_errors=True))
 
 
@@ -97,12 +98,6 @@ def opened_target(target: StoredTarget, place: SecretPlace, open_secret: Open) -
     if not isinstance(target, SealedTarget):
         return target
     return _target_adapter().validate_json(open_secret(target.sealed, place))
-
-
-@cache
-def targets_adapter() -> TypeAdapter[list[NotificationTarget]]:
-    """Built on first use, like the models' deferred schemas: cold starts that read no targets skip it."""
-    return TypeAdapter(list[NotificationTarget], config=ConfigDict(hide_input_in_errors=True))
 
 
 @cache
