@@ -242,3 +242,25 @@ def test_intake_opens_a_secret_without_a_kms_call_per_request(api: Api, monkeypa
     # Then each was verified, and KMS was asked once: the data key is cached
     assert 401 not in statuses
     assert kms_calls.count("Decrypt") == 1
+
+
+def test_a_registered_source_stored_in_plain_text_is_sealed_on_its_next_write(api: Api, aws: Aws) -> None:
+    # Given a source registered by id before targets were sealed: its Slack URL in plain text
+    body = {"teams": [{"id": "platform"}], "notifications": [{"type": "SLACK", "webhookUrl": REGISTERED_SLACK_URL}]}
+    assert api.call("PUT", "/api/alert-sources/registered-source", body).status == 200
+    client = boto3.client("dynamodb", region_name=LOCAL_REGION)
+    for item in aws.items():
+        if "notifications" in item:
+            plain = boto3.dynamodb.types.TypeSerializer().serialize(
+                [{"type": "SLACK", "webhookUrl": REGISTERED_SLACK_URL}]
+            )
+            client.put_item(TableName=aws.resources.table_name, Item={**item, "notifications": plain})
+    assert REGISTERED_SLACK_URL in json.dumps(plain_items(aws), default=str)
+    shown = api.call("GET", "/api/alert-sources/registered-source").json()
+    # When its teams are registered again, its targets omitted (so kept)
+    assert api.call("PUT", "/api/alert-sources/registered-source", {"teams": [{"id": "payments"}]}).status == 200
+    # Then it was shown redacted, and its target is kept, now sealed
+    assert shown["notifications"][0]["type"] == "SLACK"
+    assert REGISTERED_SLACK_URL not in json.dumps(plain_items(aws), default=str)
+    assert len([text for item in plain_items(aws) for text in sealed_values(item)]) == 1
+    assert api.call("GET", "/api/alert-sources/registered-source").json()["notifications"] == shown["notifications"]
