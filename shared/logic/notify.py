@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from shared.adapters import notify_http
+from shared.adapters import envelope, notify_http
 from shared.adapters.notify_http import DEFAULT_POLICY, DeliveryResult
 from shared.adapters.secrets import secure_parameter
 from shared.adapters.store import notifications as claim_store
 from shared.adapters.store.client import batch_get
 from shared.adapters.store.notifications import Taker
 from shared.domain import keys
-from shared.domain.models.alert_sources import AlertSourceType
+from shared.domain.models.alert_sources import AlertSourceRecord, AlertSourceType
 from shared.domain.models.alerts import AlertAddress, Enrichment
 from shared.domain.models.notifications import (
+    REGISTERED_SOURCE_KIND,
     ClaimStatus,
     IlertTarget,
     NotificationClaim,
@@ -34,10 +35,12 @@ from shared.domain.models.notifications import (
     PagerDutyTarget,
     SlackTarget,
     WebhookTarget,
+    opened_target,
+    stored_targets_adapter,
     target_id,
-    targets_adapter,
     view_of,
 )
+from shared.domain.models.sealed import SecretPlace
 from shared.domain.notifications import (
     NotificationContext,
     OutboundRequest,
@@ -88,13 +91,17 @@ def enrichment_webhook() -> WebhookTarget | None:
 
 
 def source_targets(alert_source_id: str) -> list[NotificationTarget]:
-    """The targets of the alert's source, created or registered: one BatchGetItem for both."""
+    """The targets of the alert's source, created or registered: one BatchGetItem for both;
+    each opened here, to be sent to (§22)."""
     if not keys_are_storable(alert_source_id):
         return []
     created, registered = keys.created_alert_source_key(alert_source_id), keys.alert_source_key(alert_source_id)
     for values in batch_get([created, registered]):
         if values.get("notifications"):
-            return list(targets_adapter().validate_python(values["notifications"]))
+            kind = AlertSourceRecord.record_kind if values["PK"] == created.pk else REGISTERED_SOURCE_KIND
+            place = SecretPlace(kind, alert_source_id, "notifications")
+            stored = stored_targets_adapter().validate_python(values["notifications"])
+            return [opened_target(target, place, envelope.open_secret) for target in stored]
     return []
 
 
