@@ -20,6 +20,7 @@ from tests.evaluation.cases import EvaluationCase, load_cases
 
 Ranker = Callable[[EvaluationCase], Answer]
 
+
 def _today_rules() -> CorrelationRules:
     """The template's default lookbacks; every in-window change listed (``MaxRelatedDeployments``
     at its maximum, 20), so that a culprit ranked fourth still counts in the mean reciprocal rank."""
@@ -132,9 +133,12 @@ def run() -> list[Row]:
     return measure(RANKERS, load_cases())
 
 
+HEADING = "Which change caused the alert (§17), per part of tests/evaluation and split:"
+
+
 def main() -> None:
     rows = run()
-    print("Which change caused the alert (§17), per part of tests/evaluation and split:")
+    print(HEADING)
     print("\n".join(table(rows)))
     print(f"BENCH {bench_fields(rows)}")
 

@@ -103,7 +103,9 @@ class EvaluationCase(CaseModel):
     @cached_property
     def domain_catalog(self) -> Catalog:
         return Catalog(
-            Service(name=entry.name, depends_on=entry.depends_on, repositories=entry.repositories, aliases=entry.aliases)
+            Service(
+                name=entry.name, depends_on=entry.depends_on, repositories=entry.repositories, aliases=entry.aliases
+            )
             for entry in self.catalog
         )
 
@@ -111,7 +113,12 @@ class EvaluationCase(CaseModel):
         """The same alert with its culprit gone: nothing left caused it (§17's "culprit removed")."""
         changes = [change for change in self.changes if change.id != self.culprit]
         return EvaluationCase.model_validate(
-            {**{name: getattr(self, name) for name in EvaluationCase.model_fields}, "id": f"{self.id}~removed", "changes": changes, "culprit": None}
+            {
+                **{name: getattr(self, name) for name in EvaluationCase.model_fields},
+                "id": f"{self.id}~removed",
+                "changes": changes,
+                "culprit": None,
+            }
         )
 
 

@@ -46,10 +46,16 @@ _REVERT_BRANCH = re.compile(r"/revert-(\d+)-")
 _HELM_CHART = re.compile(r"helm_chart:\s*(\w[\w-]*)")
 
 
+def run_git(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """git on a bare clone the caller names; its exit status is the caller's to read."""
+    command = ["git", "--git-dir", str(directory), *arguments]
+    return subprocess.run(command, check=False, capture_output=True, text=True)  # noqa: S603 - git from PATH, our arguments
+
+
 def git(directory: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", "--git-dir", str(directory), *arguments], check=True, capture_output=True, text=True
-    ).stdout
+    result = run_git(directory, *arguments)
+    result.check_returncode()
+    return result.stdout
 
 
 @dataclass
@@ -150,11 +156,7 @@ class History:
         low, high = 0, len(self.landings)
         while low < high:
             middle = (low + high) // 2
-            contains = subprocess.run(
-                ["git", "--git-dir", str(self.directory), "merge-base", "--is-ancestor", sha, self.landings[middle].sha],
-                check=False,
-                capture_output=True,
-            )
+            contains = run_git(self.directory, "merge-base", "--is-ancestor", sha, self.landings[middle].sha)
             if contains.returncode > 1:
                 return None
             low, high = (low, middle) if contains.returncode == 0 else (middle + 1, high)
@@ -168,7 +170,9 @@ class History:
             landing
             for landing in self.landings
             if landing.landed < revert.landed
-            and ((numbers and landing.pull_request == numbers[0]) or landing.title in (title, title.rsplit(" (#", 1)[0]))
+            and (
+                (numbers and landing.pull_request == numbers[0]) or landing.title in (title, title.rsplit(" (#", 1)[0])
+            )
         ]
         return matches[-1] if matches else None
 
@@ -218,12 +222,7 @@ def clusters_using(history: History, at: str) -> dict[str, list[str]]:
         for parts in (path.split("/") for path in listing.splitlines())
         if len(parts) == 4 and parts[3] == "cluster.yaml" and parts[2] != "templates"
     }
-    found = subprocess.run(
-        ["git", "--git-dir", str(history.directory), "grep", "helm_chart:", at, "--", "config/clusters/*/cluster.yaml"],
-        check=False,
-        capture_output=True,
-        text=True,
-    ).stdout
+    found = run_git(history.directory, "grep", "helm_chart:", at, "--", "config/clusters/*/cluster.yaml").stdout
     for line in found.splitlines():
         _, path, text = line.split(":", 2)
         cluster = path.split("/")[2]

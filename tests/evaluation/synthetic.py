@@ -215,7 +215,11 @@ def draw_case(pattern: str, number: int, rng: random.Random) -> dict[str, Any]:
         "id": case_id,
         "split": split_of(case_id),
         "pattern": pattern,
-        "alert": {"reportTime": report_time.isoformat(), "labels": draft.labels, "teams": [TEAM] if team_scoped else []},
+        "alert": {
+            "reportTime": report_time.isoformat(),
+            "labels": draft.labels,
+            "teams": [TEAM] if team_scoped else [],
+        },
         "changes": changes,
         "culprit": draft.culprit,
     }
