@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bench.relevance_metrics import Answer, Figures, Outcome, figures
+from bench.relevance_metrics import Answer, Figures, Outcome, abstention, figures
 from shared.domain.correlation import CorrelationRules, alert_teams, plan_for, rank
 from shared.domain.models.alerts import Scope
 from shared.settings import CorrelationSettings
@@ -67,25 +67,50 @@ class Row:
     removed_abstention: float | None
 
 
-def answer_all(ranker: Ranker, cases: Sequence[EvaluationCase]) -> list[Outcome]:
-    return [Outcome(answer=ranker(case), culprit=case.culprit) for case in cases]
+Slices = dict[str, Callable[[EvaluationCase], bool]]
 
 
-def measure(rankers: dict[str, Ranker], cases: Sequence[EvaluationCase]) -> list[Row]:
-    parts = sorted({case.part for case in cases})
+def _where(key: Callable[[EvaluationCase], object], value: object) -> Callable[[EvaluationCase], bool]:
+    return lambda case: key(case) == value
+
+
+def _part(case: EvaluationCase) -> str:
+    return case.part
+
+
+def _pattern(case: EvaluationCase) -> str:
+    return case.pattern or case.part
+
+
+def part_slices(cases: Sequence[EvaluationCase]) -> Slices:
+    """Each part of the set; the alerts that name only the user-facing symptom service, from every
+    part; and the whole set."""
+    parts = {part: _where(_part, part) for part in sorted({case.part for case in cases})}
+    return {**parts, "symptom_only": lambda case: case.symptom_only, "all": lambda case: True}
+
+
+def pattern_slices(cases: Sequence[EvaluationCase]) -> Slices:
+    """Each pattern a case stands for (a synthetic pattern, a kind of revert), to see where a ranker fails."""
+    return {pattern: _where(_pattern, pattern) for pattern in sorted({_pattern(case) for case in cases})}
+
+
+def measure(rankers: dict[str, Ranker], cases: Sequence[EvaluationCase], slices: Slices | None = None) -> list[Row]:
+    """Each ranker answers each case once, and once more with its culprit removed."""
+    removed = {case.id: case.without_culprit() for case in cases if case.culprit is not None}
     rows = []
     for name, ranker in rankers.items():
-        for part in [*parts, "all"]:
+        outcomes = {case.id: Outcome(answer=ranker(case), culprit=case.culprit) for case in cases}
+        removed_outcomes = {case_id: Outcome(answer=ranker(case), culprit=None) for case_id, case in removed.items()}
+        for part, belongs in (slices or part_slices(cases)).items():
             for split in SPLITS:
-                chosen = [case for case in cases if case.split == split and part in (case.part, "all")]
-                removed = [case.without_culprit() for case in chosen if case.culprit is not None]
+                chosen = [case.id for case in cases if case.split == split and belongs(case)]
                 rows.append(
                     Row(
                         ranker=name,
                         part=part,
                         split=split,
-                        measured=figures(answer_all(ranker, chosen)),
-                        removed_abstention=figures(answer_all(ranker, removed)).abstention,
+                        measured=figures([outcomes[case_id] for case_id in chosen]),
+                        removed_abstention=abstention([removed_outcomes[i] for i in chosen if i in removed_outcomes]),
                     )
                 )
     return rows
@@ -111,11 +136,11 @@ def _values(row: Row) -> tuple[float | None, ...]:
 
 
 def table(rows: Sequence[Row]) -> list[str]:
-    header = f"  {'ranker':<8} {'part':<14} {'split':<8} {'cases':>5} " + " ".join(f"{n:>15}" for n in FIGURE_NAMES)
+    header = f"  {'ranker':<8} {'part':<26} {'split':<8} {'cases':>5} " + " ".join(f"{n:>15}" for n in FIGURE_NAMES)
     lines = [header]
     for row in rows:
         values = " ".join(f"{_shown(value):>15}" for value in _values(row))
-        lines.append(f"  {row.ranker:<8} {row.part:<14} {row.split:<8} {row.measured.cases:>5} {values}")
+        lines.append(f"  {row.ranker:<8} {row.part:<26} {row.split:<8} {row.measured.cases:>5} {values}")
     return lines
 
 
@@ -137,9 +162,12 @@ HEADING = "Which change caused the alert (§17), per part of tests/evaluation an
 
 
 def main() -> None:
-    rows = run()
+    cases = load_cases()
+    rows = measure(RANKERS, cases)
     print(HEADING)
     print("\n".join(table(rows)))
+    print("By pattern:")
+    print("\n".join(table(measure(RANKERS, cases, pattern_slices(cases)))))
     print(f"BENCH {bench_fields(rows)}")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bench.relevance import RANKERS, baseline_ranker, bench_fields, measure
+from bench.relevance import RANKERS, baseline_ranker, bench_fields, measure, pattern_slices
+from bench.relevance_metrics import Answer
 from tests.evaluation.cases import CASES_DIRECTORY, EvaluationCase, case_files, load_cases, load_file, split_of
 from tests.evaluation.synthetic import CASES_PER_PATTERN, PATTERNS, draw_case
 
@@ -135,3 +136,35 @@ def test_the_bench_line_carries_each_figure_per_ranker_part_and_split() -> None:
     assert "relevance_today_reverts_fit_mrr=" in line
     assert "relevance_today_synthetic_holdout_abstain=" in line
     assert "relevance_today_all_holdout_ece=" in line
+
+
+def oracle(case: EvaluationCase) -> Answer:
+    """Knows the answer: the culprit first and named, every other change scored zero."""
+    others = [(change.id, 0.0) for change in case.changes if change.id != case.culprit]
+    return Answer(ranked=[(case.culprit, 1.0), *others] if case.culprit else others, likely_cause=case.culprit)
+
+
+def test_a_ranker_plugs_in_and_is_measured_beside_today_on_the_same_cases() -> None:
+    # Given a ranker that knows every answer, added beside today's
+    rankers = {**RANKERS, "oracle": oracle}
+
+    # When both are measured on the set
+    rows = {(row.ranker, row.part, row.split): row for row in measure(rankers, CASES)}
+
+    # Then the oracle is perfect and calibrated, on the same cases today's ranking answers
+    perfect = rows[("oracle", "all", "holdout")]
+    assert (perfect.measured.hit_at_1, perfect.measured.mrr, perfect.measured.ece) == (1.0, 1.0, 0.0)
+    assert perfect.measured.abstention == 1.0
+    assert perfect.removed_abstention == 1.0
+    assert perfect.measured.cases == rows[("today", "all", "holdout")].measured.cases
+    assert rows[("today", "symptom_only", "holdout")].measured.cases > 0
+
+
+def test_figures_can_be_broken_down_by_pattern() -> None:
+    # Given the committed set, When it is measured per pattern
+    rows = measure(RANKERS, CASES, pattern_slices(CASES))
+
+    # Then every synthetic pattern and every kind of revert has its rows
+    patterns = {row.part for row in rows}
+    assert set(PATTERNS) <= patterns
+    assert {"cluster", "chart", "several-clusters", "postmortems"} <= patterns
