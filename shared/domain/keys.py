@@ -19,6 +19,7 @@ integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
 enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
+service of the catalog        ``SERVICES``                       ``SERVICE#<casefolded name>``
 ============================  =================================  ==========================
 
 The ``Listing`` index (``listPK`` / ``listSK`` = ``<timestamp>#<eventId>``) holds each event once
@@ -186,3 +187,14 @@ def minute_of(moment: datetime) -> datetime:
 def alert_rate_key(alert_source_id: str, moment: datetime) -> ItemKey:
     """The counter of the alerts a source published in the minute of ``moment`` (§22)."""
     return ItemKey(f"ALERT_RATE#{alert_source_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "ALERT_RATE")
+
+
+SERVICES_PK = "SERVICES"
+SERVICE_PREFIX = "SERVICE#"
+"""The service catalog (§17) is one partition: correlation reads all of it with one Query."""
+
+
+def catalog_service_key(normalised_name: str) -> ItemKey:
+    """A service under its name as compared (``shared.domain.catalog.service_key``), so that
+    ``Payments`` and ``payments`` are one service."""
+    return ItemKey(SERVICES_PK, f"{SERVICE_PREFIX}{normalised_name}")
