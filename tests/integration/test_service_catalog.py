@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from shared.adapters.store import services as service_store
 from shared.logic.services import load_catalog
 from tests.conftest import Api, Aws
 
@@ -284,3 +285,25 @@ def test_load_catalog_reads_the_graph(api: Api) -> None:
     assert catalog.hops("checkout", "payments-alias-holder") == 1
     assert catalog.hops("payments", "ledger-db") == 1
     assert catalog.hops("checkout", "ledger-db") is None
+
+
+def test_a_put_makes_an_imported_service_its_own(api: Api) -> None:
+    # Given an imported service, then written by PUT
+    import_catalog(api, b"kind: Component\nmetadata: {name: search}\n")
+    put(api, "search", {"dependsOn": ["index"]})
+    # When an import no longer names it
+    answer = import_catalog(api, b"kind: Component\nmetadata: {name: other}\n").json()
+    # Then it is kept, as PUT wrote it
+    assert answer["removed"] == 0
+    assert api.call("GET", "/api/services/search").json()["imported"] is False
+
+
+def test_a_put_during_an_import_is_kept_and_the_import_is_409(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a service written by PUT after the import read the catalog (here: it read an empty one)
+    put(api, "payments", {"dependsOn": ["ledger"]})
+    monkeypatch.setattr(service_store, "all_services", list)
+    # When the import writes a service of that name
+    response = import_catalog(api, b"kind: Component\nmetadata: {name: Payments}\n")
+    # Then it is refused, and the PUT's service is kept
+    assert response.status == 409
+    assert api.call("GET", "/api/services/payments").json()["dependsOn"] == ["ledger"]
