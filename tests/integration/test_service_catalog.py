@@ -307,3 +307,11 @@ def test_a_put_during_an_import_is_kept_and_the_import_is_409(api: Api, monkeypa
     # Then it is refused, and the PUT's service is kept
     assert response.status == 409
     assert api.call("GET", "/api/services/payments").json()["dependsOn"] == ["ledger"]
+
+
+def test_an_import_of_more_than_5000_services_is_413(api: Api, aws: Aws) -> None:
+    # Given a catalog of 5,001 components, well under 1 MiB
+    body = b"".join(b"---\nkind: Component\nmetadata: {name: s%d}\n" % index for index in range(5_001))
+    # When imported, Then 413 and nothing is written
+    assert import_catalog(api, body).status == 413
+    assert load_catalog_names(aws) == set()

@@ -13,7 +13,7 @@ from shared.domain.catalog import Service, ServiceRequest
 from shared.domain.timestamps import utc_now
 from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter
-from shared.logic import services
+from shared.logic import catalog_import, services
 
 router = Router()
 IMPORT_ROUTE_KEY = "POST /api/services/import"
@@ -32,7 +32,7 @@ def list_services(
 @router.post("/api/services/import")
 def import_services() -> ImportResult:
     """A Backstage catalog (YAML, one or more documents) replaces what the last import wrote."""
-    return services.import_catalog(raw_request(router), utc_now())
+    return catalog_import.import_catalog(raw_request(router), utc_now())
 
 
 @router.put("/api/services/<name>")
