@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from shared.domain import keys
 from shared.domain.catalog import MAX_HOPS, Catalog, Service, ServiceRequest, service_key
 
 
@@ -124,3 +125,11 @@ def test_a_request_over_its_limits_is_invalid(field: str, values: list[str]) -> 
 def test_a_repository_must_be_owner_and_name(repository: str) -> None:
     with pytest.raises(ValidationError):
         ServiceRequest.model_validate({"repositories": [repository]})
+
+
+def test_every_service_is_keyed_in_one_partition_by_its_compared_name() -> None:
+    # Given two spellings of one name and another name
+    first, second, other = (keys.catalog_service_key(service_key(name)) for name in ("Payments", " payments", "ledger"))
+    # Then the two spellings are one item, and every service shares the catalog's partition
+    assert first == second == keys.ItemKey("SERVICES", "SERVICE#payments")
+    assert other.pk == first.pk
