@@ -32,12 +32,21 @@ class SkippedEntity(ApiModel):
     reason: str
 
 
+MAX_SKIPS_SHOWN = 1_000
+"""A megabyte of empty documents would otherwise be an answer larger than Lambda can return."""
+
+
 class ImportResult(ApiModel):
-    """The answer of ``POST /api/services/import``."""
+    """The answer of ``POST /api/services/import``: the first 1,000 skips, and how many there were."""
 
     imported: int
     removed: int = 0
     skipped: list[SkippedEntity] = Field(default_factory=list)
+    skipped_count: int = 0
+
+    @classmethod
+    def of(cls, imported: int, removed: int, skipped: list[SkippedEntity]) -> ImportResult:
+        return cls(imported=imported, removed=removed, skipped=skipped[:MAX_SKIPS_SHOWN], skipped_count=len(skipped))
 
 
 def entity_name(reference: str) -> str:

@@ -39,7 +39,7 @@ def import_catalog(request: RawRequest, now: datetime) -> ImportResult:
     names = {service_key(service.name) for service in imported}
     removed = [service.name for key, service in stored.items() if service.imported and key not in names]
     service_store.replace_imported(written, removed)
-    return ImportResult(imported=len(written), removed=len(removed), skipped=skipped)
+    return ImportResult.of(len(written), len(removed), skipped)
 
 
 def _check_media_type(request: RawRequest) -> None:

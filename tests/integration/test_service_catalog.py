@@ -315,3 +315,11 @@ def test_an_import_of_more_than_5000_services_is_413(api: Api, aws: Aws) -> None
     # When imported, Then 413 and nothing is written
     assert import_catalog(api, body).status == 413
     assert load_catalog_names(aws) == set()
+
+
+def test_the_answer_shows_the_first_thousand_skips_and_counts_them_all(api: Api) -> None:
+    # Given a catalog of 3,000 documents that are not entities
+    body = b"---\n[]\n" * 3_000
+    # When imported, Then the answer lists the first 1,000 skips and counts every one
+    answer = import_catalog(api, body).json()
+    assert (len(answer["skipped"]), answer["skippedCount"]) == (1_000, 3_000)
