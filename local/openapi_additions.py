@@ -141,10 +141,27 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
 }
 """What the intake routes read from the raw request (``shared.logic.intake``), which Powertools cannot see."""
 
+CATALOG_YAML = {
+    "schema": {"type": "string"},
+    "example": "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\n",
+}
+RAW_ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/services/import", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "A Backstage catalog: one or more YAML documents (catalog-info.yaml), at most 1 MiB",
+            "content": {"application/yaml": CATALOG_YAML, "text/yaml": CATALOG_YAML},
+        },
+        "parameters": [],
+    },
+}
+"""Admin routes whose body is not JSON and which read it themselves (§17's import)."""
+
 
 def document_intake_requests(document: dict[str, Any]) -> None:
-    """The generic API's body is its model (a schema of the document); the webhooks take any JSON object, as sent."""
-    for (path, method), request in INGEST_REQUESTS.items():
+    """The generic API's body is its model (a schema of the document); the webhooks take any JSON
+    object, as sent; the catalog import takes YAML."""
+    for (path, method), request in {**INGEST_REQUESTS, **RAW_ADMIN_REQUESTS}.items():
         operation = document["paths"][path][method]
         operation["requestBody"] = request["requestBody"]
         operation["parameters"] = [*operation.get("parameters", []), *request["parameters"]]

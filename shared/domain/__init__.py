@@ -10,6 +10,9 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``normalisers``: one per deployment sender, from a delivery to a normalised event or a reason to ignore it.
 - ``alert_readers``: one per alerting system, from a delivery to our alerts.
 - ``correlation``: §5 as pure functions (claim, window, rank, reasons).
+- ``catalog``: the service catalog as a graph: which service a change names, how many hops apart (§17).
+- ``backstage``: a Backstage catalog's entities read as services (§17).
+- ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.

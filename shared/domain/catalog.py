@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from shared.domain.models.common import ApiModel, Team, UtcTime, not_blank
+from shared.domain.models.common import ApiModel, DistinctTeams, UtcTime, not_blank
 
 MAX_HOPS = 3
 """How far a dependency walk goes: beyond three hops a shared dependency says little."""
@@ -40,7 +40,7 @@ class ServiceRequest(ApiModel):
     """The body of ``PUT /api/services/{name}``."""
 
     depends_on: Annotated[list[ServiceName], Field(max_length=MAX_DEPENDENCIES)] = Field(default_factory=list)
-    teams: Annotated[list[Team], Field(max_length=MAX_DEPENDENCIES)] = Field(default_factory=list)
+    teams: DistinctTeams = Field(default_factory=list)
     repositories: Annotated[list[RepositorySlug], Field(max_length=MAX_REPOSITORIES)] = Field(default_factory=list)
     aliases: Annotated[list[ServiceName], Field(max_length=MAX_ALIASES)] = Field(default_factory=list)
 
@@ -92,16 +92,21 @@ class Catalog:
             return self._by_repository[_repository_key(repository)]
         return service_key(service) if service else None
 
+    def _named(self, name: str) -> str:
+        """The service a name means: a dependency may name a service by one of its aliases."""
+        return self._canonical.get(service_key(name), service_key(name))
+
     def hops(self, start: str, goal: str) -> int | None:
         """How many ``dependsOn`` edges lead from ``start`` to ``goal`` (1 for a direct
         dependency), up to ``MAX_HOPS``; ``None`` when ``goal`` is further or unreachable."""
+        start, goal = self._named(start), self._named(goal)
         seen = {start}
         frontier: deque[tuple[str, int]] = deque([(start, 0)])
         while frontier:
             current, distance = frontier.popleft()
             if distance == MAX_HOPS:
                 continue
-            for dependency in sorted(self._depends_on.get(current, ())):
+            for dependency in sorted({self._named(name) for name in self._depends_on.get(current, ())}):
                 if dependency == goal:
                     return distance + 1
                 if dependency not in seen:

@@ -20,6 +20,7 @@ escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_PO
 enrichment of an alert        ``ALERT#<sourceId>#<alertId>``     ``ENRICHMENT``
 alert id -> latest source     ``ALERT_LATEST#<alertId>``         ``ALERT_LATEST`` (source id, correlatedAt)
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
+service of the catalog        ``SERVICES``                       ``SERVICE#<casefolded name>``
 ============================  =================================  ==========================
 
 An alert's partition is namespaced by the alert source it came through (§22): ``<sourceId>`` is
@@ -200,3 +201,14 @@ def minute_of(moment: datetime) -> datetime:
 def alert_rate_key(alert_source_id: str, moment: datetime) -> ItemKey:
     """The counter of the alerts a source published in the minute of ``moment`` (§22)."""
     return ItemKey(f"ALERT_RATE#{alert_source_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "ALERT_RATE")
+
+
+SERVICES_PK = "SERVICES"
+SERVICE_PREFIX = "SERVICE#"
+"""The service catalog (§17) is one partition: correlation reads all of it with one Query."""
+
+
+def catalog_service_key(normalised_name: str) -> ItemKey:
+    """A service under its name as compared (``shared.domain.catalog.service_key``), so that
+    ``Payments`` and ``payments`` are one service."""
+    return ItemKey(SERVICES_PK, f"{SERVICE_PREFIX}{normalised_name}")

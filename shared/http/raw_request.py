@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
 from shared.domain.requests import RawRequest
 
 
-def raw_request(app: APIGatewayHttpResolver) -> RawRequest:
+def raw_request(app: BaseRouter) -> RawRequest:
     """The current request's body exactly as sent (API Gateway base64-encodes binary bodies)."""
     event = app.current_event
     body = event.body or ""

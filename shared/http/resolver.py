@@ -7,7 +7,7 @@ request validation becomes 400 (query, path, unreadable body) or 422 (a field of
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -132,12 +132,18 @@ def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaC
     return app.resolve(event, context)
 
 
-def resolve_admin(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def resolve_admin(
+    app: APIGatewayHttpResolver,
+    event: dict[str, Any],
+    context: LambdaContext,
+    raw_body_routes: Collection[str] = (),
+) -> dict[str, Any]:
     """Authenticates the admin token, and checks the body is JSON, before anything else reads the
-    request; then routes it."""
+    request; then routes it. ``raw_body_routes`` (route keys, ``POST /api/services/import``) read
+    and check a body of another type themselves."""
     if not is_admin(event.get("headers") or {}):
         unauthorized = Unauthorized("Authorization: Bearer <admin token> is required")
         return _rejection(unauthorized, {"WWW-Authenticate": "Bearer"})
-    if not _is_json_or_unlabelled(event):
+    if event.get("routeKey") not in raw_body_routes and not _is_json_or_unlabelled(event):
         return _rejection(UnsupportedMediaType("Content-Type must be application/json"))
     return app.resolve(event, context)

@@ -14,4 +14,5 @@
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).
 - ``access``: the admin token (§7).
+- ``services``: the service catalog (§17); ``catalog_import``: its Backstage import.
 """

@@ -5,4 +5,5 @@
 - ``alert_sources``: alert sources (§11), and teams registered for alert sources (§4).
 - ``registry``: teams registered for escalation policies (§4).
 - ``alerts``: alerts onto the bus (§4) and their enrichments (§6).
+- ``services``: the service catalog and its Backstage import (§17).
 """

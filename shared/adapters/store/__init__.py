@@ -10,6 +10,7 @@
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``notifications``: each alert's notification claims.
 - ``alert_rates``: alerts published per alert source and minute.
+- ``services``: the service catalog (§17), one partition.
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.
