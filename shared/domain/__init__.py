@@ -9,7 +9,9 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``payloads``: what every payload reader shares: ``Ignored`` and 422s naming the field.
 - ``normalisers``: one per deployment sender, from a delivery to a normalised event or a reason to ignore it.
 - ``alert_readers``: one per alerting system, from a delivery to our alerts.
-- ``correlation``: §5 as pure functions (claim, window, rank, reasons).
+- ``correlation``: §5 as pure functions (claim, window).
+- ``relevance``: §17, which change most likely caused an alert, as probabilities with evidence.
+- ``catalog``: §17's service catalog: which service depends on which.
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
