@@ -5,6 +5,7 @@ PORT ?= 3000
 VENV := .venv
 VENV_SAM := .venv-sam
 VENV_CHECKOV := .venv-checkov
+VENV_DEPLOY := .venv-deploy
 BIN := $(VENV)/bin
 # The Python of the template's runtime (python3.12): on PATH, or under pyenv on this kind of machine.
 LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
@@ -22,6 +23,11 @@ $(VENV_CHECKOV)/.installed: requirements-checkov.txt
 	$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+$(VENV_DEPLOY)/.installed: requirements-deploy.txt
+	$(PYTHON) -m venv $(VENV_DEPLOY)
+	$(VENV_DEPLOY)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-deploy.txt
+	touch $@
+
 $(VENV_SAM)/.installed: requirements-sam.txt
 	$(PYTHON) -m venv $(VENV_SAM)
 	$(VENV_SAM)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
@@ -31,10 +37,12 @@ $(VENV_SAM)/.installed: requirements-sam.txt
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m local.runner
 
-## test: lint, template lint, unit, integration, property, end-to-end and browser tests, the packaging check,
-## then every function in its Lambda container (skipped in one line where no container runtime answers)
-test: lint
+## test: lint, template lint, the emulated deployment, unit, integration, property, end-to-end and browser tests,
+## the packaging check, then every function in its Lambda container (skipped in one line where no container runtime
+## answers). The emulated deployment runs in .venv-deploy; --confcutdir keeps the app's fixtures out of it.
+test: lint $(VENV_DEPLOY)/.installed
 	$(BIN)/cfn-lint template.yaml
+	$(VENV_DEPLOY)/bin/pytest --confcutdir=tests/deploy tests/deploy
 	$(BIN)/pytest -n 2 tests/unit tests/integration tests/property
 	$(BIN)/pytest tests/e2e tests/browser
 	$(MAKE) package-check
@@ -77,7 +85,7 @@ package-check: build $(VENV)/.installed
 	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(BIN)/pytest tests/packaging
 
 clean:
-	rm -rf .aws-sam $(VENV) $(VENV_SAM) $(VENV_CHECKOV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf .aws-sam $(VENV) $(VENV_SAM) $(VENV_CHECKOV) $(VENV_DEPLOY) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
 
 ## demo: pipelines, real GitHub/GitLab payloads and three alerts; prints each enrichment
 demo: $(VENV)/.installed

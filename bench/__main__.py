@@ -1,4 +1,5 @@
-"""`make bench`: what correlation and ingest cost, and how fast the functions start.
+"""`make bench`: how well correlation names the cause (§17), what correlation and ingest cost, and
+how fast the functions start.
 
 Run by hand (not by `make test`); every figure is a ratio or a count from this run, so the
 machine's speed does not matter. The last line is the summary the issue tracker asks for.
@@ -9,14 +10,18 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bench import cold_import, correlation_cost, ingest_overhead, overview_cost
+from bench import cold_import, correlation_cost, ingest_overhead, overview_cost, relevance
 
 
 def main() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     logging.disable(logging.WARNING)
 
-    print("Correlation cost per alert (5 TEAM-scoped and 5 ACCOUNT-scoped alerts, same in-window events):")
+    relevance_rows = relevance.run()
+    print(relevance.HEADING)
+    print("\n".join(relevance.table(relevance_rows)))
+
+    print("\nCorrelation cost per alert (5 TEAM-scoped and 5 ACCOUNT-scoped alerts, same in-window events):")
     per_size = {}
     for total in (1_000, 100_000):
         results = correlation_cost.run(total)
@@ -58,7 +63,7 @@ def main() -> None:
         f"items_read_per_alert_1k={items_1k:g} items_read_per_alert_100k={items_100k:g} "
         f"ingest_overhead_ratio={overhead.ratio:.2f} cold_import_ratio={worst:.2f} "
         f"cold_import_floor_ratio={worst_floor:.2f} queries_per_overview_page_sparse={sparse_page:g} "
-        f"queries_per_overview_page_dense={dense_page:g}"
+        f"queries_per_overview_page_dense={dense_page:g} {relevance.bench_fields(relevance_rows)}"
     )
 
 

@@ -63,6 +63,12 @@ class CreatedResources:
     queue_urls: dict[str, str]
     """Queue URL by logical id (dead-letter queues)."""
     rule_targets: list[RuleTarget]
+    kms_keys: dict[str, str]
+    """The ARN of each KMS key by the ARN the template's functions name it by locally."""
+
+    def environment(self, template_environment: dict[str, str]) -> dict[str, str]:
+        """The variables that name a KMS key, with the ARN of the key moto created (moto picks key ids)."""
+        return {name: self.kms_keys[value] for name, value in template_environment.items() if value in self.kms_keys}
 
 
 def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str] | None = None) -> CreatedResources:
@@ -71,6 +77,7 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
     events = boto3.client("events", region_name=LOCAL_REGION)
     sqs = boto3.client("sqs", region_name=LOCAL_REGION)
     ssm = boto3.client("ssm", region_name=LOCAL_REGION)
+    kms = boto3.client("kms", region_name=LOCAL_REGION)
 
     table_name = ""
     for logical_id, resource in stack.resources_of_type("AWS::DynamoDB::Table").items():
@@ -108,4 +115,8 @@ def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str
     for name, value in stored_secrets.items():
         ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
 
-    return CreatedResources(table_name, queue_urls, rule_targets)
+    kms_keys = {
+        stack.arn(logical_id): kms.create_key(Description=logical_id)["KeyMetadata"]["Arn"]
+        for logical_id in stack.resources_of_type("AWS::KMS::Key")
+    }
+    return CreatedResources(table_name, queue_urls, rule_targets, kms_keys)

@@ -1,7 +1,7 @@
 """The whole system on one machine: no AWS account, no Docker (§10).
 
 HTTP requests become the API Gateway (HTTP API, payload 2.0) events the real handlers receive,
-routed as ``template.yaml`` routes them. DynamoDB, EventBridge, SQS and SSM are emulated in this
+routed as ``template.yaml`` routes them. DynamoDB, EventBridge, SQS, SSM and KMS are emulated in this
 process by moto, with the resources the template declares; events put on the bus reach the
 functions through the template's EventBridge rules, with Lambda's asynchronous retries and
 dead-letter queues.

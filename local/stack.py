@@ -25,7 +25,7 @@ from local.eventbridge import RuleDispatcher
 from local.gateway import INSTANCES_PER_FUNCTION, Gateway
 from local.startup import DEFAULT_WEBHOOK_SECRET
 from local.template import REPOSITORY_ROOT, LocalStack
-from shared.adapters import bus
+from shared.adapters import bus, envelope
 from shared.adapters.store import client as store
 from shared.settings import reset_settings_cache
 
@@ -35,6 +35,7 @@ def reset_caches() -> None:
     reset_settings_cache()
     store.reset_client()
     bus.reset_client()
+    envelope.reset_client()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     DEFAULT_PROVIDERS.clear()
 
@@ -98,6 +99,7 @@ def emulated_stack(
         secret_parameter = stack.parameters["EnrichmentWebhookSecretParameter"]
         secrets = {secret_parameter: webhook_secret} if secret_parameter else {}
         emulated = EmulatedStack(stack, create_resources(stack, admin_token, secrets), instances)
+        os.environ.update(emulated.resources.environment(stack.environment()))
         try:
             yield emulated
         finally:

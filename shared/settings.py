@@ -50,6 +50,11 @@ class AlertIntakeSettings(_EnvironmentSettings):
     """Per alert source (§22); at least one delivery's 1,000 alerts, so one always fits an idle source."""
 
 
+class SecretsSettings(_EnvironmentSettings):
+    secrets_key_arn: str = Field(alias="SECRETS_KEY_ARN", min_length=1)
+    """The stack's KMS key that seals secrets at rest (§22)."""
+
+
 class AlarmSettings(_EnvironmentSettings):
     alarm_team_tag_key: str = Field(alias="ALARM_TEAM_TAG_KEY", default="team", min_length=1)
 
@@ -119,6 +124,11 @@ def alert_intake_settings() -> AlertIntakeSettings:
 
 
 @cache
+def secrets_settings() -> SecretsSettings:
+    return SecretsSettings.model_validate(os.environ)
+
+
+@cache
 def alarm_settings() -> AlarmSettings:
     return AlarmSettings.model_validate(os.environ)
 
@@ -149,5 +159,5 @@ def default_notification_targets() -> tuple[NotificationTarget, ...]:
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
-    for loader in (*loaders, alert_intake_settings, default_notification_targets):
+    for loader in (*loaders, alert_intake_settings, secrets_settings, default_notification_targets):
         loader.cache_clear()

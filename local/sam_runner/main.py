@@ -113,7 +113,9 @@ class SamRun:
 
     def _command(self) -> list[str]:
         runner = self.options.runner
+        emulated = self.server.emulated
         extra = {
+            **emulated.resources.environment(emulated.stack.environment()),  # the KMS key moto created
             "AWS_ENDPOINT_URL": self.containers_aws_url,
             "POWERTOOLS_TRACE_DISABLED": "true",  # as make run: no X-Ray daemon to send to
             RUN_ID_VARIABLE: self.run_id,

@@ -3,6 +3,7 @@
 - ``store``: DynamoDB, one module per aggregate.
 - ``bus``: EventBridge, events out and the envelope of events in.
 - ``secrets``: every SSM SecureString read.
+- ``envelope``: secrets at rest sealed and opened with the stack's KMS key.
 - ``notify_http``: HTTP to notification targets, with retries and timeouts.
 - ``parallel``: independent reads at once.
 """

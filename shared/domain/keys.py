@@ -14,12 +14,17 @@ event in a team bucket        ``TEAM#<teamId>#DAY#<yyyy-mm-dd>`` ``<timestamp>#<
 alert source (registry)       ``ALERT_SOURCE#<id>``              ``ALERT_SOURCE``
 alert source (created)        ``ALERT_SOURCES``                  ``ALERT_SOURCE#<id>``
 delivery log entry            ``DELIVERIES#<kind>#<ownerId>``    ``<receivedAt>#<random>``
-notification of an alert      ``ALERT#<alertId>``                ``NOTIFY#<targetId>``
+notification of an alert      ``ALERT#<sourceId>#<alertId>``     ``NOTIFY#<targetId>``
 integration key -> source     ``ALERT_SOURCE_KEY#<sha256(key)>`` ``ALERT_SOURCE_KEY`` (copy of the source)
 escalation policy (registry)  ``ESCALATION_POLICY#<id>``         ``ESCALATION_POLICY``
-enrichment of an alert        ``ALERT#<alertId>``                ``ENRICHMENT``
+enrichment of an alert        ``ALERT#<sourceId>#<alertId>``     ``ENRICHMENT``
+alert id -> latest source     ``ALERT_LATEST#<alertId>``         ``ALERT_LATEST`` (source id, correlatedAt)
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
 ============================  =================================  ==========================
+
+An alert's partition is namespaced by the alert source it came through (§22): ``<sourceId>`` is
+that source's id, which never holds ``#``, or empty for an alert that names no source
+(``ALERT##<alertId>``), so the same alert id sent through two sources is two alerts.
 
 The ``Listing`` index (``listPK`` / ``listSK`` = ``<timestamp>#<eventId>``) holds each event once
 per owner: ``LIST#PIPELINE#<id>`` (on the canonical item), ``LIST#ACCOUNT`` (on the account copy)
@@ -163,19 +168,28 @@ def escalation_policy_key(escalation_policy_id: str) -> ItemKey:
 
 
 NOTIFICATION_PREFIX = "NOTIFY#"
+NO_ALERT_SOURCE = ""
+"""The source part of the partition of an alert that names no source: no source id is empty."""
 
 
-def alert_partition(alert_id: str) -> str:
-    """An alert's items: its enrichment and its notification claims, read together."""
-    return f"ALERT#{alert_id}"
+def alert_partition(alert_source_id: str | None, alert_id: str) -> str:
+    """An alert's items, its enrichment and its notification claims, read together; under the
+    source it came through, so one source cannot reach another's alert of the same id (§22)."""
+    return f"ALERT#{alert_source_id or NO_ALERT_SOURCE}#{alert_id}"
 
 
-def notification_key(alert_id: str, target_id: str) -> ItemKey:
-    return ItemKey(alert_partition(alert_id), f"{NOTIFICATION_PREFIX}{target_id}")
+def notification_key(alert_source_id: str | None, alert_id: str, target_id: str) -> ItemKey:
+    return ItemKey(alert_partition(alert_source_id, alert_id), f"{NOTIFICATION_PREFIX}{target_id}")
 
 
-def enrichment_key(alert_id: str) -> ItemKey:
-    return ItemKey(f"ALERT#{alert_id}", "ENRICHMENT")
+def enrichment_key(alert_source_id: str | None, alert_id: str) -> ItemKey:
+    return ItemKey(alert_partition(alert_source_id, alert_id), "ENRICHMENT")
+
+
+def latest_alert_key(alert_id: str) -> ItemKey:
+    """Which source's alert of this id was correlated last: what ``/api/alerts/{alertId}/…``
+    means without ``?source=`` (§22)."""
+    return ItemKey(f"ALERT_LATEST#{alert_id}", "ALERT_LATEST")
 
 
 def minute_of(moment: datetime) -> datetime:

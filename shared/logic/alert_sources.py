@@ -49,7 +49,7 @@ def to_response(record: AlertSourceRecord, base_url: str, integration_key: str |
 
 def create_alert_source(request: AlertSourceCreateRequest, base_url: str, now: datetime) -> AlertSourceResponse:
     params = request.params or AlertSourceParams()
-    check_proof_of_origin(request.integration_type, request.webhook_secret, request.notifications or [])
+    check_proof_of_origin(request.integration_type, bool(request.webhook_secret), request.notifications or [])
     record, issued = ALERT_SOURCES.create(request, now, params=params, notifications=request.notifications or [])
     return to_response(record, base_url, issued.key)
 
@@ -70,7 +70,7 @@ def put_alert_source(
     alert_source_id: str, body: AlertSourceUpdateRequest, now: datetime, base_url: str
 ) -> AlertSourceResponse | RegisteredResourceResponse:
     """A full update of a created source; for any other id, the §4 registry's PUT."""
-    previous = ALERT_SOURCES.find(alert_source_id)
+    previous = ALERT_SOURCES.find_to_write(alert_source_id)
     if previous is None:
         registered = RegisteredResource(name=body.name, teams=body.teams or [])
         return registry.register_resource(
@@ -82,7 +82,7 @@ def put_alert_source(
     if len(body.teams or []) > MAX_OWNER_TEAMS:
         raise InvalidField.of("teams", f"List should have at most {MAX_OWNER_TEAMS} items")
     notifications = previous.notifications if body.notifications is None else body.notifications
-    check_proof_of_origin(previous.integration_type, webhook_secret, notifications)
+    check_proof_of_origin(previous.integration_type, bool(webhook_secret), notifications)
     changes = {
         "name": body.name,
         "teams": body.teams or [],

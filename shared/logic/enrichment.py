@@ -27,7 +27,9 @@ DETAIL_BUDGET = bus.MAX_REQUEST_BYTES - bus.TIME_BYTES - len(OWN_EVENT_SOURCE) -
 
 def _keep(enrichment: Enrichment) -> bool:
     body = json.dumps(enrichment.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
-    return enrichment_store.put_enrichment(enrichment.alert_id, body, enrichment.correlated_at)
+    return enrichment_store.put_enrichment(
+        enrichment.alert_source_id, enrichment.alert_id, body, enrichment.correlated_at
+    )
 
 
 def _publish(detail_type: str, enrichment: Enrichment) -> None:
@@ -65,18 +67,34 @@ def keep_and_publish(detail: Enrichment | EnrichmentReference) -> bool:
     """The enrich function's job for one ``Alert Correlated``. A reference's enrichment was kept
     by correlate before it published the reference, so it is only published."""
     if isinstance(detail, EnrichmentReference):
-        _publish(ALERT_ENRICHED, get_enrichment(detail.alert_id))
+        _publish(ALERT_ENRICHED, get_enrichment(detail.alert_source_id, detail.alert_id))
         return True
     return store_enrichment(detail)
 
 
 def enrichment_of(detail: Enrichment | EnrichmentReference) -> Enrichment:
     """The enrichment an event stands for: its detail, or the stored one it refers to."""
-    return detail if isinstance(detail, Enrichment) else get_enrichment(detail.alert_id)
+    return detail if isinstance(detail, Enrichment) else get_enrichment(detail.alert_source_id, detail.alert_id)
 
 
-def get_enrichment(alert_id: str) -> Enrichment:
-    stored = enrichment_store.get_enrichment(alert_id) if 0 < len(alert_id) <= MAX_ALERT_ID_LENGTH else None
+def get_enrichment(alert_source_id: str | None, alert_id: str) -> Enrichment:
+    """The enrichment of the alert of that id that came through that source (None: through none)."""
+    stored = enrichment_store.get_enrichment(alert_source_id, alert_id) if _storable(alert_id) else None
     if stored is None:
         raise NotFound(f"alert {alert_id!r} has not been correlated")
     return Enrichment.model_validate_json(stored)
+
+
+def source_of(alert_id: str, alert_source_id: str | None) -> str | None:
+    """The source ``/api/alerts/{alertId}/…`` means (§22): the one named by ``?source=``, else
+    that of the alert of this id correlated last (one GetItem); 404 for an id never correlated."""
+    if alert_source_id is not None:
+        return alert_source_id
+    correlated, latest = enrichment_store.latest_source(alert_id) if _storable(alert_id) else (False, None)
+    if not correlated:
+        raise NotFound(f"alert {alert_id!r} has not been correlated")
+    return latest
+
+
+def _storable(alert_id: str) -> bool:
+    return 0 < len(alert_id) <= MAX_ALERT_ID_LENGTH

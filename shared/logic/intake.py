@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from shared.adapters import envelope
 from shared.domain.errors import DomainError, InvalidField, PayloadTooLarge
 from shared.domain.models.deliveries import DeliveryEntry
+from shared.domain.models.sealed import SecretPlace, StoredSecret
 from shared.domain.requests import (
     RawRequest,
     check_size,
@@ -38,7 +40,10 @@ class KeyOwner(Protocol):
     def id(self) -> str: ...
 
     @property
-    def webhook_secret(self) -> str | None: ...
+    def webhook_secret(self) -> StoredSecret | None:
+        """Sealed (§22): opened only to verify a delivery."""
+
+    def secret_place(self, field: str) -> SecretPlace: ...
 
 
 class Outcome(Protocol):
@@ -125,7 +130,7 @@ def _checked(
     owner = sink.owner_of(integration_key, kind)
     try:
         if owner.webhook_secret and kind.verify is not None:
-            kind.verify(owner.webhook_secret, request)
+            kind.verify(envelope.open_secret(owner.webhook_secret, owner.secret_place("webhookSecret")), request)
         if payload is None:
             payload = read_payload(request, content)
         event_name = required_header(request, kind.event_header) if kind.event_header else kind.event_name

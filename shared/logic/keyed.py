@@ -14,6 +14,7 @@ from shared.domain.ids import is_storable_id, new_sortable_id
 from shared.domain.models.common import Team
 from shared.domain.models.deliveries import DeliveryPage, LogOwner
 from shared.domain.models.keyed import IssuedKey, KeyedRecord
+from shared.domain.models.sealed import StoredSecret
 from shared.logic import delivery_log
 
 RecordT = TypeVar("RecordT", bound="KeyedRecord[Any]")
@@ -48,7 +49,7 @@ class FullUpdate(Protocol):
     def model_fields_set(self) -> set[str]: ...
 
 
-def checked_webhook_secret(previous: KeyedRecord[Any], request: FullUpdate) -> str | None:
+def checked_webhook_secret(previous: KeyedRecord[Any], request: FullUpdate) -> StoredSecret | None:
     """Refuses a change of type; an omitted ``webhookSecret`` is kept, ``null`` or ``""`` removes it."""
     if request.integration_type is not None and request.integration_type is not previous.integration_type:
         raise InvalidField.of("integrationType", "cannot change after creation")
@@ -80,6 +81,14 @@ class KeyedResources(Generic[RecordT]):
             raise NotFound(self.missing.format(id=repr(record_id)))
         return record
 
+    def find_to_write(self, record_id: str) -> RecordT | None:
+        """The record with its webhook secret (sealed, held by its key copy alone), so a write keeps it."""
+        record = self.find(record_id)
+        return None if record is None else self.store.with_webhook_secret(record)
+
+    def existing_to_write(self, record_id: str) -> RecordT:
+        return self.store.with_webhook_secret(self.existing(record_id))
+
     def create(self, request: NewResource, now: datetime, **specific: Any) -> tuple[RecordT, IssuedKey]:
         """A new record and its key; ``specific`` holds the fields only its kind has."""
         issued = self.issue_key()
@@ -106,7 +115,7 @@ class KeyedResources(Generic[RecordT]):
 
     def rotate_key(self, record_id: str, now: datetime) -> tuple[RecordT, IssuedKey]:
         """The old key stops working in the same transaction that creates the new one."""
-        previous = self.existing(record_id)
+        previous = self.existing_to_write(record_id)
         issued = self.issue_key()
         record = previous.with_key(issued, now)
         self.store.replace(previous, record)

@@ -1,7 +1,7 @@
 """Notifications (§13, §22): each enrichment posted where responders look, once per target.
 
 For each target of the alert's source (created or registered; else ``DefaultNotifications``),
-and the ``EnrichmentWebhookUrl`` whatever the source has: claim (alert, target) with a
+and the ``EnrichmentWebhookUrl`` whatever the source has: claim (source, alert, target) with a
 conditional write naming a holder of its own, send, record the outcome only if the claim is
 still its own. The lease outlasts one attempt and is renewed before each retry, so a claim is
 taken over only from a holder that crashed: a request is lost never and repeated at most once.
@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from shared.adapters import notify_http
+from shared.adapters import envelope, notify_http
 from shared.adapters.notify_http import DEFAULT_POLICY, DeliveryResult
 from shared.adapters.secrets import secure_parameter
 from shared.adapters.store import notifications as claim_store
 from shared.adapters.store.client import batch_get
 from shared.adapters.store.notifications import Taker
 from shared.domain import keys
-from shared.domain.models.alert_sources import AlertSourceType
-from shared.domain.models.alerts import Enrichment
+from shared.domain.models.alert_sources import AlertSourceRecord, AlertSourceType
+from shared.domain.models.alerts import AlertAddress, Enrichment
 from shared.domain.models.notifications import (
+    REGISTERED_SOURCE_KIND,
     ClaimStatus,
     IlertTarget,
     NotificationClaim,
@@ -34,10 +35,12 @@ from shared.domain.models.notifications import (
     PagerDutyTarget,
     SlackTarget,
     WebhookTarget,
+    opened_target,
+    stored_targets_adapter,
     target_id,
-    targets_adapter,
     view_of,
 )
+from shared.domain.models.sealed import SecretPlace
 from shared.domain.notifications import (
     NotificationContext,
     OutboundRequest,
@@ -88,13 +91,17 @@ def enrichment_webhook() -> WebhookTarget | None:
 
 
 def source_targets(alert_source_id: str) -> list[NotificationTarget]:
-    """The targets of the alert's source, created or registered: one BatchGetItem for both."""
+    """The targets of the alert's source, created or registered: one BatchGetItem for both;
+    each opened here, to be sent to (§22)."""
     if not keys_are_storable(alert_source_id):
         return []
     created, registered = keys.created_alert_source_key(alert_source_id), keys.alert_source_key(alert_source_id)
     for values in batch_get([created, registered]):
         if values.get("notifications"):
-            return list(targets_adapter().validate_python(values["notifications"]))
+            kind = AlertSourceRecord.record_kind if values["PK"] == created.pk else REGISTERED_SOURCE_KIND
+            place = SecretPlace(kind, alert_source_id, "notifications")
+            stored = stored_targets_adapter().validate_python(values["notifications"])
+            return [opened_target(target, place, envelope.open_secret) for target in stored]
     return []
 
 
@@ -113,8 +120,11 @@ def keys_are_storable(resource_id: str) -> bool:
     return 0 < len(resource_id) <= 128 and "#" not in resource_id
 
 
-def page_url(alert_id: str) -> str:
-    return f"{notify_settings().public_url.rstrip('/')}/?alert={quote(alert_id, safe='')}"
+def page_url(alert_id: str, alert_source_id: str | None) -> str:
+    """The alert's page; with its source, so that it shows this alert whichever other source's
+    alert of the same id was correlated since (§22)."""
+    source = f"&source={quote(alert_source_id, safe='')}" if alert_source_id else ""
+    return f"{notify_settings().public_url.rstrip('/')}/?alert={quote(alert_id, safe='')}{source}"
 
 
 def request_for(target: NotificationTarget, context: NotificationContext, event_id: str) -> OutboundRequest | None:
@@ -149,7 +159,7 @@ class Sent:
 class Claimed:
     """A claim this invocation holds: where it is, and who holds it."""
 
-    alert_id: str
+    alert: AlertAddress
     target_type: str
     target_id: str
     holder: str
@@ -158,7 +168,7 @@ class Claimed:
     def renew(self) -> None:
         """Before each retry: the lease extended, the request counted, or ``LeaseLost``."""
         try:
-            renewed = claim_store.renew(self.alert_id, self.target_id, self.holder, self.clock(), LEASE)
+            renewed = claim_store.renew(*self.alert, self.target_id, self.holder, self.clock(), LEASE)
         except Exception as error:  # noqa: BLE001 - named by type, then retried as a whole
             raise RenewalFailed(type(error).__name__) from None
         if not renewed:
@@ -187,11 +197,11 @@ def _status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStat
     return "pending" if result.status == "retryable" and claim.invocations < MAX_ATTEMPTS else "failed"
 
 
-def _take(alert_id: str, target: NotificationTarget, taker: Taker, clock: Clock) -> NotificationClaim | None:
+def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: Clock) -> NotificationClaim | None:
     """The claim, now this invocation's; None when it was settled; ``NotificationsPending``
     while another invocation holds it."""
     identity, redacted = target_id(target), view_of(target).target
-    taken, claim = claim_store.claim(alert_id, identity, target.type, redacted, taker, clock(), LEASE)
+    taken, claim = claim_store.claim(*alert, identity, target.type, redacted, taker, clock(), LEASE)
     if taken:
         return claim
     if claim is not None and claim.status == "pending":
@@ -200,21 +210,25 @@ def _take(alert_id: str, target: NotificationTarget, taker: Taker, clock: Clock)
 
 
 def _deliver(
-    alert_id: str, target: NotificationTarget, request: OutboundRequest | DeliveryResult, invocation: str, clock: Clock
+    alert: AlertAddress,
+    target: NotificationTarget,
+    request: OutboundRequest | DeliveryResult,
+    invocation: str,
+    clock: Clock,
 ) -> Sent | None:
     """Claim, send, record; None when another invocation holds or settled the claim."""
     taker = Taker(secrets.token_hex(8), invocation)
-    claim = _take(alert_id, target, taker, clock)
+    claim = _take(alert, target, taker, clock)
     if claim is None:
         return None
-    claimed = Claimed(alert_id, target.type, claim.target_id, taker.holder, clock)
+    claimed = Claimed(alert, target.type, claim.target_id, taker.holder, clock)
     try:
         result = _send(claimed, request)
     except LeaseLost:
         logger.warning("notification lease lost before a retry", extra={"type": target.type})
         return None
     status = _status_after(result, claim)
-    if not claim_store.settle(alert_id, claim.target_id, taker.holder, status, result.error, clock()):
+    if not claim_store.settle(*alert, claim.target_id, taker.holder, status, result.error, clock()):
         logger.warning("notification lease lost; its new holder records it", extra={"type": target.type})
         return None
     logger.info("notification", extra={"type": target.type, "status": status, "invocations": claim.invocations})
@@ -230,14 +244,14 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
     source = enrichment.alert.alert_source if enrichment.alert else None
     came_through = source.integration_type if source else None
     incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
-    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id), incident_id)
+    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
     sent, pending = [], []
     for target in targets_of(enrichment):
         request = _request_or_failure(target, context, event_id)
         if request is None:
             continue
         try:
-            outcome = _deliver(enrichment.alert_id, target, request, invocation, clock)
+            outcome = _deliver(enrichment.address, target, request, invocation, clock)
         except NotificationsPending as error:
             pending.append(str(error))
             continue

@@ -89,7 +89,7 @@ def list_pipelines(start_index: int, max_results: int, base_url: str) -> list[Pi
 
 def update_pipeline(pipeline_id: str, request: PipelineUpdateRequest, now: datetime, base_url: str) -> PipelineResponse:
     """A full update as in ilert: omitted teams are cleared and omitted params reset to defaults."""
-    previous = PIPELINES.existing(pipeline_id)
+    previous = PIPELINES.existing_to_write(pipeline_id)
     webhook_secret = checked_webhook_secret(previous, request)
     branch_filters, event_filters = _resolve_params(previous.integration_type, request.params)
     changes = {

@@ -6,12 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from shared.adapters import envelope
 from shared.adapters.store import registry as registry_store
 from shared.domain.errors import NotFound
 from shared.domain.ids import is_storable_id
 from shared.domain.models.alerts import Alert, AlertResource, RegisteredResource, RegisteredResourceResponse
 from shared.domain.models.common import Team
-from shared.domain.models.notifications import NotificationTarget, targets_adapter, view_of
+from shared.domain.models.notifications import (
+    REGISTERED_SOURCE_KIND,
+    NotificationTarget,
+    StoredTarget,
+    sealed_target,
+    stored_targets_adapter,
+    view_of,
+)
+from shared.domain.models.sealed import SecretPlace
 
 
 class ResourceKind(StrEnum):
@@ -32,21 +41,25 @@ def register_resource(
     now: datetime,
     notifications: list[NotificationTarget] | None = None,
 ) -> RegisteredResourceResponse:
-    """Registers teams; an alert source's notification targets too (§13), kept when omitted."""
+    """Registers teams; an alert source's notification targets too (§13), kept when omitted and
+    stored sealed (§22)."""
     _checked_id(resource_id)
+    targets: list[StoredTarget] = list(notifications or [])
     if notifications is None and kind is ResourceKind.ALERT_SOURCE:
         previous = registry_store.get_registered_many([(kind, resource_id)]).get((kind, resource_id)) or {}
-        notifications = list(targets_adapter().validate_python(previous.get("notifications") or []))
+        targets = list(stored_targets_adapter().validate_python(previous.get("notifications") or []))
     registered = RegisteredResourceResponse(id=resource_id, name=resource.name, teams=resource.teams, updated_at=now)
     values = registered.model_dump(mode="json")
-    if notifications:
-        values["notifications"] = targets_adapter().dump_python(notifications, mode="json", by_alias=True)
+    if targets:
+        place = SecretPlace(REGISTERED_SOURCE_KIND, resource_id, "notifications")
+        sealed: list[StoredTarget] = [sealed_target(target, place, envelope.seal) for target in targets]
+        values["notifications"] = stored_targets_adapter().dump_python(sealed, mode="json", by_alias=True)
     registry_store.put_registered(kind, resource_id, values)
-    return registered.model_copy(update={"notifications": [view_of(target) for target in notifications or []] or None})
+    return registered.model_copy(update={"notifications": [view_of(target) for target in targets] or None})
 
 
 def _response(values: dict[str, object]) -> RegisteredResourceResponse:
-    targets = targets_adapter().validate_python(values.get("notifications") or [])
+    targets = stored_targets_adapter().validate_python(values.get("notifications") or [])
     shown = {name: value for name, value in values.items() if name != "notifications"}
     return RegisteredResourceResponse.model_validate(
         {**shown, "notifications": [view_of(target) for target in targets] or None}

@@ -98,11 +98,13 @@ class Seeder:
         response = self.system.request("POST", "/api/alerts", body)
         assert response.status == 202, response.body
 
-    def enrichment(self, alert_id: str) -> dict[str, Any]:
-        """Waits for the enrichment the page is expected to show, so assertions can compare with it."""
+    def enrichment(self, alert_id: str, source: str | None = None) -> dict[str, Any]:
+        """Waits for the enrichment the page is expected to show (of the alert that came through
+        ``source``, else the one correlated last), so assertions can compare with it."""
         deadline = time.monotonic() + ENRICHMENT_SECONDS
+        query = f"?source={source}" if source else ""
         while time.monotonic() < deadline:
-            response = self.system.request("GET", f"/api/alerts/{alert_id}/deployments")
+            response = self.system.request("GET", f"/api/alerts/{alert_id}/deployments{query}")
             if response.status == 200:
                 enrichment: dict[str, Any] = response.json()
                 return enrichment

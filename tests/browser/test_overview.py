@@ -257,6 +257,26 @@ def test_an_alert_not_correlated_yet_says_so_and_shows_its_enrichment_once_it_is
     expect(tab.page.locator(".scope")).to_have_text("Account-wide, time-based", timeout=10_000)
 
 
+def test_an_alert_link_with_its_source_shows_that_sources_alert(tab: Tab, seed: Seeder) -> None:
+    # Given the same alert id posted through two alert sources, the second correlated last
+    alert_id = seed.unique("alert")
+    sources = {seed.unique("source"): "Through the first source", seed.unique("source"): "Through the second source"}
+    for source, summary in sources.items():
+        body = {"id": alert_id, "summary": summary, "reportTime": isoformat(utc_now()), "alertSource": {"id": source}}
+        assert seed.system.request("POST", "/api/alerts", body).status == 202
+        seed.enrichment(alert_id, source)
+    first, _ = sources
+    # When the link a notification gives, with the first source, is opened
+    tab.open(f"/?alert={alert_id}&source={first}")
+    # Then the page shows the first source's alert, and reads its notifications under that source
+    expect(tab.page.locator("#alert-title")).to_contain_text("Through the first source")
+    expect(tab.page.locator("#alert-notifications")).to_have_text("No notifications recorded")
+    assert any(f"/notifications?source={first}" in url for url in tab.requested_urls)
+    # And without a source, the page shows the alert of that id correlated last (§22)
+    tab.open(f"/?alert={alert_id}")
+    expect(tab.page.locator("#alert-title")).to_contain_text("Through the second source")
+
+
 def test_a_token_in_the_fragment_is_stored_and_removed_from_the_address(tab: Tab) -> None:
     # Given the link `make run` prints, with the token in the fragment
     # When it is opened

@@ -163,7 +163,7 @@ def test_correlating_again_replaces_the_enrichment(api: Api, aws: Aws, alert_bus
     assert [item["id"] for item in before["deployments"]] == [first]
     assert [item["id"] for item in after["deployments"]] == [second, first]
     assert after["correlatedAt"] >= before["correlatedAt"]
-    assert len([item for item in aws.items() if item["PK"]["S"] == "ALERT#a-8"]) == 1
+    assert len([item for item in aws.items() if item["PK"]["S"] == "ALERT#7#a-8"]) == 1
 
 
 def test_an_older_correlation_does_not_replace_a_newer_one(api: Api, aws: Aws) -> None:

@@ -261,6 +261,22 @@ def test_dates_out_of_order_are_400(api: Api) -> None:
     assert_answered(api.call("GET", "/api/deployment-events", query=query), "from > until", 400)
 
 
+GARBAGE_SOURCES = ["#", "a#b", "x" * 129, "", " ", "\x00", "😀", "%FF%FE", "a" * 5000]
+"""``?source=`` of the alert routes (§22): an alert source id no source can have, or none known."""
+
+
+@pytest.mark.parametrize(
+    ("method", "tail"), [("GET", "deployments"), ("GET", "notifications"), ("POST", "notifications/retry")]
+)
+def test_garbage_sources_of_the_alert_routes(api: Api, method: str, tail: str) -> None:
+    for value in GARBAGE_SOURCES:
+        # When an alert route is called with a made-up or malformed source
+        response = api.call(method, f"/api/alerts/a-1/{tail}", query=urlencode({"source": value}))
+        # Then it is a 400 naming what is wrong, or a 404 for an alert it never saw
+        assert_answered(response, (tail, value[:40]))
+        assert response.status in (400, 404), (tail, value[:40], response.body)
+
+
 GARBAGE_PAGING = [
     "start-index=-1",
     "start-index=100001",

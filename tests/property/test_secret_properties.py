@@ -10,7 +10,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import Api
+from tests.conftest import Api, Aws
 from tests.property.support import bounded
 
 HEADER_HOSTILE = st.text(
@@ -64,3 +64,21 @@ def test_a_webhook_secret_is_taken_only_when_it_fits_a_header(api: Api, secret: 
     else:
         assert response.status == 422, response.body
         assert [error["field"] for error in json.loads(response.body)["errors"]] == ["webhookSecret"]
+
+
+@bounded(15)
+@given(secret=st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=40))
+def test_any_webhook_secret_is_stored_sealed_and_still_verifies(api: Api, aws: Aws, secret: str) -> None:
+    # Given any header-safe text as a GitLab pipeline's secret
+    token = "s3cr3t-" + secret
+    created = api.create_pipeline("GITLAB", teams=[{"id": "platform"}], webhookSecret=token)
+    # When the table is read, and deliveries come with the secret and with another
+    stored = json.dumps(aws.items())
+    path = f"/api/v1/deployment-events/gitlab/{created['integrationKey']}"
+    headers = {"content-type": "application/json", "x-gitlab-event": "Push Hook"}
+    right = api.gateway.handle("POST", path, "", {**headers, "x-gitlab-token": token}, b'{"object_kind": "push"}')
+    wrong = api.gateway.handle("POST", path, "", {**headers, "x-gitlab-token": token + "x"}, b'{"object_kind": "push"}')
+    # Then the secret is stored sealed (§22) and opened to verify: only the right one gets past 401
+    assert token not in stored
+    assert right.status != 401
+    assert wrong.status == 401

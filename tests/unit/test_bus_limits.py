@@ -17,7 +17,9 @@ from shared.domain.models.alerts import (
     CUT_TEXT_LENGTH,
     LINKS_KEPT,
     AlertContext,
+    AlertResource,
     Enrichment,
+    EnrichmentReference,
     RelatedDeployment,
     Scope,
     Window,
@@ -131,6 +133,18 @@ def test_an_alert_of_the_largest_labels_makes_the_event_a_reference() -> None:
     reference = bounded.reference().to_json_dict()
     assert reference == {"alertId": "a-1", "correlatedAt": "2026-11-29T12:00:00.000Z", "stored": True}
     assert bus.fits("deployment-events", "Alert Enriched", reference)
+
+
+def test_a_reference_names_the_source_whose_namespace_holds_the_enrichment() -> None:
+    # Given an enrichment of an alert that came through alert source "src-1"
+    enrichment = enrichment_of([]).model_copy(
+        update={"alert": AlertContext(report_time=NOW, alert_source=AlertResource(id="src-1"))}
+    )
+    # When the event refers to it instead of carrying it
+    reference = enrichment.reference()
+    # Then a consumer finds it under that source (§22)
+    assert (reference.alert_source_id, reference.alert_id) == ("src-1", "a-1")
+    assert EnrichmentReference.model_validate(reference.to_json_dict()).alert_source_id == "src-1"
 
 
 def test_the_largest_alert_intake_reads_fits_one_event() -> None:

@@ -21,7 +21,8 @@ def test_record_keys_have_distinct_prefixes() -> None:
         keys.created_alert_source_key("x"),
         keys.alert_source_key_lookup("x"),
         keys.escalation_policy_key("x"),
-        keys.enrichment_key("x"),
+        keys.enrichment_key("x", "x"),
+        keys.latest_alert_key("x"),
         keys.alert_rate_key("x", datetime(2026, 11, 29, tzinfo=UTC)),
     ]
     # Then no two collide
@@ -29,7 +30,26 @@ def test_record_keys_have_distinct_prefixes() -> None:
     assert keys.pipeline_key("p1") == keys.ItemKey("PIPELINES", "PIPELINE#p1")
     assert keys.integration_key_lookup("abc") == keys.ItemKey("INTEGRATION_KEY#abc", "INTEGRATION_KEY")
     assert keys.alert_source_key_lookup("abc") == keys.ItemKey("ALERT_SOURCE_KEY#abc", "ALERT_SOURCE_KEY")
-    assert keys.enrichment_key("a-1") == keys.ItemKey("ALERT#a-1", "ENRICHMENT")
+    assert keys.enrichment_key("src-1", "a-1") == keys.ItemKey("ALERT#src-1#a-1", "ENRICHMENT")
+
+
+def test_an_alert_is_namespaced_by_the_source_it_came_through() -> None:
+    # Given one alert id sent through two sources, and through none
+    # When the keys of its enrichment and of one notification target are built
+    enrichments = [keys.enrichment_key(source, "a-1") for source in ("src-1", "src-2", None)]
+    claims = [keys.notification_key(source, "a-1", "t-1") for source in ("src-1", "src-2", None)]
+    # Then each source has its own partition, and an alert without a source one that no source id can name
+    assert [key.pk for key in enrichments] == ["ALERT#src-1#a-1", "ALERT#src-2#a-1", "ALERT##a-1"]
+    assert [key.pk for key in claims] == [key.pk for key in enrichments]
+    assert {key.sk for key in claims} == {"NOTIFY#t-1"}
+    # And an alert without a source whose id holds the separator cannot reach a source's partition
+    assert keys.alert_partition(None, "src-1#a-1") != keys.alert_partition("src-1", "a-1")
+
+
+def test_the_latest_alert_of_an_id_has_one_pointer() -> None:
+    # Given an alert id
+    # Then the pointer to the source of its latest correlation is one item, outside every alert partition
+    assert keys.latest_alert_key("a-1") == keys.ItemKey("ALERT_LATEST#a-1", "ALERT_LATEST")
 
 
 def test_time_bucket_is_the_utc_day() -> None:

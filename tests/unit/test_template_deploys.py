@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from local.template import load_template
+from local.template import REPOSITORY_ROOT, load_template
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
@@ -59,3 +59,46 @@ def test_the_bus_name_parameter_admits_only_names_eventbridge_accepts(bus_name: 
     # Then it admits exactly the names EventBridge takes for a custom bus: no "/", not "default"
     assert admitted is accepted
     assert re.fullmatch(parameter["AllowedPattern"], parameter["Default"])
+
+
+RESERVED_CONCURRENCY = ("IngestReservedConcurrency", "ApiReservedConcurrency", "AlertReservedConcurrency")
+
+
+def _functions_reserving(parameter: str) -> list[str]:
+    return [
+        logical_id
+        for logical_id, resource in RESOURCES.items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        and {"Ref": parameter} in resource["Properties"].get("ReservedConcurrentExecutions", {}).get("Fn::If", [])
+    ]
+
+
+@pytest.mark.parametrize("parameter", RESERVED_CONCURRENCY)
+def test_reserved_concurrency_is_off_unless_raised(parameter: str) -> None:
+    # Given a reserved-concurrency parameter at its default
+    declared = TEMPLATE["Parameters"][parameter]
+    assert declared["Default"] == 0
+    # Then every function using it reserves only when its condition holds, and nothing at 0
+    # (0 would stop the function: the property is left out instead)
+    for logical_id in _functions_reserving(parameter):
+        condition, value, otherwise = RESOURCES[logical_id]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"]
+        assert TEMPLATE["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, 0]}]}
+        assert (value, otherwise) == ({"Ref": parameter}, {"Ref": "AWS::NoValue"})
+
+
+def test_the_stated_account_requirement_counts_each_function_that_reserves() -> None:
+    # Given the requirement the first parameter's description states, and the README's deploy section
+    description = " ".join(TEMPLATE["Parameters"]["IngestReservedConcurrency"]["Description"].split())
+    readme = (REPOSITORY_ROOT / "README.md").read_text(encoding="utf-8")
+    # When the template's functions are counted per parameter
+    counts = {parameter: len(_functions_reserving(parameter)) for parameter in RESERVED_CONCURRENCY}
+    assert all(counts.values())
+    # Then the formula counts each parameter once per function that reserves it, plus Lambda's 100
+    stated = (
+        f"at least {counts['IngestReservedConcurrency']} x this + {counts['ApiReservedConcurrency']} x "
+        f"ApiReservedConcurrency + {counts['AlertReservedConcurrency']} x AlertReservedConcurrency + 100"
+    )
+    assert stated in description
+    times = "\N{MULTIPLICATION SIGN}"
+    in_readme = " + ".join(f"{count} {times} `{parameter}`" for parameter, count in counts.items()) + " + 100"
+    assert in_readme in " ".join(readme.split())

@@ -1,4 +1,5 @@
-/* The `/?alert=<id>` view: the deployments an alert was enriched with, and why. */
+/* The `/?alert=<id>[&source=<alertSourceId>]` view: the deployments an alert was enriched with, and why.
+ * Without a source it is the alert of that id correlated last (§22). */
 
 import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el, setStateBox } from './dom.js';
@@ -34,7 +35,13 @@ function showTitle(alertId, summary) {
   document.title = `${summary || `Alert ${alertId}`} · Deployment events`;
 }
 
-export function startAlertView(alertId) {
+/** An alert route, under the alert's source when it is known (§22). */
+function alertPath(alertId, source, tail) {
+  const query = source ? `?source=${encodeURIComponent(source)}` : '';
+  return `/api/alerts/${encodeURIComponent(alertId)}/${tail}${query}`;
+}
+
+export function startAlertView(alertId, source) {
   const signal = viewSignal();
   showView('alert');
   showTitle(alertId, null);
@@ -44,16 +51,16 @@ export function startAlertView(alertId) {
     'loading',
     el('p', { class: 'spinner-text' }, `Loading the enrichment of alert ${alertId}…`),
   );
-  fetchEnrichment(alertId, signal, null);
+  fetchEnrichment(alertId, source, signal, null);
 }
 
-async function fetchEnrichment(alertId, signal, shownCorrelatedAt) {
+async function fetchEnrichment(alertId, source, signal, shownCorrelatedAt) {
   let correlatedAt = shownCorrelatedAt;
   let delay = ALERT_REFRESH_MS;
   try {
-    const enrichment = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/deployments`, signal);
+    const enrichment = await apiGet(alertPath(alertId, source, 'deployments'), signal);
     if (enrichment.correlatedAt !== shownCorrelatedAt) renderEnrichment(enrichment);
-    await showNotifications(alertId, signal);
+    await showNotifications(alertId, source || enrichment.alert?.alertSource?.id, signal);
     correlatedAt = enrichment.correlatedAt;
     markRefreshed('Checked');
   } catch (error) {
@@ -89,7 +96,7 @@ async function fetchEnrichment(alertId, signal, shownCorrelatedAt) {
     }
   }
   refreshRelativeTimes();
-  later(() => fetchEnrichment(alertId, signal, correlatedAt), delay, signal);
+  later(() => fetchEnrichment(alertId, source, signal, correlatedAt), delay, signal);
 }
 
 function renderEnrichment(enrichment) {
@@ -213,10 +220,10 @@ function alertOrigin(alert) {
 
 const NOTIFICATION_WORDS = { delivered: 'Delivered', failed: 'Failed', pending: 'Pending' };
 
-async function showNotifications(alertId, signal) {
+async function showNotifications(alertId, source, signal) {
   let notifications = [];
   try {
-    notifications = await apiGet(`/api/alerts/${encodeURIComponent(alertId)}/notifications`, signal);
+    notifications = await apiGet(alertPath(alertId, source, 'notifications'), signal);
   } catch (error) {
     if (signal.aborted || error.status !== 404) throw error;
   }

@@ -22,7 +22,7 @@ function route() {
   byId('refresh-status').hidden = true;
   const params = new URLSearchParams(location.search);
   const alertId = (params.get('alert') || '').trim();
-  if (alertId) startAlertView(alertId);
+  if (alertId) startAlertView(alertId, (params.get('source') || '').trim() || null);
   else startListView(params);
 }
 

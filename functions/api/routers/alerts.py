@@ -9,12 +9,20 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
+from shared.domain.models.common import ResourceId
 from shared.domain.models.notifications import NotificationStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
 from shared.logic import alerts, enrichment, notification_status
 
 router = Router()
+AlertSourceQuery = Annotated[
+    ResourceId | None,
+    Query(
+        alias="source",
+        description="The alert source the alert came through (§22); without it, the alert of this id correlated last.",
+    ),
+]
 
 
 @router.post("/api/alerts", status_code=202)
@@ -36,18 +44,28 @@ def preview_alert(
 
 
 @router.get("/api/alerts/<alertId>/deployments")
-def get_enrichment(alertId: PathParameter) -> Enrichment:  # noqa: N803 - the path's name
-    return enrichment.get_enrichment(alertId)
+def get_enrichment(
+    alertId: PathParameter,  # noqa: N803 - the path's name
+    source: AlertSourceQuery = None,
+) -> Enrichment:
+    """The alert's enrichment (§6), of the alert of that id that came through ``source``."""
+    return enrichment.get_enrichment(enrichment.source_of(alertId, source), alertId)
 
 
 @router.get("/api/alerts/<alertId>/notifications")
-def get_notifications(alertId: PathParameter) -> list[NotificationStatus]:  # noqa: N803 - the path's name
+def get_notifications(
+    alertId: PathParameter,  # noqa: N803 - the path's name
+    source: AlertSourceQuery = None,
+) -> list[NotificationStatus]:
     """Where the alert's enrichment was posted (§13): type, redacted target, status."""
-    return notification_status.notifications_of(alertId)
+    return notification_status.notifications_of(alertId, source)
 
 
 @router.post("/api/alerts/<alertId>/notifications/retry", status_code=202)
-def retry_notifications(alertId: PathParameter) -> Response[list[NotificationStatus]]:  # noqa: N803 - the path's name
+def retry_notifications(
+    alertId: PathParameter,  # noqa: N803 - the path's name
+    source: AlertSourceQuery = None,
+) -> Response[list[NotificationStatus]]:
     """Tries the alert's failed notification targets again (§22): 202 with those reopened."""
-    reopened = notification_status.retry_notifications(alertId, utc_now())
+    reopened = notification_status.retry_notifications(alertId, source, utc_now())
     return Response(202, content_types.APPLICATION_JSON, reopened)

@@ -7,7 +7,7 @@
 - ``events``: deployment events, their day-bucket copies and the Listing index.
 - ``deliveries``: the delivery log of pipelines and alert sources.
 - ``registry``: teams registered for alert sources and escalation policies.
-- ``enrichments``: each alert's enrichment.
+- ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``notifications``: each alert's notification claims.
 - ``alert_rates``: alerts published per alert source and minute.
 

@@ -1,6 +1,9 @@
 """What pipelines and alert sources share as stored: a listed record, a copy of it under the
 SHA-256 of its integration key (so intake reads one item), and transactions that keep the two
-in step, so a rotated or deleted key stops working in the same write."""
+in step, so a rotated or deleted key stops working in the same write.
+
+Secrets are sealed as they are written and stored once (§22): the webhook secret in the key
+copy alone (intake's one read), secrets that only notify uses in the listed record alone."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
 
+from shared.adapters import envelope
 from shared.adapters.store.client import (
     cancelled_for_the_moment,
     dynamodb,
@@ -54,6 +58,7 @@ class KeyedKind(Generic[RecordT]):
 
     @storage_call
     def create(self, record: RecordT) -> None:
+        record = record.sealed_with(envelope.seal)
         self._write(
             [
                 self._put_record(record, "attribute_not_exists(PK)"),
@@ -65,6 +70,7 @@ class KeyedKind(Generic[RecordT]):
     @storage_call
     def replace(self, previous: RecordT, record: RecordT) -> None:
         """A full update or a key rotation; the condition on the version catches a writer in between."""
+        record = record.sealed_with(envelope.seal)
         operations = [self._put_record(record, "version = :previous", {":previous": previous.version})]
         if previous.integration_key_hash != record.integration_key_hash:
             operations.append(self._delete_key_copy(previous.integration_key_hash))
@@ -94,6 +100,16 @@ class KeyedKind(Generic[RecordT]):
         return self.model.model_validate(values) if values else None
 
     @storage_call
+    def with_webhook_secret(self, record: RecordT) -> RecordT:
+        """A listed record with the webhook secret its key copy holds, for a write that keeps it:
+        one more read, only when a secret is set."""
+        if record.webhook_secret is not None or not record.webhook_secret_set:
+            return record
+        key_copy = get_item(self.key_lookup(record.integration_key_hash))
+        held = self.model.model_validate(key_copy).webhook_secret if key_copy else None
+        return record.model_copy(update={"webhook_secret": held})
+
+    @storage_call
     def get_by_key_hash(self, integration_key_hash: str) -> RecordT | None:
         """Strongly consistent, so a rotated or deleted key stops working at once."""
         values = get_item(self.key_lookup(integration_key_hash))
@@ -113,7 +129,10 @@ class KeyedKind(Generic[RecordT]):
     def _put_record(self, record: RecordT, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         put: dict[str, Any] = {
             "TableName": table(),
-            "Item": {**key(self.record_key(record.id)), **to_item(record.model_dump(mode="json"))},
+            "Item": {
+                **key(self.record_key(record.id)),
+                **to_item(record.model_dump(mode="json", exclude={"webhook_secret"})),
+            },
             "ConditionExpression": condition,
         }
         if values:
@@ -123,7 +142,10 @@ class KeyedKind(Generic[RecordT]):
     def _put_key_copy(self, record: RecordT, *, new: bool) -> dict[str, Any]:
         put: dict[str, Any] = {
             "TableName": table(),
-            "Item": {**key(self.key_lookup(record.integration_key_hash)), **to_item(record.model_dump(mode="json"))},
+            "Item": {
+                **key(self.key_lookup(record.integration_key_hash)),
+                **to_item(record.model_dump(mode="json", exclude=set(record.listed_only))),
+            },
         }
         if new:
             put["ConditionExpression"] = "attribute_not_exists(PK)"

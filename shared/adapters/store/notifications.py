@@ -1,7 +1,7 @@
-"""Notification claims as stored (§13, §22): one item per (alert, target), beside the alert's
-enrichment. A claim is taken with a conditional write before sending and names its holder; only
-that holder renews or settles it, so a sender whose lease was taken over cannot overwrite the
-outcome its successor recorded."""
+"""Notification claims as stored (§13, §22): one item per (source, alert, target), beside the
+alert's enrichment in the partition of the source it came through. A claim is taken with a
+conditional write before sending and names its holder; only that holder renews or settles it, so
+a sender whose lease was taken over cannot overwrite the outcome its successor recorded."""
 
 from __future__ import annotations
 
@@ -51,14 +51,21 @@ def _claim_from(values: dict[str, Any]) -> NotificationClaim:
 
 @storage_call
 def claim(
-    alert_id: str, target_id: str, target_type: str, target: str, taker: Taker, now: datetime, lease: timedelta
+    alert_source_id: str | None,
+    alert_id: str,
+    target_id: str,
+    target_type: str,
+    target: str,
+    taker: Taker,
+    now: datetime,
+    lease: timedelta,
 ) -> tuple[bool, NotificationClaim | None]:
     """Takes the claim for ``taker`` when it is takeable; counts the request about to be made.
     Returns (taken, the claim as it is now)."""
     try:
         response = dynamodb().update_item(
             TableName=table(),
-            Key=key(keys.notification_key(alert_id, target_id)),
+            Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
             UpdateExpression=(
                 "SET #status = :pending, leaseUntil = :lease, #type = :type, target = :target, "
                 "targetId = :targetId, holder = :holder, invocation = :invocation, expiresAt = :expires, "
@@ -87,7 +94,7 @@ def claim(
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
-        current = get_item(keys.notification_key(alert_id, target_id))
+        current = get_item(keys.notification_key(alert_source_id, alert_id, target_id))
         return False, _claim_from(_named(current)) if current else None
     return True, _claim_from(_named(from_item(response["Attributes"])))
 
@@ -97,12 +104,14 @@ def _named(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @storage_call
-def renew(alert_id: str, target_id: str, holder: str, now: datetime, lease: timedelta) -> bool:
+def renew(
+    alert_source_id: str | None, alert_id: str, target_id: str, holder: str, now: datetime, lease: timedelta
+) -> bool:
     """Extends the holder's lease before its next request, and counts that request; False when
     the claim is no longer the holder's (its lease ran out and another invocation took it)."""
     return write_if(
         dynamodb().update_item,
-        Key=key(keys.notification_key(alert_id, target_id)),
+        Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
         UpdateExpression="SET leaseUntil = :lease ADD attempts :one",
         ConditionExpression=HELD,
         ExpressionAttributeNames=NAMES,
@@ -114,6 +123,7 @@ def renew(alert_id: str, target_id: str, holder: str, now: datetime, lease: time
 
 @storage_call
 def settle(
+    alert_source_id: str | None,
     alert_id: str,
     target_id: str,
     holder: str,
@@ -137,7 +147,7 @@ def settle(
     expression = "SET " + ", ".join(assignments) + ("" if last_error is not None else " REMOVE lastError")
     return write_if(
         dynamodb().update_item,
-        Key=key(keys.notification_key(alert_id, target_id)),
+        Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
         UpdateExpression=expression,
         ConditionExpression=HELD,
         ExpressionAttributeNames=NAMES,
@@ -146,13 +156,13 @@ def settle(
 
 
 @storage_call
-def reopen(alert_id: str, target_id: str, now: datetime) -> NotificationClaim | None:
+def reopen(alert_source_id: str | None, alert_id: str, target_id: str, now: datetime) -> NotificationClaim | None:
     """A failed claim pending again, with no holder and its lease run out, so the next
     invocation takes it at once; None when it is not failed (any more)."""
     try:
         response = dynamodb().update_item(
             TableName=table(),
-            Key=key(keys.notification_key(alert_id, target_id)),
+            Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
             UpdateExpression="SET #status = :pending, leaseUntil = :now, invocations = :zero REMOVE holder, invocation",
             ConditionExpression="#status = :failed",
             ExpressionAttributeNames=NAMES,
@@ -169,12 +179,12 @@ def reopen(alert_id: str, target_id: str, now: datetime) -> NotificationClaim | 
 
 
 @storage_call
-def alert_items(alert_id: str) -> tuple[bool, list[NotificationClaim]]:
+def alert_items(alert_source_id: str | None, alert_id: str) -> tuple[bool, list[NotificationClaim]]:
     """Whether the alert was ever seen (enrichment or claims), and its claims: one Query."""
     items = list(
         query_items(
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=to_item({":pk": keys.alert_partition(alert_id)}),
+            ExpressionAttributeValues=to_item({":pk": keys.alert_partition(alert_source_id, alert_id)}),
         )
     )
     claims = [_claim_from(_named(item)) for item in items if str(item["SK"]).startswith(keys.NOTIFICATION_PREFIX)]

@@ -9,5 +9,6 @@
 - ``bus_events``: the events other functions read from the bus.
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
+- ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).
 - ``header_safe``: the checks on secrets and addresses that go into headers (§22).
 """

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints
 
 from shared.domain.errors import InvalidField
 from shared.domain.models.common import ApiModel, DistinctTeams, OwnerTeams, UtcTime
 from shared.domain.models.keyed import KeyedRecord, KeyedResponse, ResourceName, WebhookSecret
-from shared.domain.models.notifications import NotificationTarget, NotificationTargets, TargetView
+from shared.domain.models.notifications import (
+    NotificationTargets,
+    StoredTarget,
+    TargetView,
+    sealed_target,
+)
+from shared.domain.models.sealed import Seal
 
 
 class AlertSourceType(StrEnum):
@@ -67,10 +74,19 @@ class AlertSourceResponse(KeyedResponse[AlertSourceType, AlertSourceParams]):
 
 
 class AlertSourceRecord(KeyedRecord[AlertSourceType]):
-    """An alert source as stored."""
+    """An alert source as stored; its notification targets, which notify reads by the source's
+    id, only in the listed record (§22)."""
+
+    record_kind = "alert-source"
+    listed_only = frozenset({"notifications"})
 
     params: AlertSourceParams
-    notifications: list[NotificationTarget] = Field(default_factory=list)
+    notifications: list[StoredTarget] = Field(default_factory=list)
+
+    def sealed_with(self, seal: Seal) -> Self:
+        place = self.secret_place("notifications")
+        targets = [sealed_target(target, place, seal) for target in self.notifications]
+        return super().sealed_with(seal).model_copy(update={"notifications": targets})
 
 
 ANNOTATED_SOURCES = frozenset({AlertSourceType.PAGERDUTY, AlertSourceType.ILERT})
@@ -79,12 +95,12 @@ ANNOTATING_TARGETS = frozenset({"PAGERDUTY", "ILERT"})
 
 
 def check_proof_of_origin(
-    integration_type: AlertSourceType, webhook_secret: str | None, notifications: list[NotificationTarget]
+    integration_type: AlertSourceType, has_webhook_secret: bool, notifications: Sequence[StoredTarget]
 ) -> None:
     """§22: a source that annotates its sender's incidents needs its ``webhookSecret``, or the
     holder of its intake URL alone could have notes written, with the stored token, on any incident."""
     annotates = any(target.type in ANNOTATING_TARGETS for target in notifications)
-    if integration_type in ANNOTATED_SOURCES and annotates and not webhook_secret:
+    if integration_type in ANNOTATED_SOURCES and annotates and not has_webhook_secret:
         raise InvalidField.of(
             "webhookSecret", f"required for a {integration_type.value} source with note or comment notifications"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -180,7 +180,15 @@ class AlertContext(ApiModel):
     alert_key: str | None = None
 
 
+<<<<<<< HEAD
 _NULL_KEPT = frozenset({"likelyCause", "likely_cause"})
+=======
+class AlertAddress(NamedTuple):
+    """Where an alert's items are: the source it came through (None: it named none) and its id (§22)."""
+
+    alert_source_id: str | None
+    alert_id: str
+>>>>>>> main
 
 
 class Enrichment(ApiModel):
@@ -206,6 +214,16 @@ class Enrichment(ApiModel):
         values: dict[str, object] = serialize(self)
         return {name: value for name, value in values.items() if value is not None or name in _NULL_KEPT}
 
+    @property
+    def alert_source_id(self) -> str | None:
+        """The source the alert came through, whose namespace it is stored in (§22)."""
+        source = self.alert.alert_source if self.alert else None
+        return source.id if source else None
+
+    @property
+    def address(self) -> AlertAddress:
+        return AlertAddress(self.alert_source_id, self.alert_id)
+
     def json_bytes(self) -> int:
         return len(self.model_dump_json(by_alias=True).encode("utf-8"))
 
@@ -219,14 +237,17 @@ class Enrichment(ApiModel):
         return self.model_copy(update={"deployments": [item.cut() for item in self.deployments]})
 
     def reference(self) -> EnrichmentReference:
-        return EnrichmentReference(alert_id=self.alert_id, correlated_at=self.correlated_at, stored=True)
+        return EnrichmentReference(
+            alert_id=self.alert_id, alert_source_id=self.alert_source_id, correlated_at=self.correlated_at, stored=True
+        )
 
 
 class EnrichmentReference(ApiModel):
     """An enrichment too large for the bus, as its event carries it: the alert it is about, and
-    ``stored``; the consumer reads the stored enrichment (§22)."""
+    ``stored``; the consumer reads the stored enrichment, under the alert's source (§22)."""
 
     alert_id: str
+    alert_source_id: str | None = None
     correlated_at: UtcTime
     stored: Literal[True]
 

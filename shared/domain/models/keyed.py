@@ -1,19 +1,20 @@
 """What pipelines and alert sources share (§2, §11): an integration key shown once and kept
-only as its SHA-256 and a hint, a version that every write bumps, and an ``updatedAt`` that never
-goes back."""
+only as its SHA-256 and a hint, a webhook secret kept sealed (§22), a version that every write
+bumps, and an ``updatedAt`` that never goes back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.domain.ids import integration_key_hash, new_integration_key
 from shared.domain.models.common import ApiModel, ResourceId, Team
 from shared.domain.models.header_safe import HeaderText
+from shared.domain.models.sealed import Seal, SecretPlace, StoredSecret
 
 KEY_HINT_LENGTH = 4
 ResourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -46,7 +47,16 @@ class IssuedKey:
 
 
 class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
-    """A pipeline or an alert source as stored; the integration key itself is never stored."""
+    """A pipeline or an alert source as stored; the integration key itself is never stored.
+
+    Each secret is stored once (§22): the webhook secret, which intake uses, only in the
+    integration-key copy that intake reads; the listed record says only that it is set.
+    """
+
+    record_kind: ClassVar[str]
+    """The record kind that the encryption context of its secrets names."""
+    listed_only: ClassVar[frozenset[str]] = frozenset()
+    """Fields kept in the listed record alone (secrets intake does not use)."""
 
     model_config = ConfigDict(hide_input_in_errors=True)
 
@@ -56,19 +66,42 @@ class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
     integration_key_hash: str
     integration_key_hint: str
     teams: list[Team]
-    webhook_secret: str | None = Field(default=None, repr=False)
+    webhook_secret: StoredSecret | None = Field(default=None, repr=False)
+    """Held by the integration-key copy; ``None`` in a listed record read for an answer."""
+    webhook_secret_set: bool = False
     created_at: datetime
     updated_at: datetime
     version: int = 0
     """Incremented by every write; concurrent writers are detected by a condition on it."""
 
+    @model_validator(mode="after")
+    def _secret_is_set(self) -> Self:
+        """A record written before secrets were sealed holds its secret without the flag."""
+        if self.webhook_secret:
+            self.webhook_secret_set = True
+        return self
+
     @property
     def team_ids(self) -> list[str]:
         return [team.id for team in self.teams]
 
+    def secret_place(self, field: str) -> SecretPlace:
+        return SecretPlace(self.record_kind, self.id, field)
+
+    def sealed_with(self, seal: Seal) -> Self:
+        """This record with every secret still in plain text sealed (new, or stored before sealing)."""
+        if isinstance(self.webhook_secret, str):
+            return self.model_copy(
+                update={"webhook_secret": seal(self.webhook_secret, self.secret_place("webhookSecret"))}
+            )
+        return self
+
     def revised(self, changes: dict[str, Any], now: datetime) -> Self:
         """The next version: ``updated_at`` never goes back, even when the clock does."""
-        return self.model_copy(update={**changes, "updated_at": max(now, self.updated_at), "version": self.version + 1})
+        update = {**changes, "updated_at": max(now, self.updated_at), "version": self.version + 1}
+        if "webhook_secret" in changes:
+            update["webhook_secret_set"] = bool(changes["webhook_secret"])
+        return self.model_copy(update=update)
 
     def with_key(self, issued: IssuedKey, now: datetime) -> Self:
         return self.revised({"integration_key_hash": issued.key_hash, "integration_key_hint": issued.key_hint}, now)
@@ -105,6 +138,6 @@ class KeyedResponse(ApiModel, Generic[IntegrationTypeT, ParamsT]):
             integration_key_hint=record.integration_key_hint,
             integration_url=integration_url,
             teams=record.teams,
-            webhook_secret_set=bool(record.webhook_secret),
+            webhook_secret_set=record.webhook_secret_set,
             **specific,
         )

@@ -1,5 +1,6 @@
 """Notification targets (§13): where an alert source's enrichments are posted. Every secret
-in them (a Slack webhook URL, a PagerDuty token, an ilert key, a webhook secret) is write-only."""
+in them (a Slack webhook URL, a PagerDuty token, an ilert key, a webhook secret) is write-only,
+and stored sealed (§22): a stored target keeps in clear only what reads show of it."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
 from shared.domain.models.deployments import Email
 from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
+from shared.domain.models.sealed import Open, Seal, Sealed, SecretPlace
 from shared.domain.redaction import TargetType, redacted_target
 
 MAX_TARGETS = 5
+REGISTERED_SOURCE_KIND = "registered-alert-source"
+"""The record kind sealed into the targets of an alert source registered by id (§4)."""
 Secret = Annotated[str, Field(min_length=1, max_length=1024)]
 """Every secret field is also ``repr=False``: debug logs of a request never show it."""
 HeaderSecret = Annotated[Secret, HeaderToken]
@@ -58,10 +62,42 @@ NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | Web
 NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_TARGETS)]
 
 
+class SealedTarget(BaseModel):
+    """A target as stored: its type and redacted address in clear, for reads, and the whole
+    target sealed, opened only to send."""
+
+    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
+
+    type: str
+    target: str
+    always: bool | None = None
+    sealed: Sealed = Field(repr=False)
+
+
+StoredTarget = NotificationTarget | SealedTarget
+"""A stored target: sealed, or in plain text when it was stored before targets were sealed."""
+
+
 @cache
-def targets_adapter() -> TypeAdapter[list[NotificationTarget]]:
+def stored_targets_adapter() -> TypeAdapter[list[StoredTarget]]:
     """Built on first use, like the models' deferred schemas: cold starts that read no targets skip it."""
-    return TypeAdapter(list[NotificationTarget], config=ConfigDict(hide_input_in_errors=True))
+    return TypeAdapter(list[StoredTarget], config=ConfigDict(hide_input_in_errors=True))
+
+
+def sealed_target(target: StoredTarget, place: SecretPlace, seal: Seal) -> SealedTarget:
+    """The target as it is stored; one already sealed stays as it is."""
+    if isinstance(target, SealedTarget):
+        return target
+    view = view_of(target)
+    plaintext = _target_adapter().dump_json(target, by_alias=True).decode()
+    return SealedTarget(type=view.type, target=view.target, always=view.always, sealed=seal(plaintext, place))
+
+
+def opened_target(target: StoredTarget, place: SecretPlace, open_secret: Open) -> NotificationTarget:
+    """The target to send to."""
+    if not isinstance(target, SealedTarget):
+        return target
+    return _target_adapter().validate_json(open_secret(target.sealed, place))
 
 
 @cache
@@ -133,7 +169,9 @@ class TargetView(ApiModel):
     always: bool | None = None
 
 
-def view_of(target: NotificationTarget) -> TargetView:
+def view_of(target: StoredTarget) -> TargetView:
+    if isinstance(target, SealedTarget):
+        return TargetView(type=target.type, target=target.target, always=target.always)
     always = target.always if isinstance(target, SlackTarget) else None
     redacted = redacted_target(TargetType(target.type), target_of(target))
     return TargetView(type=target.type, target=redacted, always=always)

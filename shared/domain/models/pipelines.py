@@ -73,5 +73,7 @@ class PipelineResponse(KeyedResponse[IntegrationType, PipelineResponseParams]):
 class PipelineRecord(KeyedRecord[IntegrationType]):
     """A pipeline as stored."""
 
+    record_kind = "pipeline"
+
     branch_filters: list[str]
     event_filters: list[str]
