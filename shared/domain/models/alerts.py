@@ -180,15 +180,14 @@ class AlertContext(ApiModel):
     alert_key: str | None = None
 
 
-<<<<<<< HEAD
 _NULL_KEPT = frozenset({"likelyCause", "likely_cause"})
-=======
+
+
 class AlertAddress(NamedTuple):
     """Where an alert's items are: the source it came through (None: it named none) and its id (§22)."""
 
     alert_source_id: str | None
     alert_id: str
->>>>>>> main
 
 
 class Enrichment(ApiModel):
