@@ -59,7 +59,7 @@ class AlertFacts:
     """What the alert says about itself, resolved once for all its candidates."""
 
     onset: datetime
-    service: str | None
+    service: ServiceName | None
     environment: str | None
     versions: frozenset[str]
     plan: Plan
@@ -78,12 +78,24 @@ class AlertFacts:
         )
 
 
-def _service(catalog: Catalog, service: str | None, repository: str | None) -> str | None:
+@dataclass(frozen=True)
+class ServiceName:
+    """A service as one side names it; ``guessed`` when only a repository's last path segment
+    names it, which a monorepo shares with many services: it may match, never count against."""
+
+    name: str
+    guessed: bool = False
+
+
+def _service(catalog: Catalog, service: str | None, repository: str | None) -> ServiceName | None:
     """The catalog's name, else the named service, else the repository's last path segment."""
     named = catalog.service_of(service, repository)
-    if named is None and repository:
-        return repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1].casefold() or None
-    return named
+    if named is not None:
+        return ServiceName(named)
+    if repository:
+        tail = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1].casefold()
+        return ServiceName(tail, guessed=True) if tail else None
+    return None
 
 
 def _environment(name: str | None) -> str | None:
@@ -128,25 +140,27 @@ def _time(facts: AlertFacts, change: DeploymentEvent) -> Term:
     return Term(EvidenceCode.TIME, "time", value, f"{describe_offset(offset)} before the alert")
 
 
-def _service_terms(facts: AlertFacts, service: str | None) -> list[Term]:
-    wanted = facts.service
-    if wanted is None or service is None:
+def _service_terms(facts: AlertFacts, service: ServiceName | None) -> list[Term]:
+    if facts.service is None or service is None:
         return []
-    if service == wanted:
+    wanted, changed = facts.service.name, service.name
+    if changed == wanted:
         return [Term(EvidenceCode.SERVICE, "service", 1.0, f"to the alert's service {wanted}")]
-    hops = facts.catalog.hops(wanted, service)
+    hops = facts.catalog.hops(wanted, changed)
     if hops is not None:
         way = "directly" if hops == 1 else f"{hops} hops away"
         return [
-            Term(EvidenceCode.DEPENDENCY, "dependency", 1 / hops, f"to {service}, which {wanted} depends on ({way})")
+            Term(EvidenceCode.DEPENDENCY, "dependency", 1 / hops, f"to {changed}, which {wanted} depends on ({way})")
         ]
-    hops = facts.catalog.hops(service, wanted)
+    hops = facts.catalog.hops(changed, wanted)
     if hops is not None:
         way = "directly" if hops == 1 else f"{hops} hops away"
         return [
-            Term(EvidenceCode.DEPENDENCY, "dependent", 1 / hops, f"to {service}, which depends on {wanted} ({way})")
+            Term(EvidenceCode.DEPENDENCY, "dependent", 1 / hops, f"to {changed}, which depends on {wanted} ({way})")
         ]
-    return [Term(EvidenceCode.SERVICE, "other_service", 1.0, f"to {service}, not the alert's service {wanted}")]
+    if facts.service.guessed or service.guessed:
+        return []
+    return [Term(EvidenceCode.SERVICE, "other_service", 1.0, f"to {changed}, not the alert's service {wanted}")]
 
 
 def _matches_version(versions: frozenset[str], change: DeploymentEvent) -> bool:
@@ -160,12 +174,12 @@ def _named(change: DeploymentEvent) -> str:
     return change.version or (change.commit_sha or "")[:12]
 
 
-def _version(facts: AlertFacts, change: DeploymentEvent, service: str | None) -> Term | None:
+def _version(facts: AlertFacts, change: DeploymentEvent, service: ServiceName | None) -> Term | None:
     if not facts.versions:
         return None
     if _matches_version(facts.versions, change):
         return Term(EvidenceCode.VERSION, "version", 1.0, f"with the version the alert names ({_named(change)})")
-    if change.version and service is not None and service == facts.service:
+    if change.version and service is not None and facts.service is not None and service.name == facts.service.name:
         return Term(
             EvidenceCode.VERSION, "other_version", 1.0, f"version {change.version}, not the one the alert names"
         )

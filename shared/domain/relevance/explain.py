@@ -23,7 +23,8 @@ VERBS = {
 """How a reason starts; generic events are "deployments" in ilert's sense, whatever they change."""
 REASON_CLAUSES = 2
 IMPLIED = frozenset({EvidenceCode.TIME, EvidenceCode.KIND})
-"""What the sentence's verb and offset say already."""
+"""What the sentence's verb and offset say already. A claiming team is always said (ilert's
+reason names it), whatever its weight."""
 SUMMARY_IN_SENTENCE = 80
 
 
@@ -52,7 +53,11 @@ def reason(item: Scored, onset: datetime, scope: Scope) -> str:
     text = f'{when(item, onset)} by pipeline "{item.change.pipeline_name}"'
     if item.after_alert:
         return f"{text}: most often a response to the alert, so never its likely cause"
-    for_it = [term.text for term, weight in item.evidence if weight > 0 and term.code not in IMPLIED]
+    for_it = [
+        term.text
+        for term, weight in item.evidence
+        if (weight > 0 or term.code is EvidenceCode.TEAM) and term.code not in IMPLIED
+    ]
     against = [term.text for term, weight in item.evidence if weight < 0 and term.weight not in {"time", "kind"}]
     if for_it:
         text += ", " + " and ".join(for_it[:REASON_CLAUSES])

@@ -27,33 +27,33 @@ class RelevanceWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
-    time: Weight = 0.9
+    time: Weight = 0.5
     """Per halving of closeness: ``TIME``'s value is ``-log2(1 + minutes before / 10)``."""
-    after_alert: Weight = -4.0
+    after_alert: Weight = -5.86
     """A change that started after the alert's onset: most often the response to it."""
-    service: Weight = 2.4
+    service: Weight = 2.65
     """The change is to the alert's service."""
-    other_service: Weight = -1.2
+    other_service: Weight = -4.24
     """Both name a service, they differ, and the catalog relates them in no way."""
-    dependency: Weight = 1.6
+    dependency: Weight = 2.24
     """The alert's service depends on the changed one; the value is 1 / hops."""
     dependent: Weight = 0.6
     """The changed service depends on the alert's one; the value is 1 / hops."""
-    version: Weight = 3.0
+    version: Weight = 3.35
     """The alert names the change's version or commit."""
-    other_version: Weight = -2.0
+    other_version: Weight = -4.36
     """The alert names another version of the same service."""
-    environment: Weight = 0.8
+    environment: Weight = 1.88
     """Both name the same environment."""
-    other_environment: Weight = -3.0
+    other_environment: Weight = -4.77
     """Both name an environment, and they differ."""
-    team: Weight = 0.4
+    team: Weight = 0.0
     """The change's pipeline belongs to a team that claims the alert (§5)."""
-    kind: Weight = 1.4
+    kind: Weight = 3.87
     """Times the kind's value: deployments and releases 1, workflows 0.5, merges 0.3, pushes 0."""
     unsuccessful: Weight = -0.8
     """The change failed or was cancelled: the old version may have kept running."""
-    none: Weight = 1.0
+    none: Weight = 4.25
     """The log-odds that no change caused the alert, against which every change competes."""
 
 
