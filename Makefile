@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 LAMBDA_PYTHON ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$candidate" -c pass 2>/dev/null && { echo "$$candidate"; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test lint format build package-check demo bench clean
+.PHONY: run test lint format build package-check demo bench fit-weights clean
 
 $(VENV)/.installed: requirements-dev.txt shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -91,9 +91,14 @@ clean:
 demo: $(VENV)/.installed
 	LOCAL_ACCESS_LOG=0 $(BIN)/python -m local.demo
 
-## bench: queries and items per alert (1k vs 100k events), ingest overhead, cold imports (by hand)
+## bench: queries and items per alert (1k vs 100k events), ingest overhead, cold imports, and §17's
+## hit rate, abstention and calibration on the evaluation set's held-out half (by hand)
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
+
+## fit-weights: §17's weights fitted on the evaluation set's fit half, beside the defaults in the code
+fit-weights: $(VENV)/.installed
+	$(BIN)/python -m bench.relevance_fit
 
 ## sam-image: the Lambda python3.12 base image for `sam local` (--skip-pull-image), built locally from Debian
 ## packages, the runtime's Python and PyPI's awslambdaric; does nothing when up to date or pulled (sam/README.md)

@@ -12,9 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bench import baseline_ranking
 from bench.relevance_metrics import Answer, Figures, Outcome, abstention, figures
-from shared.domain.correlation import CorrelationRules, alert_teams, plan_for, rank
+from shared.domain.correlation import CorrelationRules, Plan, alert_teams, plan_for
 from shared.domain.models.alerts import Scope
+from shared.domain.models.deployments import DeploymentEvent
+from shared.domain.relevance.model import assess
+from shared.domain.relevance.weights import DEFAULT_WEIGHTS
 from shared.settings import CorrelationSettings
 from tests.evaluation.cases import EvaluationCase, load_cases
 
@@ -35,9 +39,9 @@ def _today_rules() -> CorrelationRules:
 TODAY_RULES = _today_rules()
 
 
-def baseline_ranker(case: EvaluationCase) -> Answer:
-    """Today's ranking (labels first, then newest): §5's plan, the team filter the store applies,
-    then ``rank``. It always names its first change; its score stands in for a probability."""
+def planned(case: EvaluationCase) -> tuple[Plan, list[DeploymentEvent]]:
+    """§5's plan for the case's alert, and the candidates the store would read for it (the
+    claiming teams' changes in TEAM scope, every change in ACCOUNT scope)."""
     alert = case.domain_alert
     owners = {team for change in case.changes for team in change.pipeline_teams}
     plan = plan_for(alert, alert_teams(alert), owners, TODAY_RULES)
@@ -45,11 +49,27 @@ def baseline_ranker(case: EvaluationCase) -> Answer:
     candidates = [
         event for event in case.domain_changes if plan.scope is Scope.ACCOUNT or claiming.intersection(event.teams)
     ]
-    ranked = [(related.id, related.score) for related in rank(alert, candidates, plan, TODAY_RULES.max_related)]
+    return plan, candidates
+
+
+def baseline_ranker(case: EvaluationCase) -> Answer:
+    """Today's ranking (labels first, then newest), as §17 found it. It always names its first
+    change; its score stands in for a probability."""
+    plan, candidates = planned(case)
+    ranked = baseline_ranking.rank(case.domain_alert, candidates, plan, TODAY_RULES.max_related)
     return Answer(ranked=ranked, likely_cause=ranked[0][0] if ranked else None)
 
 
-RANKERS: dict[str, Ranker] = {"today": baseline_ranker}
+def model_ranker(case: EvaluationCase) -> Answer:
+    """§17's model with the default weights and the case's catalog."""
+    plan, candidates = planned(case)
+    assessment = assess(case.domain_alert, candidates, plan, case.domain_catalog, DEFAULT_WEIGHTS)
+    ranked = [(item.change.id, item.probability) for item in assessment.ranked[: TODAY_RULES.max_related]]
+    cause = assessment.likely_cause
+    return Answer(ranked=ranked, likely_cause=cause.change.id if cause else None)
+
+
+RANKERS: dict[str, Ranker] = {"today": baseline_ranker, "model": model_ranker}
 """Every ranker measured, by the name its figures carry on the BENCH line."""
 
 SPLITS = ("fit", "holdout")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 if TYPE_CHECKING:
     from shared.domain.correlation import CorrelationRules
     from shared.domain.models.notifications import NotificationTarget
+    from shared.domain.relevance.weights import RelevanceWeights
 
 
 class _EnvironmentSettings(BaseModel):
@@ -41,6 +42,7 @@ class CorrelationSettings(_EnvironmentSettings):
     team_lookback_minutes: int = Field(alias="TEAM_LOOKBACK_MINUTES", default=10080, ge=1, le=525600)
     account_lookback_minutes: int = Field(alias="ACCOUNT_LOOKBACK_MINUTES", default=120, ge=1, le=525600)
     max_related_deployments: int = Field(alias="MAX_RELATED_DEPLOYMENTS", default=3, ge=1, le=20)
+    relevance_weights: str = Field(alias="RELEVANCE_WEIGHTS", default="")
 
 
 class AlertIntakeSettings(_EnvironmentSettings):
@@ -89,7 +91,7 @@ def access_settings() -> AccessSettings:
 
 @cache
 def correlation_rules() -> CorrelationRules:
-    """§5's lookbacks and limit; imported here only by the function that correlates."""
+    """§5's lookbacks and limit, §17's weights; imported here only by the function that correlates."""
     from shared.domain.correlation import CorrelationRules  # noqa: PLC0415
 
     configured = CorrelationSettings.model_validate(os.environ)
@@ -97,7 +99,23 @@ def correlation_rules() -> CorrelationRules:
         team_lookback=timedelta(minutes=configured.team_lookback_minutes),
         account_lookback=timedelta(minutes=configured.account_lookback_minutes),
         max_related=configured.max_related_deployments,
+        weights=_relevance_weights(configured.relevance_weights),
     )
+
+
+def _relevance_weights(text: str) -> RelevanceWeights:
+    """``RelevanceWeights``; an invalid value leaves the defaults in place with an error line and
+    a metric, so a typo cannot stop correlation (§22)."""
+    from shared.domain.errors import DomainError  # noqa: PLC0415
+    from shared.domain.relevance.weights import DEFAULT_WEIGHTS, weights_from_json  # noqa: PLC0415
+    from shared.observability import count, logger  # noqa: PLC0415
+
+    try:
+        return weights_from_json(text)
+    except DomainError as error:
+        count("RelevanceWeightsInvalid")
+        logger.error("RelevanceWeights is invalid; the default weights are used", extra={"problem": error.message})
+        return DEFAULT_WEIGHTS
 
 
 @cache

@@ -9,7 +9,8 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``payloads``: what every payload reader shares: ``Ignored`` and 422s naming the field.
 - ``normalisers``: one per deployment sender, from a delivery to a normalised event or a reason to ignore it.
 - ``alert_readers``: one per alerting system, from a delivery to our alerts.
-- ``correlation``: §5 as pure functions (claim, window, rank, reasons).
+- ``correlation``: §5 as pure functions (claim, window).
+- ``relevance``: §17, which change most likely caused an alert, as probabilities with evidence.
 - ``catalog``: the service catalog as a graph: which service a change names, how many hops apart (§17).
 - ``backstage``: a Backstage catalog's entities read as services (§17).
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).

@@ -28,8 +28,12 @@ from shared.domain.models.alerts import (
 from shared.domain.models.common import MAX_NAMED_TEAMS
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.payloads import Ignored, parse_payload
+from shared.domain.relevance.explain import explain
+from shared.domain.relevance.model import assess
+from shared.domain.relevance.weights import RelevanceWeights, weights_from_json
 from shared.logic.enrichment import DETAIL_BUDGET, hand_to_enrich
 from shared.logic.registry import with_registered_teams
+from shared.logic.services import load_catalog
 from shared.observability import logger, tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
 
@@ -75,8 +79,8 @@ def read_candidates(plan: correlation.Plan) -> list[DeploymentEvent]:
     return [event for partition_events in pages for event in partition_events]
 
 
-def correlate(alert: Alert, now: datetime) -> Enrichment:
-    """§5 for one alert: claim, read the window, rank; bounded as §22 has it."""
+def correlate(alert: Alert, now: datetime, weights: RelevanceWeights | None = None) -> Enrichment:
+    """§5 for one alert: claim, read the window; §17: score; bounded as §22 has it."""
     rules = correlation_rules()
     resolved = with_registered_teams(alert)
     teams = correlation.alert_teams(resolved)
@@ -85,7 +89,8 @@ def correlate(alert: Alert, now: datetime) -> Enrichment:
     if plan.unnamed_team_ids:
         owned = pipeline_store.pipelines_owned_by(plan.unnamed_team_ids)
         plan = plan.with_team_names(team for pipeline in owned for team in pipeline.teams)
-    related = correlation.rank(resolved, read_candidates(plan), plan, rules.max_related)
+    assessment = assess(resolved, read_candidates(plan), plan, load_catalog(), weights or rules.weights)
+    explained = explain(assessment, plan.scope, rules.max_related)
     return Enrichment(
         alert_id=alert.id,
         alert=AlertContext(
@@ -98,8 +103,11 @@ def correlate(alert: Alert, now: datetime) -> Enrichment:
         scope=plan.scope,
         claiming_teams=plan.claiming_teams,
         window=plan.window,
-        deployments=related,
+        deployments=explained.deployments,
         correlated_at=now,
+        likely_cause=explained.likely_cause,
+        ambiguous=explained.ambiguous,
+        no_likely_cause=explained.no_likely_cause,
     ).bounded(DETAIL_BUDGET)
 
 
@@ -112,9 +120,11 @@ def correlate_alert(alert: Alert, now: datetime) -> Enrichment:
     return enrichment
 
 
-def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enrichment:
+def preview(body: dict[str, Any], source_type: str | None, now: datetime, weights: str = "") -> Enrichment:
     """§16: what correlating this alert would store now, without storing, publishing or
-    notifying. A delivery of several alerts (Alertmanager, Grafana) previews its first firing one."""
+    notifying. A delivery of several alerts (Alertmanager, Grafana) previews its first firing one.
+    ``weights`` (§17) tries other weights than the configured ones: a JSON object of them."""
+    tried = weights_from_json(weights, correlation_rules().weights) if weights else None
     if source_type is None:
         alert = parse_payload(Alert, body)
     else:
@@ -125,4 +135,4 @@ def preview(body: dict[str, Any], source_type: str | None, now: datetime) -> Enr
         if isinstance(read, Ignored):
             raise InvalidField.of("body", f"nothing to correlate: {read.reason}")
         alert = read[0]
-    return correlate(alert, now)
+    return correlate(alert, now, tried)

@@ -73,3 +73,26 @@ def test_a_preview_reads_an_alerting_systems_own_body(api: Api, deployed: dict[s
 def test_bad_previews_say_why(api: Api, query: str, body: Any, status: int) -> None:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     assert api.call("POST", "/api/alerts/preview", raw, query=query).status == status
+
+
+def test_a_preview_tries_other_weights_without_deploying(api: Api, deployed: dict[str, Any]) -> None:
+    # Given an alert of the deployed service
+    alert = {"id": "weights", "reportTime": isoformat(utc_now()), "labels": {"service": "shop"}}
+    # When it is previewed with the configured weights, and with a far more cautious "none"
+    usual = api.call("POST", "/api/alerts/preview", alert).json()
+    cautious = api.call("POST", "/api/alerts/preview", alert, query="weights=%7B%22none%22%3A%208%7D").json()
+    # Then the same deployment is listed, the cautious one scoring lower and naming no cause
+    [usual_item], [cautious_item] = usual["deployments"], cautious["deployments"]
+    assert usual_item["id"] == cautious_item["id"]
+    assert cautious_item["score"] < usual_item["score"]
+    assert usual["likelyCause"] == usual_item["id"]
+    assert cautious["likelyCause"] is None
+    assert cautious["noLikelyCause"].startswith("No change stands out")
+
+
+@pytest.mark.parametrize("weights", ["%7B%22tiem%22%3A1%7D", "%7B", "%5B%5D", "%7B%22time%22%3A%22x%22%7D"])
+def test_bad_weights_are_a_clear_client_error(api: Api, weights: str) -> None:
+    alert = {"id": "bad-weights", "reportTime": isoformat(utc_now())}
+    response = api.call("POST", "/api/alerts/preview", alert, query=f"weights={weights}")
+    assert response.status in {400, 422}, response.body
+    assert "weights" in response.body.decode() or "JSON" in response.body.decode()

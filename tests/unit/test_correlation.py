@@ -1,4 +1,4 @@
-"""§5 as pure functions: team claiming, windows, ranking, scores and reasons."""
+"""§5 as pure functions: team claiming, windows, and the reasons §17's ranking gives."""
 
 from __future__ import annotations
 
@@ -7,25 +7,33 @@ from typing import Any
 
 import pytest
 
+from shared.domain.catalog import Catalog
 from shared.domain.correlation import (
     CLOCK_SKEW,
     CorrelationRules,
+    Plan,
     alert_teams,
     describe_offset,
-    label_matches,
     plan_for,
-    rank,
 )
-from shared.domain.models.alerts import Alert, Scope
+from shared.domain.models.alerts import Alert, RelatedDeployment, Scope
 from shared.domain.models.common import Team
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 from shared.domain.models.pipelines import IntegrationType
+from shared.domain.relevance.explain import explain
+from shared.domain.relevance.model import assess
+from shared.domain.relevance.weights import DEFAULT_WEIGHTS
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 SETTINGS = CorrelationRules(team_lookback=timedelta(days=7), account_lookback=timedelta(hours=2), max_related=3)
 PAYMENTS = {"id": "payments", "name": "Payments"}
 CHECKOUT = {"id": "checkout", "name": "Checkout"}
 SEARCH = {"id": "search", "name": "Search"}
+
+
+def rank(alert: Alert, events: list[DeploymentEvent], plan: Plan, max_related: int) -> list[RelatedDeployment]:
+    """The deployments an enrichment lists, without a catalog and with the default weights."""
+    return explain(assess(alert, events, plan, Catalog([]), DEFAULT_WEIGHTS), plan.scope, max_related).deployments
 
 
 def make_alert(
@@ -128,16 +136,17 @@ def test_window_edges(scope_owners: set[str], minutes_before: float, kept: bool)
     assert bool(related) is kept
 
 
-def test_without_labels_the_newest_first_including_the_skew_after_the_alert() -> None:
+def test_without_labels_the_closest_before_the_alert_first_and_a_change_after_it_last() -> None:
     alert = make_alert()
     plan = plan_for(alert, [], set(), SETTINGS)
     events = [make_event("old", 90), make_event("after", -1), make_event("recent", 5), make_event("mid", 30)]
-    related = rank(alert, events, plan, 3)
-    assert [item.id for item in related] == ["after", "recent", "mid"]
+    related = rank(alert, events, plan, 4)
+    assert [item.id for item in related] == ["recent", "mid", "old", "after"]
     assert [item.score for item in related] == sorted((item.score for item in related), reverse=True)
+    assert related[-1].after_alert is True
 
 
-def test_label_matches_rank_first_by_how_many_match() -> None:
+def test_the_change_matching_every_label_first_and_a_bystander_last() -> None:
     alert = make_alert(labels={"service": "shop", "environment": "production", "version": "v1.4.0"})
     plan = plan_for(alert, [], set(), SETTINGS)
     events = [
@@ -147,27 +156,11 @@ def test_label_matches_rank_first_by_how_many_match() -> None:
         make_event("env-and-service", 110, service="shop", environment="production"),
     ]
     related = rank(alert, events, plan, 4)
-    assert [item.id for item in related] == ["three-labels", "env-and-service", "service-only", "newest-no-match"]
+    assert related[0].id == "three-labels"
+    assert related[-1].id == "newest-no-match"
     assert [item.score for item in related] == sorted((item.score for item in related), reverse=True)
-    assert all(0 <= item.score <= 1 for item in related)
-    assert "matching the alert's service and environment and version" in related[0].reason
-
-
-@pytest.mark.parametrize(
-    ("labels", "fields", "matched"),
-    [
-        ({"repository": "acme/shop"}, {"repository": "acme/shop"}, ["repository"]),
-        ({"service": "shop"}, {"repository": "acme/shop"}, ["service"]),
-        ({"service": "shop"}, {"service": "SHOP"}, ["service"]),
-        ({"service": "shop"}, {"repository": "acme/shop-web"}, []),
-        ({"environment": "staging"}, {"environment": "production"}, []),
-        ({"version": "v1"}, {"version": "v1"}, ["version"]),
-        ({}, {"repository": "acme/shop"}, []),
-        ({"team": "payments"}, {"repository": "payments"}, []),
-    ],
-)
-def test_label_matching(labels: dict[str, str], fields: dict[str, Any], matched: list[str]) -> None:
-    assert label_matches(make_alert(labels=labels), make_event("e", 1, **fields)) == matched
+    assert sum(item.score for item in related) <= 1
+    assert "with the version the alert names (v1.4.0) and to the alert's service shop" in related[0].reason
 
 
 def test_at_most_max_related_and_each_deployment_once() -> None:

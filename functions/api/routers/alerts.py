@@ -35,10 +35,12 @@ def post_alert(alert: Alert) -> Response[AlertAccepted]:
 def preview_alert(
     body: Annotated[dict[str, Any], Body()],
     type_: Annotated[str | None, Query(alias="type", max_length=32)] = None,
+    weights: Annotated[str, Query(max_length=2048)] = "",
 ) -> Enrichment:
     """The enrichment an alert would get now (§16); nothing is stored, published or sent.
-    ``type`` reads the body as that alerting system sends it (§11), e.g. ``alertmanager``."""
-    return alerts.preview(body, type_, utc_now())
+    ``type`` reads the body as that alerting system sends it (§11), e.g. ``alertmanager``;
+    ``weights`` tries other relevance weights (§17), a JSON object such as ``{"time": 1.2}``."""
+    return alerts.preview(body, type_, utc_now(), weights)
 
 
 @router.get("/api/alerts/<alertId>/deployments")

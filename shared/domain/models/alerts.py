@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, TeamList, UtcTime, not_blank
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
@@ -122,6 +130,19 @@ def _cut(text: str | None) -> str | None:
     return text[:CUT_TEXT_LENGTH] if text else text
 
 
+Confidence = Literal["likely", "possible", "unlikely"]
+EVIDENCE_KEPT_WHEN_CUT = 3
+
+
+class Evidence(ApiModel):
+    """One of §17's terms as a responder reads it: what it says, and how much it moved the score."""
+
+    code: str
+    weight: float
+    """The term's contribution to the change's log-odds: positive for, negative against."""
+    text: str
+
+
 class RelatedDeployment(ChangeFacts):
     id: str
     summary: str
@@ -130,6 +151,12 @@ class RelatedDeployment(ChangeFacts):
     timestamp: UtcTime
     reason: str
     score: float = Field(ge=0, le=1)
+    """The estimated probability that this change caused the alert (§17)."""
+    confidence: Confidence | None = None
+    """Absent only from enrichments stored before §17's scores."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    after_alert: Literal[True] | None = None
+    """Set on a change that started after the alert's onset: shown, never the likely cause."""
 
     def essentials(self) -> RelatedDeployment:
         """The deployment with its first links only: 50 links of 2 KB each would fill the bus."""
@@ -138,7 +165,8 @@ class RelatedDeployment(ChangeFacts):
     def cut(self) -> RelatedDeployment:
         """The essentials with every fact and link text cut to a few words."""
         links = [link.model_copy(update={"text": _cut(link.text)}) for link in self.links[:LINKS_KEPT]]
-        return self.model_copy(update={"links": links, **{name: _cut(getattr(self, name)) for name in CUT_FACTS}})
+        cut_facts = {name: _cut(getattr(self, name)) for name in CUT_FACTS}
+        return self.model_copy(update={"links": links, "evidence": self.evidence[:EVIDENCE_KEPT_WHEN_CUT], **cut_facts})
 
 
 class AlertContext(ApiModel):
@@ -150,6 +178,9 @@ class AlertContext(ApiModel):
     alert_source: AlertResource | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     alert_key: str | None = None
+
+
+_NULL_KEPT = frozenset({"likelyCause", "likely_cause"})
 
 
 class AlertAddress(NamedTuple):
@@ -170,6 +201,17 @@ class Enrichment(ApiModel):
     window: Window
     deployments: list[RelatedDeployment]
     correlated_at: UtcTime
+    likely_cause: str | None = None
+    """The id of the change that most likely caused the alert, or null when none stands out (§17)."""
+    ambiguous: bool = False
+    no_likely_cause: str | None = None
+    """Why no change is named, in one sentence, when ``likely_cause`` is null."""
+
+    @model_serializer(mode="wrap")
+    def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """As every answer, except ``likelyCause``: its null says "no change stands out"."""
+        values: dict[str, object] = serialize(self)
+        return {name: value for name, value in values.items() if value is not None or name in _NULL_KEPT}
 
     @property
     def alert_source_id(self) -> str | None:

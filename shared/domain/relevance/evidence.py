@@ -1,0 +1,219 @@
+"""§17's evidence: what one change has, or lacks, that makes it the likely cause of one alert.
+
+Each ``Term`` names its code, the weight that scales it and a value, so the model's sum can be
+explained term by term and the weights fitted on labelled cases without re-reading the changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shared.domain.catalog import Catalog
+from shared.domain.correlation import Plan, describe_offset
+from shared.domain.models.alerts import Alert, Scope
+from shared.domain.models.deployments import DeploymentEvent, EventKind
+
+TIME_SCALE_MINUTES = 10.0
+"""Closeness halves every time ``1 + minutes / 10`` doubles: 5 and 12 minutes are both close
+(-0.6 and -1.1), an hour is not (-2.8), three days are far (-8.8)."""
+KIND_VALUES = {
+    EventKind.DEPLOYMENT: 1.0,
+    EventKind.RELEASE: 1.0,
+    EventKind.CUSTOM: 1.0,
+    EventKind.WORKFLOW: 0.5,
+    EventKind.MERGE: 0.3,
+    EventKind.PUSH: 0.0,
+}
+UNSUCCESSFUL = frozenset({"failure", "failed", "error", "errored", "cancelled", "canceled", "aborted", "degraded"})
+ENVIRONMENT_SYNONYMS = {"prod": "production", "prd": "production", "live": "production", "stage": "staging"}
+ENVIRONMENT_SYNONYMS |= {"stg": "staging", "dev": "development", "qa": "test", "testing": "test"}
+VERSION_LABELS = ("version", "image", "commit", "sha")
+_COMMIT_PREFIX = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+class EvidenceCode(StrEnum):
+    TIME = "TIME"
+    SERVICE = "SERVICE"
+    DEPENDENCY = "DEPENDENCY"
+    VERSION = "VERSION"
+    ENVIRONMENT = "ENVIRONMENT"
+    TEAM = "TEAM"
+    KIND = "KIND"
+
+
+@dataclass(frozen=True)
+class Term:
+    code: EvidenceCode
+    weight: str
+    """The name of the ``RelevanceWeights`` field that scales ``value``."""
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class AlertFacts:
+    """What the alert says about itself, resolved once for all its candidates."""
+
+    onset: datetime
+    service: ServiceName | None
+    environment: str | None
+    versions: frozenset[str]
+    plan: Plan
+    catalog: Catalog
+
+    @classmethod
+    def of(cls, alert: Alert, plan: Plan, catalog: Catalog) -> AlertFacts:
+        labels = {name.casefold(): value for name, value in alert.labels.items() if value}
+        return cls(
+            onset=alert.report_time,
+            service=_service(catalog, labels.get("service"), labels.get("repository")),
+            environment=_environment(labels.get("environment")),
+            versions=frozenset(_version_forms(labels.get(label)) for label in VERSION_LABELS if labels.get(label)),
+            plan=plan,
+            catalog=catalog,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    """A service as one side names it; ``guessed`` when only a repository's last path segment
+    names it, which a monorepo shares with many services: it may match, never count against."""
+
+    name: str
+    guessed: bool = False
+
+
+def _service(catalog: Catalog, service: str | None, repository: str | None) -> ServiceName | None:
+    """The catalog's name, else the named service, else the repository's last path segment."""
+    named = catalog.service_of(service, repository)
+    if named is not None:
+        return ServiceName(named)
+    if repository:
+        tail = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1].casefold()
+        return ServiceName(tail, guessed=True) if tail else None
+    return None
+
+
+def _environment(name: str | None) -> str | None:
+    if not name:
+        return None
+    folded = name.strip().casefold()
+    return ENVIRONMENT_SYNONYMS.get(folded, folded)
+
+
+def _version_forms(label: str | None) -> str:
+    """An image reference counts by its tag (``registry/shop:1.4.2`` → ``1.4.2``)."""
+    text = (label or "").strip().casefold()
+    if "@" in text:
+        return text.rsplit("@", 1)[-1]
+    tail = text.rsplit("/", 1)[-1]
+    return tail.rsplit(":", 1)[-1] if ":" in tail else text
+
+
+def after_alert(facts: AlertFacts, change: DeploymentEvent) -> bool:
+    return change.timestamp > facts.onset
+
+
+def terms(facts: AlertFacts, change: DeploymentEvent) -> list[Term]:
+    """Every term that applies to this change; a term with nothing to say is left out."""
+    service = _service(facts.catalog, change.service, change.repository)
+    found: list[Term | None] = [_time(facts, change), *_service_terms(facts, service), *_kind(change)]
+    found += [_version(facts, change, service), _environment_term(facts, change), _team(facts, change)]
+    return [term for term in found if term is not None and term.value != 0]
+
+
+def _time(facts: AlertFacts, change: DeploymentEvent) -> Term:
+    offset = facts.onset - change.timestamp
+    if after_alert(facts, change):
+        return Term(
+            EvidenceCode.TIME,
+            "after_alert",
+            1.0,
+            f"{describe_offset(offset)} after the alert: most often a response to it",
+        )
+    minutes = offset.total_seconds() / 60
+    value = -math.log2(1 + minutes / TIME_SCALE_MINUTES)
+    return Term(EvidenceCode.TIME, "time", value, f"{describe_offset(offset)} before the alert")
+
+
+def _service_terms(facts: AlertFacts, service: ServiceName | None) -> list[Term]:
+    if facts.service is None or service is None:
+        return []
+    wanted, changed = facts.service.name, service.name
+    if changed == wanted:
+        return [Term(EvidenceCode.SERVICE, "service", 1.0, f"to the alert's service {wanted}")]
+    hops = facts.catalog.hops(wanted, changed)
+    if hops is not None:
+        way = "directly" if hops == 1 else f"{hops} hops away"
+        return [
+            Term(EvidenceCode.DEPENDENCY, "dependency", 1 / hops, f"to {changed}, which {wanted} depends on ({way})")
+        ]
+    hops = facts.catalog.hops(changed, wanted)
+    if hops is not None:
+        way = "directly" if hops == 1 else f"{hops} hops away"
+        return [
+            Term(EvidenceCode.DEPENDENCY, "dependent", 1 / hops, f"to {changed}, which depends on {wanted} ({way})")
+        ]
+    if facts.service.guessed or service.guessed:
+        return []
+    return [Term(EvidenceCode.SERVICE, "other_service", 1.0, f"to {changed}, not the alert's service {wanted}")]
+
+
+def _matches_version(versions: frozenset[str], change: DeploymentEvent) -> bool:
+    if change.version and _version_forms(change.version) in versions:
+        return True
+    sha = (change.commit_sha or "").casefold()
+    return bool(sha) and any(_COMMIT_PREFIX.match(label) and sha.startswith(label) for label in versions)
+
+
+def _named(change: DeploymentEvent) -> str:
+    return change.version or (change.commit_sha or "")[:12]
+
+
+def _version(facts: AlertFacts, change: DeploymentEvent, service: ServiceName | None) -> Term | None:
+    if not facts.versions:
+        return None
+    if _matches_version(facts.versions, change):
+        return Term(EvidenceCode.VERSION, "version", 1.0, f"with the version the alert names ({_named(change)})")
+    if change.version and service is not None and facts.service is not None and service.name == facts.service.name:
+        return Term(
+            EvidenceCode.VERSION, "other_version", 1.0, f"version {change.version}, not the one the alert names"
+        )
+    return None
+
+
+def _environment_term(facts: AlertFacts, change: DeploymentEvent) -> Term | None:
+    environment = _environment(change.environment)
+    if facts.environment is None or environment is None:
+        return None
+    if environment == facts.environment:
+        return Term(EvidenceCode.ENVIRONMENT, "environment", 1.0, f"in the alert's environment {change.environment}")
+    return Term(
+        EvidenceCode.ENVIRONMENT,
+        "other_environment",
+        1.0,
+        f"in {change.environment}, not the alert's {facts.environment}",
+    )
+
+
+def _team(facts: AlertFacts, change: DeploymentEvent) -> Term | None:
+    if facts.plan.scope is not Scope.TEAM:
+        return None
+    owners = [team.name or team.id for team in facts.plan.claiming_teams if team.id in change.teams]
+    if not owners:
+        return None
+    listed = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " and " + owners[-1]
+    team_word = "teams" if len(owners) > 1 else "team"
+    return Term(EvidenceCode.TEAM, "team", 1.0, f"owned by {team_word} {listed}, to which this alert belongs")
+
+
+def _kind(change: DeploymentEvent) -> list[Term]:
+    found = [Term(EvidenceCode.KIND, "kind", KIND_VALUES[change.kind], f"a {change.kind.value}")]
+    if change.status and change.status.casefold() in UNSUCCESSFUL:
+        text = f"the {change.kind.value} ended {change.status}: the old version may have kept running"
+        found.append(Term(EvidenceCode.KIND, "unsuccessful", 1.0, text))
+    return found
