@@ -438,6 +438,11 @@ def test_webhook_is_the_signed_enrichment() -> None:
     # Then its body is the enrichment as published, compact, signed as the §6 webhook signs it
     assert (request.method, request.url) == ("POST", "https://hooks.example.com/in")
     assert request.body == json.dumps(context.enrichment.to_json_dict(), separators=(",", ":")).encode()
+    # And it carries §17's verdict, a null likelyCause included, and each change's confidence and evidence
+    body = posted(request.body)
+    assert (body["likelyCause"], body["ambiguous"], body["noLikelyCause"]) == (None, False, NO_CAUSE)
+    assert body["deployments"][0]["confidence"] == "likely"
+    assert body["deployments"][0]["evidence"][0] == SERVICE_EVIDENCE
     signature = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
     assert request.headers == {
         "Content-Type": "application/json",
