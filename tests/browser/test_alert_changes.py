@@ -4,13 +4,13 @@ alert apart."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from shared.domain.timestamps import utc_now
+from shared.domain.timestamps import isoformat, utc_now
 from tests.browser.conftest import PHONE, Pipeline, Seeder, Tab
 
 pytestmark = pytest.mark.browser
@@ -18,42 +18,39 @@ MINUS = "\u2212"
 """The page's sign for evidence against a change."""
 
 
-def alert_of(seed: Seeder, pipeline: Pipeline, labels: dict[str, str]) -> dict[str, Any]:
-    """An alert of the pipeline's team, correlated; its enrichment."""
+def alert_of(seed: Seeder, pipeline: Pipeline, labels: dict[str, str], at: datetime) -> dict[str, Any]:
+    """An alert of the pipeline's team that fired at ``at``, correlated; its enrichment."""
     alert_id = seed.unique("alert")
-    seed.alert(alert_id, [{"id": pipeline.team_id, "name": pipeline.team_name}], labels)
+    body = {
+        "id": alert_id,
+        "summary": "Checkout error rate above 5%",
+        "reportTime": isoformat(at),
+        "alertSource": {"id": seed.unique("source"), "teams": [{"id": pipeline.team_id, "name": pipeline.team_name}]},
+        "labels": labels,
+    }
+    assert seed.system.request("POST", "/api/alerts", body).status == 202
     return seed.enrichment(alert_id)
 
 
 def seed_cause_beside_an_unlikely_and_a_later_change(seed: Seeder) -> tuple[dict[str, Any], dict[str, str]]:
-    """A production deployment of the alert's service 5 minutes before it, a push to another
-    service in staging two days before, and a deployment a minute after the alert."""
+    """An alert 10 minutes ago; a production deployment of its service 5 minutes before it, a push
+    to another service in staging two days before, and a deployment a minute after it (still in
+    the past: a future event would lead the other tests' lists)."""
     pipeline = seed.pipeline("shop", "Payments")
-    now = utc_now()
+    onset = utc_now() - timedelta(minutes=10)
+    production = {"service": "shop", "environment": "production"}
     ids = {
-        "cause": seed.event(
-            pipeline,
-            f"Deployed {pipeline.name} v2.0",
-            at=now - timedelta(minutes=5),
-            service="shop",
-            environment="production",
-        ),
+        "cause": seed.event(pipeline, f"Deployed {pipeline.name} v2.0", at=onset - timedelta(minutes=5), **production),
         "unlikely": seed.event(
             pipeline,
             f"Pushed search of {pipeline.name}",
-            at=now - timedelta(days=2),
+            at=onset - timedelta(days=2),
             service="search",
             environment="staging",
         ),
-        "after": seed.event(
-            pipeline,
-            f"Rolled back {pipeline.name}",
-            at=now + timedelta(minutes=1),
-            service="shop",
-            environment="production",
-        ),
+        "after": seed.event(pipeline, f"Rolled back {pipeline.name}", at=onset + timedelta(minutes=1), **production),
     }
-    enrichment = alert_of(seed, pipeline, {"service": "shop", "environment": "production"})
+    enrichment = alert_of(seed, pipeline, production, onset)
     assert enrichment["likelyCause"] == ids["cause"], enrichment
     return enrichment, ids
 
@@ -109,14 +106,15 @@ def test_unlikely_changes_are_folded_and_changes_after_the_alert_are_apart(tab: 
 def test_without_a_likely_cause_the_page_says_no_change_stands_out(tab: Tab, seed: Seeder) -> None:
     # Given an alert of service payments whose team deployed only another service, 10 minutes before
     pipeline = seed.pipeline("front", "Payments")
+    onset = utc_now()
     seed.event(
         pipeline,
         f"Deployed {pipeline.name}",
-        at=utc_now() - timedelta(minutes=10),
+        at=onset - timedelta(minutes=10),
         service="frontend",
         environment="production",
     )
-    enrichment = alert_of(seed, pipeline, {"service": "payments", "environment": "production"})
+    enrichment = alert_of(seed, pipeline, {"service": "payments", "environment": "production"}, onset)
     assert enrichment["likelyCause"] is None
     [deployment] = enrichment["deployments"]
     # When the alert's page is opened (on a phone)
