@@ -137,13 +137,7 @@ def show_enrichments(client: Client) -> None:
                 time.sleep(0.1)
         if enrichment is None:
             raise SystemExit(f"alert {alert['id']} was not enriched")
-        teams = ", ".join(team.get("name") or team["id"] for team in enrichment["claimingTeams"]) or "none"
-        print(f"\nAlert {alert['summary']!r}: scope {enrichment['scope']}, claiming teams: {teams}")
-        for related in enrichment["deployments"] or [{"summary": "(no related deployments)", "reason": "", "score": 0}]:
-            print(f"  [{related['score']:.2f}] {related['summary']}")
-            if related["reason"]:
-                print(f"         {related['reason']}")
-        print(f"  see {client.base_url}/?alert={alert['id']}#token={ADMIN_TOKEN}")
+        print_enrichment(client, f"Alert {alert['summary']!r}", enrichment)
 
 
 class SlackSink:
@@ -183,11 +177,23 @@ def wait_for_enrichment(client: Client, alert_id: str) -> dict[str, Any]:
     raise SystemExit(f"alert {alert_id} was not enriched")
 
 
+def verdict(enrichment: dict[str, Any]) -> str:
+    """What the enrichment says first (§17): its likely cause, or why no change stands out."""
+    cause = next((item for item in enrichment["deployments"] if item["id"] == enrichment.get("likelyCause")), None)
+    if cause is not None:
+        return f"Likely cause ({round(cause['score'] * 100)}%): {cause['summary']}"
+    return str(enrichment.get("noLikelyCause") or "No change stands out.")
+
+
 def print_enrichment(client: Client, title: str, enrichment: dict[str, Any]) -> None:
+    """The verdict, then each change with its score (the probability that it caused the alert)."""
     teams = ", ".join(team.get("name") or team["id"] for team in enrichment["claimingTeams"]) or "none"
     print(f"\n{title}: scope {enrichment['scope']}, claiming teams: {teams}")
+    print(f"  {verdict(enrichment)}")
     for related in enrichment["deployments"]:
-        print(f"  [{related['score']:.2f}] {related['summary']}")
+        after = ", after the alert" if related.get("afterAlert") else ""
+        judged = f"{round(related['score'] * 100)}% {related.get('confidence', '')}{after}"
+        print(f"  [{judged}] {related['summary']}")
         print(f"         {related['reason']}")
     print(f"  see {client.base_url}/?alert={quote(enrichment['alertId'], safe='')}#token={ADMIN_TOKEN}")
 

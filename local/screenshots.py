@@ -46,7 +46,7 @@ def main() -> None:
         page.get_by_text("Black Friday campaign launched").first.wait_for()
         page.screenshot(path=str(REPOSITORY_ROOT / "docs" / "overview.png"))
         page.goto(f"{base_url}/?alert=demo-checkout-errors#token={demo.ADMIN_TOKEN}")
-        page.get_by_text("Related deployments").first.wait_for()
+        page.locator("#alert-changes .deployment").first.wait_for()
         page.screenshot(path=str(REPOSITORY_ROOT / "docs" / "alert.png"))
         browser.close()
     server.shutdown()

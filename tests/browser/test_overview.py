@@ -236,7 +236,7 @@ def test_an_alert_link_shows_scope_claiming_teams_and_each_deployments_reason_an
     card = tab.page.locator(f'[data-deployment-id="{deployment["id"]}"]')
     expect(card.locator(".deployment-summary")).to_have_text(deployment["summary"])
     expect(card.locator(".reason")).to_contain_text(deployment["reason"])
-    expect(card.locator(".score-value")).to_have_text(f"{deployment['score']:.2f}")
+    expect(card.locator(".score-value")).to_have_text(f"{round(deployment['score'] * 100)}%")
     expect(card).to_contain_text(pipeline.name)
     # And where the alert came from, the labels it was matched with, and that nobody was notified
     expect(tab.page.locator(".alert-origin")).to_have_text("Alert · Shop API")

@@ -23,7 +23,7 @@ from shared.domain.notifications import (
 )
 from shared.logic.notify import LEASE
 from tests.recording_server import Answer, Recorded, RecordingServer, recording_server
-from tests.unit.test_notification_messages import ONE_RELEASE, make_context
+from tests.unit.test_notification_messages import LIKELY_RELEASE, ONE_RELEASE, make_context
 
 FAST = DeliveryPolicy(timeout=2.0, backoff_factor=0.01, backoff_max=0.05)
 """The default's retries with the waits shortened, for tests that are not about the waits."""
@@ -56,7 +56,7 @@ def assert_no_secret(result: DeliveryResult) -> None:
 
 
 def slack(server: RecordingServer) -> OutboundRequest:
-    request = slack_request(make_context(ONE_RELEASE), server.url + SLACK_PATH, always=False)
+    request = slack_request(make_context(ONE_RELEASE, verdict=LIKELY_RELEASE), server.url + SLACK_PATH, always=False)
     assert request is not None
     return request
 
@@ -87,7 +87,10 @@ def test_slack_is_received_as_built(server: RecordingServer) -> None:
 def test_pagerduty_note_is_received_as_built(server: RecordingServer) -> None:
     # Given an alert of a PagerDuty incident, and PagerDutyApiUrl pointing at the server
     request = pagerduty_request(
-        make_context(ONE_RELEASE, incident_id="PT4KHLK"), server.url, API_TOKEN, "oncall@example.com"
+        make_context(ONE_RELEASE, verdict=LIKELY_RELEASE, incident_id="PT4KHLK"),
+        server.url,
+        API_TOKEN,
+        "oncall@example.com",
     )
     assert request is not None
     # When it is delivered (PagerDuty answers 201 Created)
@@ -101,7 +104,7 @@ def test_pagerduty_note_is_received_as_built(server: RecordingServer) -> None:
     assert received.headers["authorization"] == f"Token token={API_TOKEN}"
     assert received.headers["from"] == "oncall@example.com"
     assert received.headers["accept"] == "application/vnd.pagerduty+json;version=2"
-    assert json.loads(received.body)["note"]["content"].startswith("1 related deployment (Team scope:")
+    assert json.loads(received.body)["note"]["content"].startswith("Likely cause (72%): Deployed shop v1.2 — ")
 
 
 def test_ilert_comment_is_received_as_built(server: RecordingServer) -> None:

@@ -51,7 +51,8 @@ def deployment(number: int, minutes_before: float, **fields: Any) -> dict[str, A
             "reason",
             f'Deployed {minutes_before:g} min before the alert by pipeline "shop-github", owned by team Payments',
         ),
-        "score": 0.9,
+        "score": 0.2,
+        "confidence": "possible",
         **fields,
     }
 
@@ -60,6 +61,7 @@ def make_context(
     deployments: list[dict[str, Any]],
     summary: str | None = "High error rate on checkout",
     scope: str = "TEAM",
+    verdict: dict[str, Any] | None = None,
     **fields: Any,
 ) -> NotificationContext:
     enrichment = Enrichment.model_validate(
@@ -78,12 +80,28 @@ def make_context(
             },
             "deployments": deployments,
             "correlatedAt": REPORT_TIME.isoformat(),
+            **({"likelyCause": None, "noLikelyCause": NO_CAUSE} if verdict is None else verdict),
         }
     )
     return NotificationContext.of(enrichment, PAGE_URL, incident_id=fields.pop("incident_id", None))
 
 
-ONE_RELEASE = [deployment(2, 14, links=[{"href": RELEASE_URL, "text": "v1.4.2"}], service="shop", version="v1.4.2")]
+NO_CAUSE = 'No change stands out: the closest is "Deployed shop v1.1" (deployed 20 min before the alert, possible).'
+SERVICE_EVIDENCE = {"code": "SERVICE", "weight": 2.4, "text": "to the alert's service shop"}
+TIME_EVIDENCE = {"code": "TIME", "weight": -1.14, "text": "14 min before the alert"}
+ONE_RELEASE = [
+    deployment(
+        2,
+        14,
+        links=[{"href": RELEASE_URL, "text": "v1.4.2"}],
+        service="shop",
+        version="v1.4.2",
+        score=0.72,
+        confidence="likely",
+        evidence=[SERVICE_EVIDENCE, TIME_EVIDENCE],
+    )
+]
+LIKELY_RELEASE = {"likelyCause": "d-2"}
 
 
 def posted(body: bytes) -> Any:
@@ -94,15 +112,16 @@ def posted(body: bytes) -> Any:
 
 
 def test_slack_message_is_exact() -> None:
-    # Given an alert with one related release
-    context = make_context(ONE_RELEASE)
+    # Given an alert with one related release, its likely cause
+    context = make_context(ONE_RELEASE, verdict=LIKELY_RELEASE)
     # When the Slack request is built
     request = slack_request(context, SLACK_URL, always=False)
-    # Then it is one JSON POST to the webhook with the header, context, section and link blocks
+    # Then it is one JSON POST to the webhook with the header, context, the likely cause's section
+    # (its score, reason and strongest evidence) and the link blocks
     assert request is not None
     assert (request.method, request.url, request.headers) == ("POST", SLACK_URL, {"Content-Type": "application/json"})
     assert posted(request.body) == {
-        "text": "High error rate on checkout: 1 related deployment. Most likely: Deployed shop v1.2 "
+        "text": "High error rate on checkout: Likely cause (72%): Deployed shop v1.2 "
         "(14 min before the alert). <https://events.example.com/?alert=a-1|Open the alert>",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "High error rate on checkout"}},
@@ -114,8 +133,9 @@ def test_slack_message_is_exact() -> None:
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": f"*<{RELEASE_URL}|Deployed shop v1.2>* · 14 min before the alert\n"
+                    "text": f"*Likely cause (72%):* <{RELEASE_URL}|Deployed shop v1.2> · 14 min before the alert\n"
                     'Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+                    "Strongest evidence: to the alert's service shop (SERVICE +2.4)\n"
                     "shop · v1.4.2",
                 },
             },
@@ -201,8 +221,9 @@ def test_slack_keeps_block_kit_limits_with_huge_texts() -> None:
     assert header.endswith("…")
     assert words.startswith(header.removesuffix("…"))
     assert header.removesuffix("…").split()[-1] in words.split()
-    # And the deployment sections together stay under the total budget; the rest are counted
-    sections = [block for block in message["blocks"] if block["type"] == "section"][:-1]
+    # And the deployment sections (after the sentence that no change stands out) together stay
+    # under the total budget; the rest are counted
+    sections = [block for block in message["blocks"] if block["type"] == "section"][1:-1]
     assert sum(len(section["text"]["text"]) for section in sections) <= SLACK_BLOCKS_TEXT_BUDGET
     assert message["blocks"][-3] == {
         "type": "context",
@@ -221,12 +242,13 @@ def test_slack_never_exceeds_50_blocks() -> None:
     context = make_context([deployment(number, number) for number in range(60)])
     # When the Slack request is built
     request = slack_request(context, SLACK_URL, always=False)
-    # Then the message has 50 blocks: 45 deployments and a note of the 15 others
+    # Then the message has 50 blocks: the sentence that no change stands out, 44 deployments and a
+    # note of the 16 others
     assert request is not None
     message = posted(request.body)
     assert_within_block_kit_limits(message)
     assert len(message["blocks"]) == SLACK_MAX_BLOCKS
-    assert message["blocks"][-3]["elements"][0]["text"] == "…and 15 more related deployments on the alert's page."
+    assert message["blocks"][-3]["elements"][0]["text"] == "…and 16 more related deployments on the alert's page."
 
 
 def test_slack_escapes_what_users_wrote() -> None:
@@ -240,12 +262,18 @@ def test_slack_escapes_what_users_wrote() -> None:
             links=[{"href": "https://example.com/a|b>c<d?x=1&y=2", "text": "x"}],
         )
     ]
-    context = make_context(hostile, summary="<!here> disk & CPU > 90%")
+    no_cause = 'No change stands out: the closest is "Fix <!channel> & <b>bold</b>" (possible).'
+    context = make_context(
+        hostile, summary="<!here> disk & CPU > 90%", verdict={"likelyCause": None, "noLikelyCause": no_cause}
+    )
     # When the Slack request is built
     request = slack_request(context, SLACK_URL, always=False)
     assert request is not None
     message = posted(request.body)
-    section = message["blocks"][2]["text"]["text"]
+    assert message["blocks"][2]["text"]["text"] == (
+        'No change stands out: the closest is "Fix &lt;!channel&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" (possible).'
+    )
+    section = message["blocks"][3]["text"]["text"]
     # Then the mrkdwn has the entities, the URL is percent-encoded, and no mention survives
     assert section.startswith(
         "*<https://example.com/a%7Cb%3Ec%3Cd?x=1&amp;y=2|Fix &lt;!channel&gt; &amp; &lt;b&gt;bold&lt;/b&gt;>*"
@@ -283,8 +311,8 @@ def test_cut_prefers_a_word_boundary() -> None:
 
 
 def test_pagerduty_note_is_exact() -> None:
-    # Given an alert from a PagerDuty incident with one related release
-    context = make_context(ONE_RELEASE, incident_id="PT4KHLK")
+    # Given an alert from a PagerDuty incident with one related release, its likely cause
+    context = make_context(ONE_RELEASE, verdict=LIKELY_RELEASE, incident_id="PT4KHLK")
     # When the PagerDuty request is built
     request = pagerduty_request(context, "https://api.pagerduty.com/", "u+token", "oncall@example.com")
     # Then it is a note on the incident, with PagerDuty's required headers
@@ -298,10 +326,11 @@ def test_pagerduty_note_is_exact() -> None:
     }
     assert posted(request.body) == {
         "note": {
-            "content": "1 related deployment (Team scope: Payments and checkout):\n"
-            "1. Deployed shop v1.2 (14 min before the alert)\n"
-            '   Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+            "content": "Likely cause (72%): Deployed shop v1.2 — "
+            'Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+            "   Strongest evidence: to the alert's service shop (SERVICE +2.4)\n"
             f"   {RELEASE_URL}\n"
+            "1 related deployment (Team scope: Payments and checkout).\n"
             f"Details: {PAGE_URL}"
         }
     }
@@ -340,21 +369,23 @@ def test_pagerduty_note_is_cut_cleanly_at_25000_characters() -> None:
     )
     assert request is not None
     content = posted(request.body)["note"]["content"]
-    # Then the note is within the limit, ends with the page link, and counts what was left out
+    # Then the note is within the limit, ends with the count and the page link, and counts what was
+    # left out
     assert len(content) <= PAGERDUTY_NOTE_MAX
     lines = content.splitlines()
-    assert lines[-1] == f"Details: {PAGE_URL}"
-    shown = sum(1 for line in lines[1:] if line[:1].isdigit())
+    assert lines[-2:] == ["40 related deployments (Team scope: Payments and checkout).", f"Details: {PAGE_URL}"]
+    assert lines[:2] == [NO_CAUSE, "Possible changes:"]
+    shown = sum(1 for line in lines[2:-2] if line[:1].isdigit())
     assert 0 < shown < 40
-    assert lines[-2] == f"…and {40 - shown} more on the alert's page."
+    assert lines[-3] == f"…and {40 - shown} more on the alert's page."
 
 
 # --- ilert ---------------------------------------------------------------------------------
 
 
 def test_ilert_comment_is_exact() -> None:
-    # Given an alert from ilert with its alertKey
-    context = make_context(ONE_RELEASE, alert_key="checkout-5xx")
+    # Given an alert from ilert with its alertKey, and one related release, its likely cause
+    context = make_context(ONE_RELEASE, verdict=LIKELY_RELEASE, alert_key="checkout-5xx")
     # When the ilert request is built
     request = ilert_request(context, "https://api.ilert.com/", "il1api123")
     # Then it is a COMMENT event for that alert, through the alert source's integration key
@@ -365,14 +396,15 @@ def test_ilert_comment_is_exact() -> None:
         "integrationKey": "il1api123",
         "eventType": "COMMENT",
         "alertKey": "checkout-5xx",
-        "summary": "1 related deployment, most likely: Deployed shop v1.2",
+        "summary": "Likely cause (72%): Deployed shop v1.2",
         "comments": [
             {
                 "creator": "Deployment events",
-                "content": "1 related deployment (Team scope: Payments and checkout):\n"
-                "1. Deployed shop v1.2 (14 min before the alert)\n"
-                '   Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+                "content": "Likely cause (72%): Deployed shop v1.2 — "
+                'Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+                "   Strongest evidence: to the alert's service shop (SERVICE +2.4)\n"
                 f"   {RELEASE_URL}\n"
+                "1 related deployment (Team scope: Payments and checkout).\n"
                 f"Details: {PAGE_URL}",
             }
         ],
@@ -381,14 +413,15 @@ def test_ilert_comment_is_exact() -> None:
 
 def test_ilert_only_with_an_alert_key_and_a_one_line_summary() -> None:
     assert ilert_request(make_context(ONE_RELEASE), "https://api.ilert.com", "k") is None
-    # Given a deployment summary over several lines and 1,000 characters
-    context = make_context([deployment(1, 3, summary="line one\nline two " + "z " * 600)], alert_key="k1")
+    # Given a likely cause whose summary is over several lines and 1,000 characters
+    long_summary = deployment(1, 3, summary="line one\nline two " + "z " * 600, score=0.8, confidence="likely")
+    context = make_context([long_summary], verdict={"likelyCause": "d-1"}, alert_key="k1")
     request = ilert_request(context, "https://api.ilert.com", "k")
     assert request is not None
     summary = posted(request.body)["summary"]
     assert "\n" not in summary
     assert len(summary) <= 255
-    assert summary.startswith("1 related deployment, most likely: line one line two z z")
+    assert summary.startswith("Likely cause (80%): line one line two z z")
     nothing = ilert_request(make_context([], alert_key="k1"), "https://api.ilert.com", "k")
     assert nothing is not None
     assert posted(nothing.body)["summary"] == "No deployment found in the 7 days before this alert."
@@ -405,6 +438,11 @@ def test_webhook_is_the_signed_enrichment() -> None:
     # Then its body is the enrichment as published, compact, signed as the §6 webhook signs it
     assert (request.method, request.url) == ("POST", "https://hooks.example.com/in")
     assert request.body == json.dumps(context.enrichment.to_json_dict(), separators=(",", ":")).encode()
+    # And it carries §17's verdict, a null likelyCause included, and each change's confidence and evidence
+    body = posted(request.body)
+    assert (body["likelyCause"], body["ambiguous"], body["noLikelyCause"]) == (None, False, NO_CAUSE)
+    assert body["deployments"][0]["confidence"] == "likely"
+    assert body["deployments"][0]["evidence"][0] == SERVICE_EVIDENCE
     signature = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
     assert request.headers == {
         "Content-Type": "application/json",
@@ -442,3 +480,171 @@ def test_a_request_does_not_show_its_secrets() -> None:
     assert request is not None
     assert repr(request) == "OutboundRequest(POST https://hooks.slack.com/…1234)"
     assert "S3cr3t" not in str(request)
+
+
+# --- §17: the likely cause first, or that no change stands out ------------------------------
+
+PUSH = deployment(3, 16, summary="Pushed to shop main", score=0.2, confidence="possible")
+STAGING = deployment(4, 30, summary="Deployed shop to staging", score=0.04, confidence="unlikely")
+OLD_CONFIG = deployment(5, 600, summary="Changed the CDN config", score=0.01, confidence="unlikely")
+AMBIGUOUS = 'No change stands out: "Deployed shop v1.2" and "Deployed cart v2.0" are about as likely.'
+
+
+def note(context: NotificationContext) -> str:
+    request = pagerduty_request(context, "https://api.pagerduty.com", "t", "a@b.example")
+    assert request is not None
+    content: str = posted(request.body)["note"]["content"]
+    return content
+
+
+def slack_message(context: NotificationContext) -> dict[str, Any]:
+    request = slack_request(context, SLACK_URL, always=False)
+    assert request is not None
+    message: dict[str, Any] = posted(request.body)
+    assert_within_block_kit_limits(message)
+    return message
+
+
+def block_texts(message: dict[str, Any]) -> list[str]:
+    return [
+        element["text"]
+        for block in message["blocks"]
+        for element in [block.get("text"), *block.get("elements", [])]
+        if element
+    ]
+
+
+def test_the_likely_cause_leads_then_the_possible_ones_and_the_unlikely_ones_are_counted() -> None:
+    # Given a likely cause, a possible push and two unlikely changes
+    context = make_context([*ONE_RELEASE, PUSH, STAGING, OLD_CONFIG], verdict=LIKELY_RELEASE, incident_id="P1")
+    # When the PagerDuty note is built
+    # Then it leads with the likely cause, lists the possible push, and counts the unlikely ones
+    assert note(context) == (
+        "Likely cause (72%): Deployed shop v1.2 — "
+        'Deployed 14 min before the alert by pipeline "shop-github", owned by team Payments\n'
+        "   Strongest evidence: to the alert's service shop (SERVICE +2.4)\n"
+        f"   {RELEASE_URL}\n"
+        "Other possible changes:\n"
+        '1. Pushed to shop main (20% possible) — Deployed 16 min before the alert by pipeline "shop-github", '
+        "owned by team Payments\n"
+        "4 related deployments (Team scope: Payments and checkout); 2 unlikely changes left out, "
+        "shown on the alert's page.\n"
+        f"Details: {PAGE_URL}"
+    )
+    assert "Deployed shop to staging" not in note(context)
+
+
+def test_slack_leads_with_the_likely_cause_and_links_the_unlikely_ones_left_out() -> None:
+    # Given a likely cause, a possible push and two unlikely changes
+    context = make_context([*ONE_RELEASE, PUSH, STAGING, OLD_CONFIG], verdict=LIKELY_RELEASE)
+    # When the Slack message is built
+    message = slack_message(context)
+    # Then the first section is the likely cause, the second the push with its score, and a
+    # context block counts the unlikely ones, linked to the alert's page
+    sections = [block["text"]["text"] for block in message["blocks"] if block["type"] == "section"]
+    assert sections[0].startswith(f"*Likely cause (72%):* <{RELEASE_URL}|Deployed shop v1.2> · 14 min before")
+    assert sections[1].startswith("*Pushed to shop main* · 16 min before the alert · 20% possible\n")
+    assert message["blocks"][-3]["elements"][0]["text"] == (
+        f"2 unlikely changes left out, <{PAGE_URL}|shown on the alert's page>."
+    )
+    assert not any("staging" in text or "CDN" in text for text in block_texts(message))
+    assert message["text"].startswith("High error rate on checkout: Likely cause (72%): Deployed shop v1.2 (14 min")
+
+
+def test_without_a_likely_cause_the_sentence_leads_and_the_possible_ones_follow() -> None:
+    # Given no likely cause: a possible push and an unlikely change
+    context = make_context([PUSH, STAGING], incident_id="P1", alert_key="k1")
+    # When the messages are built
+    # Then each says that no change stands out, in the enrichment's words, then lists the push
+    assert note(context) == (
+        f"{NO_CAUSE}\n"
+        "Possible changes:\n"
+        '1. Pushed to shop main (20% possible) — Deployed 16 min before the alert by pipeline "shop-github", '
+        "owned by team Payments\n"
+        "2 related deployments (Team scope: Payments and checkout); 1 unlikely change left out, "
+        "shown on the alert's page.\n"
+        f"Details: {PAGE_URL}"
+    )
+    message = slack_message(context)
+    assert message["blocks"][2]["text"]["text"] == NO_CAUSE
+    assert message["blocks"][3]["text"]["text"].startswith("*Pushed to shop main* · 16 min before the alert")
+    assert not any("Likely cause" in text for text in block_texts(message))
+    assert message["text"].startswith(f"High error rate on checkout: {NO_CAUSE} 1 possible change. <")
+    ilert = ilert_request(context, "https://api.ilert.com", "k")
+    assert ilert is not None
+    assert posted(ilert.body)["summary"] == NO_CAUSE
+
+
+def test_only_unlikely_changes_are_counted_not_sent() -> None:
+    # Given an alert whose changes are all unlikely
+    context = make_context([STAGING, OLD_CONFIG], incident_id="P1")
+    # When the PagerDuty note is built
+    # Then it says no change stands out and how many were left out, and names none of them
+    assert note(context) == (
+        f"{NO_CAUSE}\n"
+        "2 related deployments (Team scope: Payments and checkout); 2 unlikely changes left out, "
+        "shown on the alert's page.\n"
+        f"Details: {PAGE_URL}"
+    )
+
+
+def test_an_ambiguous_alert_names_no_cause_and_lists_both_close_changes() -> None:
+    # Given two changes about as likely, and so no likely cause
+    close = [
+        deployment(2, 14, score=0.41, confidence="possible"),
+        deployment(6, 12, summary="Deployed cart v2.0", score=0.38, confidence="possible"),
+    ]
+    context = make_context(
+        close, verdict={"likelyCause": None, "ambiguous": True, "noLikelyCause": AMBIGUOUS}, incident_id="P1"
+    )
+    # When the messages are built
+    text = note(context)
+    message = slack_message(context)
+    # Then neither is presented as the cause; the sentence says they are about as likely; both are listed
+    assert "Likely cause" not in text
+    assert text.splitlines()[:2] == [AMBIGUOUS, "Possible changes:"]
+    assert text.splitlines()[2].startswith("1. Deployed shop v1.2 (41% possible) — ")
+    assert text.splitlines()[3].startswith("2. Deployed cart v2.0 (38% possible) — ")
+    assert message["blocks"][2]["text"]["text"] == AMBIGUOUS
+    assert len([block for block in message["blocks"] if block["type"] == "section"]) == 4
+
+
+def test_a_change_after_the_alert_is_labelled_so_and_never_presented_as_the_cause() -> None:
+    # Given a possible change 3 minutes after the alert (a rollback), even named as the cause by mistake
+    rollback = deployment(
+        7,
+        -3,
+        summary="Rolled back shop",
+        reason='Deployed 3 min after the alert by pipeline "shop-github": most often a response to the alert',
+        score=0.2,
+        confidence="possible",
+        afterAlert=True,
+    )
+    context = make_context([rollback], verdict={"likelyCause": "d-7"}, incident_id="P1")
+    # When the messages are built
+    text = note(context)
+    message = slack_message(context)
+    # Then it is listed as changed after the alert, and nothing leads as the likely cause
+    assert "Likely cause" not in text
+    assert text.splitlines()[0] == "No change stands out."
+    assert text.splitlines()[2].startswith(
+        "1. Rolled back shop (after the alert · 20% possible) — Deployed 3 min after"
+    )
+    section = message["blocks"][3]["text"]["text"]
+    assert section.startswith("_Changed after the alert, so not its cause:_ *Rolled back shop* · 3 min after the alert")
+    assert not any("Likely cause" in text for text in block_texts(message))
+
+
+def test_an_enrichment_stored_before_confidences_is_judged_by_its_score() -> None:
+    # Given an enrichment without confidences, likelyCause or noLikelyCause: scores 0.3 and 0.1
+    old = [
+        deployment(1, 5, score=0.3, confidence=None),
+        deployment(2, 50, score=0.1, confidence=None),
+    ]
+    context = make_context(old, verdict={}, incident_id="P1")
+    # When the PagerDuty note is built
+    lines = note(context).splitlines()
+    # Then the 0.3 one is possible and listed, the 0.1 one unlikely and counted
+    assert lines[:2] == ["No change stands out.", "Possible changes:"]
+    assert lines[2].startswith("1. Deployed shop v1.1 (30% possible) — ")
+    assert "1 unlikely change left out" in lines[3]

@@ -1,20 +1,10 @@
-/* The `/?alert=<id>[&source=<alertSourceId>]` view: the deployments an alert was enriched with, and why.
- * Without a source it is the alert of that id correlated last (§22). */
+/* The `/?alert=<id>[&source=<alertSourceId>]` view: the deployments an alert was enriched with, and why
+ * (the changes themselves: changes.js). Without a source it is the alert of that id correlated last (§22). */
 
 import { apiGet, handleTokenRejected } from './api.js';
+import { changeSections } from './changes.js';
 import { byId, el, setStateBox } from './dom.js';
-import {
-  absoluteTime,
-  detailRow,
-  duration,
-  integrationTag,
-  kindBadge,
-  linkList,
-  refreshRelativeTimes,
-  statusBadge,
-  teamChips,
-  timeElement,
-} from './format.js';
+import { absoluteTime, detailRow, duration, refreshRelativeTimes, teamChips, timeElement } from './format.js';
 import { integrationLabel } from './labels.js';
 import { later, markRefreshed, markRefreshFailed, POLL_INTERVAL_MS, showView, viewSignal } from './page.js';
 
@@ -133,68 +123,9 @@ function renderEnrichment(enrichment) {
     ...alertOrigin(enrichment.alert),
     detailRow('Notifications', el('span', { id: 'alert-notifications', class: 'muted' }, 'Looking…')),
   );
-  const deployments = enrichment.deployments || [];
-  byId('alert-deployments-title').textContent = `Related deployments (${deployments.length})`;
-  byId('alert-deployments').replaceChildren(
-    ...(deployments.length
-      ? deployments.map(deploymentCard)
-      : [
-          el(
-            'li',
-            { class: 'card state-box state-empty' },
-            enrichment.scope === 'TEAM'
-              ? 'The claiming teams deployed nothing in this window, so nothing is related to this alert.'
-              : 'Nothing was deployed in this window.',
-          ),
-        ]),
-  );
+  byId('alert-changes').replaceChildren(...changeSections(enrichment));
   byId('alert-state').hidden = true;
   byId('alert-content').hidden = false;
-}
-
-function deploymentCard(deployment) {
-  const score = Number(deployment.score);
-  const pipeline = deployment.pipeline || {};
-  return el(
-    'li',
-    { class: 'card deployment', 'data-deployment-id': deployment.id },
-    el(
-      'div',
-      { class: 'deployment-header' },
-      el('h3', { class: 'deployment-summary' }, deployment.summary),
-      el(
-        'div',
-        { class: 'score', title: 'How strongly this deployment relates to the alert, from 0 to 1' },
-        el('span', { class: 'score-label' }, 'Score'),
-        el('span', { class: 'score-value' }, Number.isFinite(score) ? score.toFixed(2) : '—'),
-        el('meter', {
-          class: 'score-meter',
-          min: 0,
-          max: 1,
-          value: Number.isFinite(score) ? score : 0,
-          'aria-label': 'Score',
-        }),
-      ),
-    ),
-    el(
-      'div',
-      { class: 'deployment-meta' },
-      el('span', { class: 'pipeline-name' }, pipeline.name || pipeline.id),
-      integrationTag(pipeline.integrationType),
-      kindBadge(deployment.kind),
-      deployment.status ? statusBadge(deployment.status) : null,
-      deployment.environment ? el('span', { class: 'meta-item' }, deployment.environment) : null,
-      deployment.version ? el('span', { class: 'meta-item' }, deployment.version) : null,
-      timeElement(deployment.timestamp),
-    ),
-    el('p', { class: 'reason' }, el('span', { class: 'reason-label' }, 'Why: '), deployment.reason),
-    el(
-      'div',
-      { class: 'deployment-footer' },
-      Array.isArray(deployment.links) && deployment.links.length ? linkList(deployment.links, 'row-links') : null,
-      el('a', { class: 'event-link', href: `/?event=${encodeURIComponent(deployment.id)}` }, 'Open the event'),
-    ),
-  );
 }
 
 // Where the alert came from and the labels it was matched with (absent from old enrichments).

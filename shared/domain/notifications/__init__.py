@@ -7,6 +7,8 @@ target's limits before it is placed, so no enrichment can make a request the tar
 
 - ``context``: what every message is made from, and the request it becomes.
 - ``text``: the sentences all targets share, and cutting text to a limit.
+- ``verdict``: what every message leads with (§17): the likely cause, or that none stands out,
+  the possible changes, and how many unlikely ones are left out.
 - ``slack``: the Block Kit message of an incoming webhook.
 - ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
 - ``webhook``: the signed enrichment of §6.

@@ -1,5 +1,5 @@
 """Slack: one Block Kit message to an incoming webhook, every text escaped and cut to Slack's
-limits, with as many related deployments as fit."""
+limits: the likely cause or why none stands out, then as many possible changes as fit (§17)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ from shared.domain.notifications.text import (
     scope_text,
     when_text,
 )
+from shared.domain.notifications.verdict import (
+    Verdict,
+    confidence,
+    headline,
+    left_out_text,
+    percent,
+    strongest_evidence,
+)
 
 SLACK_MAX_BLOCKS = 50
 SLACK_HEADER_MAX = 150
@@ -43,7 +51,8 @@ SLACK_REASON_MAX = 1000
 SLACK_LINK_MAX = 1000
 """A longer (escaped) link is left out: the summary is shown without it."""
 SLACK_FIXED_BLOCKS = 5
-"""Header, context, the "more" context, divider and the final link: the rest is for deployments."""
+"""Header, context, the "more" context, divider and the final link; the sentence when no change
+stands out and the note of unlikely changes take one more each: the rest is for deployments."""
 
 
 def slack_escape(text: str) -> str:
@@ -76,15 +85,27 @@ def slack_link(url: str, text: str, text_limit: int) -> str:
     return f"<{safe_url}|{label}>"
 
 
-def _slack_section(context: NotificationContext, deployment: RelatedDeployment) -> str:
+def _title(deployment: RelatedDeployment) -> str:
     summary = one_line(deployment.summary) or deployment.id
-    title = (
-        slack_link(deployment.links[0].href, summary, SLACK_DEPLOYMENT_SUMMARY_MAX)
-        if deployment.links
-        else slack_cut(summary, SLACK_DEPLOYMENT_SUMMARY_MAX)
-    )
-    lines = [f"*{title}* · {when_text(context.report_time, deployment.timestamp)}"]
+    if deployment.links:
+        return slack_link(deployment.links[0].href, summary, SLACK_DEPLOYMENT_SUMMARY_MAX)
+    return slack_cut(summary, SLACK_DEPLOYMENT_SUMMARY_MAX)
+
+
+def _slack_section(context: NotificationContext, deployment: RelatedDeployment, is_cause: bool) -> str:
+    """The likely cause with its strongest evidence, or a possible change with its score and
+    confidence; a change after the alert is labelled so, never as a cause."""
+    when = when_text(context.report_time, deployment.timestamp)
+    if is_cause:
+        lines = [f"*Likely cause ({percent(deployment)}):* {_title(deployment)} · {when}"]
+    else:
+        label = f"{percent(deployment)} {confidence(deployment)}"
+        after = "_Changed after the alert, so not its cause:_ " if deployment.after_alert else ""
+        lines = [f"{after}*{_title(deployment)}* · {when} · {label}"]
     lines.append(slack_cut(one_line(deployment.reason), SLACK_REASON_MAX))
+    evidence = strongest_evidence(deployment) if is_cause else None
+    if evidence:
+        lines.append("Strongest evidence: " + slack_cut(one_line(evidence), SLACK_REASON_MAX))
     facts = facts_line(deployment)
     if facts:
         lines.append(slack_cut(facts, 500))
@@ -92,53 +113,65 @@ def _slack_section(context: NotificationContext, deployment: RelatedDeployment) 
 
 
 def _slack_fallback_text(context: NotificationContext) -> str:
-    deployments = context.deployments
     title = cut(alert_title(context), SLACK_HEADER_MAX)
-    if deployments:
-        first = deployments[0]
-        most_likely = cut(one_line(first.summary), SLACK_DEPLOYMENT_SUMMARY_MAX)
-        found = (
-            f"{related_count(len(deployments))}. Most likely: {most_likely}"
-            f" ({when_text(context.report_time, first.timestamp)})."
-        )
-    else:
+    if not context.deployments:
         found = nothing_found(context)
+    else:
+        verdict = Verdict.of(context.enrichment)
+        found = headline(verdict)
+        if verdict.likely_cause:
+            found += f" ({when_text(context.report_time, verdict.likely_cause.timestamp)})."
+        elif verdict.listed:
+            found += f" {len(verdict.listed)} possible change{'' if len(verdict.listed) == 1 else 's'}."
     text = slack_cut(f"{title}: {found}", SLACK_TEXT_MAX - SLACK_LINK_MAX - 3)
     return f"{text} {slack_link(context.page_url, 'Open the alert', SLACK_LINK_MAX)}"
 
 
-def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
-    """The Block Kit message: header, context, one section per deployment (as many as fit), a
-    note of those left out, and the link to the alert's page."""
-    enrichment = context.enrichment
-    blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=cut(alert_title(context), SLACK_HEADER_MAX))),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=slack_cut(
-                        f"{scope_text(enrichment)} · {related_count(len(context.deployments))}", SLACK_CONTEXT_MAX
-                    )
-                )
-            ]
-        ),
-    ]
+def _context_block(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def _change_blocks(context: NotificationContext) -> list[Block]:
+    """The likely cause's section, or the sentence saying none stands out; then the possible
+    changes, as many as fit; then how many did not fit and how many unlikely ones were left out."""
+    if not context.deployments:
+        return [SectionBlock(text=MarkdownTextObject(text=slack_escape(nothing_found(context))))]
+    verdict = Verdict.of(context.enrichment)
+    blocks: list[Block] = []
+    if verdict.likely_cause is None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=slack_cut(verdict.no_cause, SLACK_SECTION_MAX))))
+    changes = [verdict.likely_cause, *verdict.listed] if verdict.likely_cause else verdict.listed
+    slots = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - len(blocks) - (1 if verdict.left_out else 0)
     budget = SLACK_BLOCKS_TEXT_BUDGET
     shown = 0
-    for deployment in context.deployments[: SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS]:
-        text = _slack_section(context, deployment)
+    for deployment in changes[:slots]:
+        text = _slack_section(context, deployment, is_cause=deployment is verdict.likely_cause)
         if len(text) > budget:
             break
         budget -= len(text)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
         shown += 1
-    if not context.deployments:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=slack_escape(nothing_found(context)))))
-    left_out = len(context.deployments) - shown
+    left_out = len(changes) - shown
     if left_out:
         more = f"…and {left_out} more related deployment{'' if left_out == 1 else 's'} on the alert's page."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    blocks.append(DividerBlock())
+        blocks.append(_context_block(more))
+    if verdict.left_out:
+        page = slack_link(context.page_url, "shown on the alert's page", SLACK_LINK_MAX)
+        blocks.append(_context_block(f"{left_out_text(verdict.left_out)}, {page}."))
+    return blocks
+
+
+def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
+    """The Block Kit message: header, context, the likely cause or why none stands out, the
+    possible changes (as many as fit), notes of those left out, and the link to the alert's page."""
+    enrichment = context.enrichment
+    counted = f"{scope_text(enrichment)} · {related_count(len(context.deployments))}"
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=cut(alert_title(context), SLACK_HEADER_MAX))),
+        _context_block(slack_cut(counted, SLACK_CONTEXT_MAX)),
+        *_change_blocks(context),
+        DividerBlock(),
+    ]
     link = slack_link(context.page_url, "Open the alert in Deployment events", SLACK_LINK_MAX)
     blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{link} · alert `{slack_cut(context.alert_id, 300)}`")))
     return [block.to_dict() for block in blocks]
