@@ -34,7 +34,7 @@ PRIORS = RelevanceWeights(
     team=0.4,
     kind=1.4,
     unsuccessful=-0.8,
-    none=1.0,
+    none=2.8,
 )
 """Where the fit starts and what it is pulled towards: weights set by hand from what each piece
 of evidence means (a version the alert names is strong, a different environment strongly

@@ -57,8 +57,8 @@ def test_github_deployment_then_alert_gives_a_team_scoped_enrichment(system: Run
     [related] = enrichment["deployments"]
     assert related["summary"] == "Codertocat deployed Codertocat/Hello-World@master to production"
     assert related["reason"] == (
-        'Deployed 14 min before the alert by pipeline "shop-github", matching the alert\'s environment, '
-        "owned by team Payments, to which this alert belongs"
+        'Deployed 14 min before the alert by pipeline "shop-github", in the alert\'s environment production '
+        "and owned by team Payments, to which this alert belongs"
     )
     print(f"enriched {elapsed:.2f} s after POST /api/alerts")
 

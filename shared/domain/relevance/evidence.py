@@ -18,8 +18,11 @@ from shared.domain.models.alerts import Alert, Scope
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 
 TIME_SCALE_MINUTES = 10.0
-"""Closeness halves every time ``1 + minutes / 10`` doubles: 5 and 12 minutes are both close
-(-0.6 and -1.1), an hour is not (-2.8), three days are far (-8.8)."""
+TIME_NEUTRAL = 2.0
+"""``TIME``'s value is ``2 - log2(1 + minutes before / 10)``: closeness halves every time
+``1 + minutes / 10`` doubles, so 5 and 12 minutes are both close (1.4 and 0.9), an hour is not
+(-0.8), three days are far (-6.8); the 2 puts the turn at half an hour, so a change of the last
+half hour reads as evidence for, an older one as evidence against."""
 KIND_VALUES = {
     EventKind.DEPLOYMENT: 1.0,
     EventKind.RELEASE: 1.0,
@@ -28,6 +31,8 @@ KIND_VALUES = {
     EventKind.MERGE: 0.3,
     EventKind.PUSH: 0.0,
 }
+KIND_NOUNS = {EventKind.CUSTOM: "deployment", EventKind.WORKFLOW: "workflow run"}
+"""Generic events are deployments in ilert's sense, whatever they change."""
 UNSUCCESSFUL = frozenset({"failure", "failed", "error", "errored", "cancelled", "canceled", "aborted", "degraded"})
 ENVIRONMENT_SYNONYMS = {"prod": "production", "prd": "production", "live": "production", "stage": "staging"}
 ENVIRONMENT_SYNONYMS |= {"stg": "staging", "dev": "development", "qa": "test", "testing": "test"}
@@ -136,7 +141,7 @@ def _time(facts: AlertFacts, change: DeploymentEvent) -> Term:
             f"{describe_offset(offset)} after the alert: most often a response to it",
         )
     minutes = offset.total_seconds() / 60
-    value = -math.log2(1 + minutes / TIME_SCALE_MINUTES)
+    value = TIME_NEUTRAL - math.log2(1 + minutes / TIME_SCALE_MINUTES)
     return Term(EvidenceCode.TIME, "time", value, f"{describe_offset(offset)} before the alert")
 
 
@@ -212,7 +217,9 @@ def _team(facts: AlertFacts, change: DeploymentEvent) -> Term | None:
 
 
 def _kind(change: DeploymentEvent) -> list[Term]:
-    found = [Term(EvidenceCode.KIND, "kind", KIND_VALUES[change.kind], f"a {change.kind.value}")]
+    found = [
+        Term(EvidenceCode.KIND, "kind", KIND_VALUES[change.kind], f"a {KIND_NOUNS.get(change.kind, change.kind.value)}")
+    ]
     if change.status and change.status.casefold() in UNSUCCESSFUL:
         text = f"the {change.kind.value} ended {change.status}: the old version may have kept running"
         found.append(Term(EvidenceCode.KIND, "unsuccessful", 1.0, text))

@@ -27,33 +27,33 @@ class RelevanceWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
-    time: Weight = 0.5
-    """Per halving of closeness: ``TIME``'s value is ``-log2(1 + minutes before / 10)``."""
-    after_alert: Weight = -5.86
+    time: Weight = 0.49
+    """Per halving of closeness: ``TIME``'s value is ``2 - log2(1 + minutes before / 10)``."""
+    after_alert: Weight = -5.27
     """A change that started after the alert's onset: most often the response to it."""
-    service: Weight = 2.65
+    service: Weight = 2.7
     """The change is to the alert's service."""
-    other_service: Weight = -4.24
+    other_service: Weight = -4.21
     """Both name a service, they differ, and the catalog relates them in no way."""
-    dependency: Weight = 2.24
+    dependency: Weight = 2.27
     """The alert's service depends on the changed one; the value is 1 / hops."""
     dependent: Weight = 0.6
     """The changed service depends on the alert's one; the value is 1 / hops."""
-    version: Weight = 3.35
+    version: Weight = 3.34
     """The alert names the change's version or commit."""
-    other_version: Weight = -4.36
+    other_version: Weight = -4.37
     """The alert names another version of the same service."""
     environment: Weight = 1.88
     """Both name the same environment."""
-    other_environment: Weight = -4.77
+    other_environment: Weight = -4.78
     """Both name an environment, and they differ."""
     team: Weight = 0.0
     """The change's pipeline belongs to a team that claims the alert (§5)."""
-    kind: Weight = 3.87
+    kind: Weight = 3.98
     """Times the kind's value: deployments and releases 1, workflows 0.5, merges 0.3, pushes 0."""
     unsuccessful: Weight = -0.8
     """The change failed or was cancelled: the old version may have kept running."""
-    none: Weight = 4.25
+    none: Weight = 5.38
     """The log-odds that no change caused the alert, against which every change competes."""
 
 
