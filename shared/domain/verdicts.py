@@ -85,8 +85,8 @@ def _judged(deployment: RelatedDeployment, verdict: Verdict | None, cause_share:
 
 def apply_verdicts(enrichment: Enrichment, verdicts: Sequence[Verdict]) -> Enrichment:
     """The enrichment as the alert's standing verdicts have it (§18). Confirmed changes share the
-    probability (two: 0.5 each) and lead in the order they were confirmed, the first being the
-    ``likelyCause``; every other change drops to 0. A change ruled out drops to 0; without a
+    probability (two: 0.5 each), the first confirmed being the ``likelyCause``; every other
+    change drops to 0. The list keeps the model's order. A change ruled out drops to 0; without a
     confirmed change the likely cause is then decided again by §17's rules on the scores left.
     A verdict on a change the enrichment no longer lists is kept, and applies when it is listed."""
     listed = {deployment.id for deployment in enrichment.deployments}
@@ -99,9 +99,7 @@ def apply_verdicts(enrichment: Enrichment, verdicts: Sequence[Verdict]) -> Enric
         key=lambda verdict: (verdict.given_at, verdict.event_id),
     )
     share = math.floor(100 / len(confirmed)) / 100 if confirmed else None
-    order = {verdict.event_id: rank for rank, verdict in enumerate(confirmed)}
     deployments = [_judged(_restored(item), standing.get(item.id), share) for item in enrichment.deployments]
-    deployments.sort(key=lambda item: (-item.score, order.get(item.id, len(order))))
     if confirmed:
         return enrichment.model_copy(
             update={
@@ -115,8 +113,10 @@ def apply_verdicts(enrichment: Enrichment, verdicts: Sequence[Verdict]) -> Enric
 
 
 def _decided_again(enrichment: Enrichment) -> Enrichment:
-    """§17's ``likelyCause``, ``ambiguous`` and ``noLikelyCause`` on the listed scores, best first."""
-    ranked = enrichment.deployments
+    """§17's ``likelyCause``, ``ambiguous`` and ``noLikelyCause`` on the listed scores. The list
+    keeps the model's order (the page and notifications find the cause by its id), so it is ranked
+    here, the model's order breaking ties."""
+    ranked = sorted(enrichment.deployments, key=lambda item: -item.score)
     onset = enrichment.alert.report_time if enrichment.alert else enrichment.window.until
     before = [item for item in ranked if not item.after_alert]
     leader = before[0] if before else None
