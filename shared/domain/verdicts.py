@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from shared.domain.models.alerts import (
     AlertResource,
@@ -117,30 +118,29 @@ def _decided_again(enrichment: Enrichment) -> Enrichment:
     keeps the model's order (the page and notifications find the cause by its id), so it is ranked
     here, the model's order breaking ties."""
     ranked = sorted(enrichment.deployments, key=lambda item: -item.score)
-    onset = enrichment.alert.report_time if enrichment.alert else enrichment.window.until
     before = [item for item in ranked if not item.after_alert]
-    leader = before[0] if before else None
+    if not before:
+        sentence = "No change stands out: every change in the window came after the alert."
+        return enrichment.model_copy(update={"likely_cause": None, "ambiguous": False, "no_likely_cause": sentence})
+    leader = before[0]
     runner_up = max((item.score for item in ranked if item is not leader), default=0.0)
-    likely = leader is not None and leader.score >= LIKELY and leader.score - runner_up >= LEAD
-    ambiguous = leader is not None and leader.score >= POSSIBLE and leader.score - runner_up < LEAD
-
-    def named(item: RelatedDeployment) -> str:
-        return described(item.summary, when_changed(item.kind, item.timestamp, onset), confidence_of(item.score))
-
-    if likely or leader is None:
-        sentence = None if likely else "No change stands out: every change in the window came after the alert."
+    likely = leader.score >= LIKELY and leader.score - runner_up >= LEAD
+    ambiguous = leader.score >= POSSIBLE and leader.score - runner_up < LEAD
+    onset = enrichment.alert.report_time if enrichment.alert else enrichment.window.until
+    if likely:
+        sentence = None
     elif ambiguous:
         second = next(item for item in ranked if item is not leader)
-        sentence = f"No change stands out: {named(leader)} and {named(second)} are about as likely."
+        sentence = f"No change stands out: {_named(leader, onset)} and {_named(second, onset)} are about as likely."
     else:
-        sentence = f"No change stands out: the closest is {named(leader)}."
+        sentence = f"No change stands out: the closest is {_named(leader, onset)}."
     return enrichment.model_copy(
-        update={
-            "likely_cause": leader.id if likely and leader else None,
-            "ambiguous": ambiguous,
-            "no_likely_cause": sentence,
-        }
+        update={"likely_cause": leader.id if likely else None, "ambiguous": ambiguous, "no_likely_cause": sentence}
     )
+
+
+def _named(item: RelatedDeployment, onset: datetime) -> str:
+    return described(item.summary, when_changed(item.kind, item.timestamp, onset), confidence_of(item.score))
 
 
 def alert_kind(labels: Mapping[str, str], alert_source: AlertResource | None) -> str | None:
