@@ -120,19 +120,18 @@ def _decided_again(enrichment: Enrichment) -> Enrichment:
     ranked = sorted(enrichment.deployments, key=lambda item: -item.score)
     before = [item for item in ranked if not item.after_alert]
     if not before:
-        sentence = "No change stands out: every change in the window came after the alert."
-        return enrichment.model_copy(update={"likely_cause": None, "ambiguous": False, "no_likely_cause": sentence})
+        only_after = "No change stands out: every change in the window came after the alert."
+        return enrichment.model_copy(update={"likely_cause": None, "ambiguous": False, "no_likely_cause": only_after})
     leader = before[0]
     runner_up = max((item.score for item in ranked if item is not leader), default=0.0)
     likely = leader.score >= LIKELY and leader.score - runner_up >= LEAD
     ambiguous = leader.score >= POSSIBLE and leader.score - runner_up < LEAD
     onset = enrichment.alert.report_time if enrichment.alert else enrichment.window.until
-    if likely:
-        sentence = None
-    elif ambiguous:
+    sentence: str | None = None
+    if ambiguous:
         second = next(item for item in ranked if item is not leader)
         sentence = f"No change stands out: {_named(leader, onset)} and {_named(second, onset)} are about as likely."
-    else:
+    elif not likely:
         sentence = f"No change stands out: the closest is {_named(leader, onset)}."
     return enrichment.model_copy(
         update={"likely_cause": leader.id if likely else None, "ambiguous": ambiguous, "no_likely_cause": sentence}

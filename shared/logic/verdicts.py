@@ -11,7 +11,14 @@ from shared.adapters.store import enrichments as enrichment_store
 from shared.adapters.store import verdicts as verdict_store
 from shared.domain.errors import Busy, NotFound
 from shared.domain.models.alerts import AlertAddress, Enrichment
-from shared.domain.models.verdicts import ADMIN_AUTHOR, Verdict, VerdictKind, VerdictList, VerdictRequest
+from shared.domain.models.verdicts import (
+    ADMIN_AUTHOR,
+    MAX_EVENT_ID_LENGTH,
+    Verdict,
+    VerdictKind,
+    VerdictList,
+    VerdictRequest,
+)
 from shared.domain.verdicts import alert_kind
 from shared.logic.enrichment import KEEP_ATTEMPTS, get_enrichment, keep, republish, source_of
 from shared.observability import count, logger
@@ -65,7 +72,11 @@ def withdraw_verdict(alert_id: str, alert_source_id: str | None, event_id: str, 
     """``DELETE …/verdict``: 404 when the alert is unknown or no verdict stands on the change."""
     alert = AlertAddress(source_of(alert_id, alert_source_id), alert_id)
     current = get_enrichment(*alert)
-    withdrawn = verdict_store.withdraw(alert, event_id, now, current.correlated_at)
+    withdrawn = (
+        verdict_store.withdraw(alert, event_id, now, current.correlated_at)
+        if len(event_id) <= MAX_EVENT_ID_LENGTH
+        else None
+    )
     if withdrawn is None:
         raise NotFound(f"no verdict stands on change {event_id!r} of alert {alert_id!r}")
     kind = _kind_of(current)

@@ -170,8 +170,8 @@ def test_a_recorrelation_keeps_the_verdicts(api: Api, alert_bus: Bus, two_change
 
 @pytest.mark.parametrize(
     ("alert_id", "event_id"),
-    [("never-seen", "x"), ("a-1", "not-listed")],
-    ids=["unknown alert", "change not listed"],
+    [("never-seen", "x"), ("a-1", "not-listed"), ("a-1", "x" * 1100)],
+    ids=["unknown alert", "change not listed", "change id longer than a key"],
 )
 def test_unknown_alert_or_change_is_404(
     api: Api, alert_bus: Bus, two_changes: tuple[str, str], alert_id: str, event_id: str

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from shared.domain.alert_readers.cloudwatch import AlarmStateChange
 from shared.domain.models.alerts import Alert, AlertId, EnrichmentOnBus
 from shared.domain.models.common import ApiModel, ResourceId
-from shared.domain.models.verdicts import MAX_AUTHOR_LENGTH, MAX_NOTE_LENGTH, VerdictKind
+from shared.domain.models.verdicts import MAX_AUTHOR_LENGTH, MAX_EVENT_ID_LENGTH, MAX_NOTE_LENGTH, VerdictKind
 
 VERDICT_GIVEN = "Verdict Given"
 
@@ -40,7 +40,7 @@ class VerdictGiven(ApiModel):
 
     alert_source_id: ResourceId | None = None
     alert_id: AlertId
-    event_id: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=MAX_EVENT_ID_LENGTH)]
     verdict: VerdictKind
     author: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_AUTHOR_LENGTH)]
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = None

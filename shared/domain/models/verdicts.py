@@ -11,6 +11,8 @@ from shared.domain.models.common import ApiModel, UtcTime
 
 MAX_NOTE_LENGTH = 1000
 MAX_AUTHOR_LENGTH = 256
+MAX_EVENT_ID_LENGTH = 256
+"""Longer than any change id; a verdict on one cannot stand."""
 ADMIN_AUTHOR = "admin"
 """Who gave a verdict through the API without naming an author: the holder of the admin token."""
 
