@@ -21,6 +21,9 @@ enrichment of an alert        ``ALERT#<sourceId>#<alertId>``     ``ENRICHMENT``
 alert id -> latest source     ``ALERT_LATEST#<alertId>``         ``ALERT_LATEST`` (source id, correlatedAt)
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
 service of the catalog        ``SERVICES``                       ``SERVICE#<casefolded name>``
+verdict on an alert's change  ``ALERT#<sourceId>#<alertId>``     ``VERDICT#<eventId>`` (the one standing)
+a verdict given or withdrawn  ``ALERT#<sourceId>#<alertId>``     ``VERDICT_HISTORY#<at>#<eventId>#<action>``
+verdicts on an alert kind     ``FEEDBACK#<kind>``                ``EVENT#<eventId>`` (§17's ``FEEDBACK``)
 ============================  =================================  ==========================
 
 An alert's partition is namespaced by the alert source it came through (§22): ``<sourceId>`` is
@@ -185,6 +188,33 @@ def notification_key(alert_source_id: str | None, alert_id: str, target_id: str)
 
 def enrichment_key(alert_source_id: str | None, alert_id: str) -> ItemKey:
     return ItemKey(alert_partition(alert_source_id, alert_id), "ENRICHMENT")
+
+
+VERDICT_PREFIX = "VERDICT#"
+VERDICT_HISTORY_PREFIX = "VERDICT_HISTORY#"
+
+
+def verdict_key(alert_source_id: str | None, alert_id: str, event_id: str) -> ItemKey:
+    """The verdict standing on one change of an alert (§18), beside the alert's enrichment."""
+    return ItemKey(alert_partition(alert_source_id, alert_id), f"{VERDICT_PREFIX}{event_id}")
+
+
+def verdict_history_key(
+    alert_source_id: str | None, alert_id: str, at: datetime, event_id: str, action: str
+) -> ItemKey:
+    """One verdict given or withdrawn, in time order after the standing ones."""
+    sort_key = f"{VERDICT_HISTORY_PREFIX}{isoformat(at)}#{event_id}#{action}"
+    return ItemKey(alert_partition(alert_source_id, alert_id), sort_key)
+
+
+def feedback_pk(alert_kind: str) -> str:
+    """Verdicts on the alerts of one kind (name and service, §17's ``FEEDBACK``): one partition,
+    read with one Query per correlation, kept to the retention by TTL."""
+    return f"FEEDBACK#{alert_kind}"
+
+
+def feedback_key(alert_kind: str, event_id: str) -> ItemKey:
+    return ItemKey(feedback_pk(alert_kind), f"EVENT#{event_id}")
 
 
 def latest_alert_key(alert_id: str) -> ItemKey:

@@ -8,6 +8,7 @@
 - ``alerts``: alerts onto the bus (§4) and their correlation (§5).
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (§6).
+- ``verdicts``: verdicts given, withdrawn and listed, and applied to the enrichment (§18).
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notification_status``: where each alert's enrichment was posted.
 - ``alert_sources``: alert sources with keys (§11).

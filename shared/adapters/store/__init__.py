@@ -11,6 +11,7 @@
 - ``notifications``: each alert's notification claims.
 - ``alert_rates``: alerts published per alert source and minute.
 - ``services``: the service catalog (§17), one partition.
+- ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.

@@ -7,6 +7,7 @@
 - ``alert_sources``: alert-source requests, responses, label mapping and the stored record.
 - ``alerts``: alerts in, the registry, enrichments out.
 - ``bus_events``: the events other functions read from the bus.
+- ``verdicts``: verdicts given, stored, listed with their history (§18).
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
 - ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).

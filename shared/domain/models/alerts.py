@@ -20,6 +20,7 @@ from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, T
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
 from shared.domain.models.notifications import TargetView
 from shared.domain.models.pipelines import IntegrationType
+from shared.domain.models.verdicts import VerdictKind
 from shared.domain.payloads import number_as_text
 from shared.domain.timestamps import FUTURE_TOLERANCE, utc_now
 
@@ -143,6 +144,14 @@ class Evidence(ApiModel):
     text: str
 
 
+class VerdictMark(ApiModel):
+    """A responder's verdict on a listed change (§18), as the page and notifications show it."""
+
+    verdict: VerdictKind
+    author: str
+    given_at: UtcTime
+
+
 class RelatedDeployment(ChangeFacts):
     id: str
     summary: str
@@ -157,6 +166,10 @@ class RelatedDeployment(ChangeFacts):
     evidence: list[Evidence] = Field(default_factory=list)
     after_alert: Literal[True] | None = None
     """Set on a change that started after the alert's onset: shown, never the likely cause."""
+    verdict: VerdictMark | None = None
+    """A responder's verdict on this change for this alert (§18)."""
+    model_score: float | None = Field(default=None, ge=0, le=1)
+    """The model's score when verdicts overrule it (§18), kept so that withdrawing restores it."""
 
     def essentials(self) -> RelatedDeployment:
         """The deployment with its first links only: 50 links of 2 KB each would fill the bus."""
@@ -180,6 +193,7 @@ class AlertContext(ApiModel):
     alert_key: str | None = None
 
 
+EnrichmentUpdate = Literal["verdict"]
 _NULL_KEPT = frozenset({"likelyCause", "likely_cause"})
 
 
@@ -206,6 +220,8 @@ class Enrichment(ApiModel):
     ambiguous: bool = False
     no_likely_cause: str | None = None
     """Why no change is named, in one sentence, when ``likely_cause`` is null."""
+    update: EnrichmentUpdate | None = None
+    """On the bus only: what made an enrichment be published again (§18); never stored."""
 
     @model_serializer(mode="wrap")
     def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -237,7 +253,11 @@ class Enrichment(ApiModel):
 
     def reference(self) -> EnrichmentReference:
         return EnrichmentReference(
-            alert_id=self.alert_id, alert_source_id=self.alert_source_id, correlated_at=self.correlated_at, stored=True
+            alert_id=self.alert_id,
+            alert_source_id=self.alert_source_id,
+            correlated_at=self.correlated_at,
+            stored=True,
+            update=self.update,
         )
 
 
@@ -249,6 +269,7 @@ class EnrichmentReference(ApiModel):
     alert_source_id: str | None = None
     correlated_at: UtcTime
     stored: Literal[True]
+    update: EnrichmentUpdate | None = None
 
 
 EnrichmentOnBus = EnrichmentReference | Enrichment
