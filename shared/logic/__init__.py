@@ -10,6 +10,7 @@
 - ``enrichment``: enrichments stored, served and published (§6).
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notification_status``: where each alert's enrichment was posted.
+- ``slack_app``: Slack app messages and their edits, and the notes naming a confirmed cause (§18).
 - ``alert_sources``: alert sources with keys (§11).
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).

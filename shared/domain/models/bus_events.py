@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
 from shared.domain.alert_readers.cloudwatch import AlarmStateChange
-from shared.domain.models.alerts import Alert
+from shared.domain.models.alerts import Alert, Enrichment, EnrichmentReference
 
 
 class AlertCreatedEvent(EventBridgeModel):
@@ -22,3 +22,16 @@ class AlarmStateChangeEvent(EventBridgeModel):
 
 
 AlertEvent = Annotated[AlertCreatedEvent | AlarmStateChangeEvent, Field(discriminator="detail_type")]
+
+
+class RepublishedEnrichment(Enrichment):
+    """``Alert Enriched`` as published again: ``update`` says why (``verdict``, §18); absent
+    from the first publication and from a re-correlation."""
+
+    update: str | None = None
+
+
+class RepublishedEnrichmentReference(EnrichmentReference):
+    """The reference form (§22) of ``RepublishedEnrichment``."""
+
+    update: str | None = None
