@@ -16,8 +16,9 @@ DEFAULT_PORT = 3000
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_ADMIN_TOKEN = "local-dev-token"
 DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
-DEFAULT_SLACK_SIGNING_SECRET = "local-slack-signing-secret"  # noqa: S105 - the local default, as the admin token
 """Signs the enrichment webhook where the template names its SSM parameter."""
+DEFAULT_SLACK_SIGNING_SECRET = "local-slack-signing-secret"
+"""Checks the Slack app's interaction requests under ``make run`` (§18), as SSM holds it in AWS."""
 DEFAULT_AWS_PORT = 4566
 """LocalStack's port, which scripts and ``AWS_ENDPOINT_URL`` settings already name."""
 
