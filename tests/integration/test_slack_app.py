@@ -202,7 +202,8 @@ def test_a_confirmed_cause_adds_one_pagerduty_note_naming_it(
     # Then the incident got exactly one more note, naming the confirmed cause
     [_, note] = [request for request in slack.requests if request.path == notes]
     content = json.loads(note.body)["note"]["content"]
-    assert content.startswith("Confirmed cause") and "shop v2 to production" in content
+    assert content.startswith("Confirmed cause")
+    assert "shop v2 to production" in content
 
 
 def test_a_rate_limited_post_waits_and_is_delivered_after_two_requests(
