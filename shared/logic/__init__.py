@@ -5,6 +5,7 @@
 - ``intake``: one path for every delivery (§3, §11), over the table of senders.
 - ``intake_deployments``: deliveries to pipelines, normalised and recorded (§3).
 - ``intake_alerts``: deliveries of alerting systems onto the bus (§11).
+- ``slack_interactions``: clicks on a Slack app's verdict buttons onto the bus (§18).
 - ``alerts``: alerts onto the bus (§4) and their correlation (§5).
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (§6).

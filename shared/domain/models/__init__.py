@@ -9,6 +9,7 @@
 - ``bus_events``: the events other functions read from the bus.
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
+- ``verdict_events``: ``Verdict Given``, a responder's verdict on the bus (§18).
 - ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).
 - ``header_safe``: the checks on secrets and addresses that go into headers (§22).
 """
