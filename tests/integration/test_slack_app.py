@@ -256,3 +256,33 @@ def test_a_slack_app_target_needs_a_header_safe_bot_token_and_a_channel(api: Api
     # Then it is refused, without echoing the token
     assert response.status == 422
     assert target["botToken"] not in response.body.decode()
+
+
+def test_the_bot_token_is_in_no_log_output_event_or_answer(
+    aws: Aws,
+    api: Api,
+    alert_bus: Bus,
+    slack: RecordingServer,
+    deployed: dict[str, Any],
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a Slack app target, with the functions logging at INFO
+    caplog.set_level(logging.INFO)
+    source = slack_app_source(api)
+    # When an alert is posted, Slack first answers 503, and a verdict edits the message
+    slack.answer(Answer(503, {"Content-Type": "application/json"}, b'{"ok":false}'))
+    alert_id = fire(api, source)
+    alert_bus.deliver()
+    republish(aws, confirmed(enrichment_of(api, alert_id)))
+    alert_bus.deliver()
+    assert len(calls(slack, "chat.update")) == 1
+    # Then the token went to Slack only: no log line, output, bus event or answer holds it
+    answers = [api.call("GET", path).body.decode() for path in (f"/api/alert-sources/{source['id']}",)]
+    answers.append(api.call("GET", f"/api/alerts/{alert_id}/notifications").body.decode())
+    output = capfd.readouterr()
+    logged = [json.dumps(record.__dict__, default=str) for record in caplog.records]
+    seen = json.dumps(alert_bus.observed("Alert Enriched"))
+    assert BOT_TOKEN not in output.out + output.err + seen + "".join(answers)
+    assert not [line for line in logged if BOT_TOKEN in line]
+    assert all(request.headers["authorization"] == f"Bearer {BOT_TOKEN}" for request in slack.requests)
