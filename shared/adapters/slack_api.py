@@ -1,7 +1,7 @@
 """The Slack Web API (§18) through ``slack_sdk``'s ``WebClient``: the one module that touches it.
 
-Each call is retried by slack_sdk's own handlers (429 honouring ``Retry-After``, 5xx, connection
-errors); ``before_retry`` runs before every retry (the caller renews its claim there, as for
+Each call is retried by slack_sdk's own handlers (429 honouring a ``Retry-After`` of up to 30 s,
+500 and 503, connection errors); ``before_retry`` runs before every retry (the caller renews its claim there, as for
 §13's HTTP targets). The outcome is a ``DeliveryResult``, never an exception of its own: an
 ``ok: false`` answer is final and named by Slack's error code, never by the token or the text.
 """
@@ -43,6 +43,19 @@ class SlackAnswer:
     ts: str | None = None
 
 
+class _RateLimit(RateLimitErrorRetryHandler):
+    """Waits a ``Retry-After`` of up to §13's cap (30 s); a longer or unreadable one is left to the
+    invocation's own retry, so the function's time and the claim's lease stay bounded."""
+
+    def _can_retry(self, **kwargs: Any) -> bool:
+        response = kwargs.get("response")
+        if response is None or response.status_code != 429:
+            return False
+        waits = [values for name, values in response.headers.items() if name.lower() == "retry-after"]
+        wait = str(waits[0][0]) if waits and waits[0] else "1"
+        return wait.isdigit() and int(wait) <= DEFAULT_POLICY.retry_after_max
+
+
 class _BeforeRetry(RetryHandler):
     """One of slack_sdk's handlers, with ``before_retry`` run after its wait."""
 
@@ -62,7 +75,7 @@ class _BeforeRetry(RetryHandler):
 
 def _client(token: str, base_url: str, before_retry: Callable[[], None] | None) -> WebClient:
     handlers = [
-        RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+        _RateLimit(max_retry_count=RETRIES),
         ServerErrorRetryHandler(max_retry_count=RETRIES),
         ConnectionErrorRetryHandler(max_retry_count=RETRIES),
     ]

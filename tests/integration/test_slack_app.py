@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,6 +219,22 @@ def test_a_rate_limited_post_waits_and_is_delivered_after_two_requests(
     assert len(slack.requests) == 2
     [status] = api.call("GET", f"/api/alerts/{alert_id}/notifications").json()
     assert (status["status"], status["attempts"]) == ("delivered", 2)
+
+
+def test_a_retry_after_past_the_cap_is_left_to_the_invocations_retry(
+    api: Api, alert_bus: Bus, slack: RecordingServer, deployed: dict[str, Any]
+) -> None:
+    # Given Slack asking to wait two minutes
+    slack.answer(Answer(429, {"Retry-After": "120", "Content-Type": "application/json"}, b'{"ok":false}'))
+    started = time.monotonic()
+    # When an alert is posted
+    alert_id = fire(api, slack_app_source(api))
+    alert_bus.deliver()
+    # Then nobody waited the two minutes: the invocation's retry posted it
+    assert time.monotonic() - started < 60
+    assert len(calls(slack, "chat.postMessage")) == 2
+    [status] = api.call("GET", f"/api/alerts/{alert_id}/notifications").json()
+    assert status["status"] == "delivered"
 
 
 def test_a_slack_refusal_is_final_and_named_by_its_code_never_the_token(
