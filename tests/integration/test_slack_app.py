@@ -37,7 +37,11 @@ def slack() -> Iterator[RecordingServer]:
 
 @pytest.fixture
 def stack_parameters(slack: RecordingServer) -> dict[str, str]:
-    return {"SlackApiUrl": f"{slack.url}{API_PATH}", "PagerDutyApiUrl": f"{slack.url}/pagerduty"}
+    return {
+        "SlackApiUrl": f"{slack.url}{API_PATH}",
+        "PagerDutyApiUrl": f"{slack.url}/pagerduty",
+        "IlertApiUrl": f"{slack.url}/ilert",
+    }
 
 
 @pytest.fixture
@@ -205,6 +209,36 @@ def test_a_confirmed_cause_adds_one_pagerduty_note_naming_it(
     content = json.loads(note.body)["note"]["content"]
     assert content.startswith("Confirmed cause")
     assert "shop v2 to production" in content
+
+
+def test_a_confirmed_cause_adds_one_ilert_comment_naming_it(
+    aws: Aws, api: Api, alert_bus: Bus, slack: RecordingServer, deployed: dict[str, Any]
+) -> None:
+    # Given an ilert source with a comment target, and its alert commented once
+    ilert_key = "il1alert-source-key-0123"
+    body = {
+        "name": "ilert",
+        "integrationType": "ILERT",
+        "teams": [{"id": "payments", "name": "Payments"}],
+        "notifications": [{"type": "ILERT", "integrationKey": ilert_key}],
+        "webhookSecret": SOURCE_SECRET,
+    }
+    source = api.call("POST", "/api/alert-sources", body).json()
+    alert = fixture_json("alerts/ilert/webhook-alert-action.alert-created.derived.json")
+    alert["reportTime"] = isoformat(utc_now())
+    path = f"/api/v1/alerts/ilert/{source['integrationKey']}"
+    headers = {**NO_ADMIN, **JSON, "authorization": f"Bearer {SOURCE_SECRET}"}
+    [alert_id] = api.call("POST", path, json.dumps(alert).encode(), headers).json()["alerts"]
+    alert_bus.deliver()
+    # When a verdict confirms the cause, and the event is redelivered
+    verdict = confirmed(enrichment_of(api, alert_id))
+    republish(aws, verdict)
+    republish(aws, verdict)
+    alert_bus.deliver()
+    # Then the ilert alert got exactly one more comment, naming the confirmed cause
+    [_, comment] = [json.loads(request.body) for request in slack.requests if request.path == "/ilert/api/events"]
+    assert (comment["eventType"], comment["alertKey"]) == ("COMMENT", "zabbix-12345")
+    assert comment["comments"][0]["content"].startswith("Confirmed cause")
 
 
 def test_a_rate_limited_post_waits_and_is_delivered_after_two_requests(
