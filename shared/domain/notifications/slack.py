@@ -4,6 +4,7 @@ limits: the likely cause or why none stands out, then as many possible changes a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -134,6 +135,33 @@ def _context_block(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
+@dataclass(frozen=True)
+class _Shown:
+    blocks: list[Block]
+    count: int
+    """The changes shown (each a section, and its actions when given)."""
+
+
+def _change_sections(
+    context: NotificationContext, verdict: Verdict, changes: list[RelatedDeployment], actions: ChangeActions | None
+) -> _Shown:
+    """Each change's section (and actions) while the text budget lasts."""
+    budget = SLACK_BLOCKS_TEXT_BUDGET
+    blocks: list[Block] = []
+    count = 0
+    for deployment in changes:
+        text = _slack_section(context, deployment, is_cause=deployment is verdict.likely_cause)
+        if len(text) > budget:
+            break
+        budget -= len(text)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        action_block = actions(deployment) if actions else None
+        if action_block is not None:
+            blocks.append(action_block)
+        count += 1
+    return _Shown(blocks, count)
+
+
 def _change_blocks(context: NotificationContext, actions: ChangeActions | None = None) -> list[Block]:
     """The likely cause's section, or the sentence saying none stands out; then the possible
     changes, as many as fit (each with its ``actions`` when given); then how many did not fit and
@@ -147,19 +175,9 @@ def _change_blocks(context: NotificationContext, actions: ChangeActions | None =
     changes = [verdict.likely_cause, *verdict.listed] if verdict.likely_cause else verdict.listed
     free = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - len(blocks) - (1 if verdict.left_out else 0)
     slots = free // 2 if actions else free
-    budget = SLACK_BLOCKS_TEXT_BUDGET
-    shown = 0
-    for deployment in changes[:slots]:
-        text = _slack_section(context, deployment, is_cause=deployment is verdict.likely_cause)
-        if len(text) > budget:
-            break
-        budget -= len(text)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        action_block = actions(deployment) if actions else None
-        if action_block is not None:
-            blocks.append(action_block)
-        shown += 1
-    left_out = len(changes) - shown
+    shown = _change_sections(context, verdict, changes[:slots], actions)
+    blocks.extend(shown.blocks)
+    left_out = len(changes) - shown.count
     if left_out:
         more = f"…and {left_out} more related deployment{'' if left_out == 1 else 's'} on the alert's page."
         blocks.append(_context_block(more))
