@@ -23,7 +23,7 @@ from moto import mock_aws
 from local.aws import LOCAL_CREDENTIALS, CreatedResources, create_resources, serialize_emulated_calls
 from local.eventbridge import RuleDispatcher
 from local.gateway import INSTANCES_PER_FUNCTION, Gateway
-from local.startup import DEFAULT_WEBHOOK_SECRET
+from local.startup import DEFAULT_SLACK_SIGNING_SECRET, DEFAULT_WEBHOOK_SECRET
 from local.template import REPOSITORY_ROOT, LocalStack
 from shared.adapters import bus, envelope
 from shared.adapters.store import client as store
@@ -74,6 +74,7 @@ def emulated_stack(
     *,
     admin_token: str,
     webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+    slack_signing_secret: str = DEFAULT_SLACK_SIGNING_SECRET,
     instances: int = INSTANCES_PER_FUNCTION,
     environment: dict[str, str] | None = None,
 ) -> Iterator[EmulatedStack]:
@@ -98,6 +99,7 @@ def emulated_stack(
         reset_caches()
         secret_parameter = stack.parameters["EnrichmentWebhookSecretParameter"]
         secrets = {secret_parameter: webhook_secret} if secret_parameter else {}
+        secrets[stack.parameters["SlackSigningSecretParameter"]] = slack_signing_secret
         emulated = EmulatedStack(stack, create_resources(stack, admin_token, secrets), instances)
         os.environ.update(emulated.resources.environment(stack.environment()))
         try:

@@ -33,6 +33,7 @@ from shared.domain.models.notifications import (
     NotificationClaim,
     NotificationTarget,
     PagerDutyTarget,
+    SlackAppTarget,
     SlackTarget,
     WebhookTarget,
     opened_target,
@@ -50,6 +51,8 @@ from shared.domain.notifications import (
     webhook_request,
 )
 from shared.domain.timestamps import utc_now
+from shared.logic import slack_app
+from shared.logic.slack_app import Delivery, Outbound, Send
 from shared.observability import logger, tracer
 from shared.settings import default_notification_targets, notify_settings
 
@@ -127,9 +130,13 @@ def page_url(alert_id: str, alert_source_id: str | None) -> str:
     return f"{notify_settings().public_url.rstrip('/')}/?alert={quote(alert_id, safe='')}{source}"
 
 
-def request_for(target: NotificationTarget, context: NotificationContext, event_id: str) -> OutboundRequest | None:
+def request_for(
+    target: NotificationTarget, context: NotificationContext, event_id: str
+) -> OutboundRequest | Send | None:
     """The request a target gets, or None when it has nothing to say about this alert."""
     configured = notify_settings()
+    if isinstance(target, SlackAppTarget):
+        return slack_app.first_post(target, context)
     if isinstance(target, SlackTarget):
         return slack_request(context, str(target.webhook_url), target.always)
     if isinstance(target, PagerDutyTarget):
@@ -139,9 +146,7 @@ def request_for(target: NotificationTarget, context: NotificationContext, event_
     return webhook_request(context, str(target.url), target.secret, event_id)
 
 
-def _request_or_failure(
-    target: NotificationTarget, context: NotificationContext, event_id: str
-) -> OutboundRequest | DeliveryResult | None:
+def _request_or_failure(target: NotificationTarget, context: NotificationContext, event_id: str) -> Outbound | None:
     """A request that cannot even be built is a failure of its target alone, named by type."""
     try:
         return request_for(target, context, event_id)
@@ -175,11 +180,13 @@ class Claimed:
             raise LeaseLost(self.target_type)
 
 
-def _send(claimed: Claimed, request: OutboundRequest | DeliveryResult) -> DeliveryResult:
+def _send(claimed: Claimed, request: Outbound) -> DeliveryResult:
     if isinstance(request, DeliveryResult):
         return request
     try:
-        return notify_http.deliver(request, before_retry=claimed.renew)
+        if isinstance(request, OutboundRequest):
+            return notify_http.deliver(request, before_retry=claimed.renew)
+        return request(claimed)
     except LeaseLost:
         raise
     except RenewalFailed as error:
@@ -197,10 +204,12 @@ def _status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStat
     return "pending" if result.status == "retryable" and claim.invocations < MAX_ATTEMPTS else "failed"
 
 
-def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: Clock) -> NotificationClaim | None:
+def _take(
+    alert: AlertAddress, target: NotificationTarget, identity: str, taker: Taker, clock: Clock
+) -> NotificationClaim | None:
     """The claim, now this invocation's; None when it was settled; ``NotificationsPending``
     while another invocation holds it."""
-    identity, redacted = target_id(target), view_of(target).target
+    redacted = view_of(target).target
     taken, claim = claim_store.claim(*alert, identity, target.type, redacted, taker, clock(), LEASE)
     if taken:
         return claim
@@ -212,13 +221,15 @@ def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: 
 def _deliver(
     alert: AlertAddress,
     target: NotificationTarget,
-    request: OutboundRequest | DeliveryResult,
+    request: Outbound,
     invocation: str,
     clock: Clock,
+    identity: str | None = None,
 ) -> Sent | None:
-    """Claim, send, record; None when another invocation holds or settled the claim."""
+    """Claim, send, record; None when another invocation holds or settled the claim. The claim
+    is the target's (``identity``: a follow-up's own, §18)."""
     taker = Taker(secrets.token_hex(8), invocation)
-    claim = _take(alert, target, taker, clock)
+    claim = _take(alert, target, identity or target_id(target), taker, clock)
     if claim is None:
         return None
     claimed = Claimed(alert, target.type, claim.target_id, taker.holder, clock)
@@ -237,21 +248,16 @@ def _deliver(
     return Sent(target.type, status)
 
 
-@tracer.capture_method(capture_response=False)
-def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock = utc_now) -> list[Sent]:
-    """Every target of the alert, each once, each tried whatever the others do; raises
-    ``NotificationsPending`` if any must be retried. ``invocation`` is the Lambda request id."""
-    source = enrichment.alert.alert_source if enrichment.alert else None
-    came_through = source.integration_type if source else None
-    incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
-    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+def _deliver_each(
+    alert: AlertAddress, deliveries: list[Delivery], invocation: str, clock: Clock
+) -> tuple[list[Sent], list[str]]:
+    """Each delivery tried whatever the others do: what was sent, and why others are pending."""
     sent, pending = [], []
-    for target in targets_of(enrichment):
-        request = _request_or_failure(target, context, event_id)
+    for target, identity, request in deliveries:
         if request is None:
             continue
         try:
-            outcome = _deliver(enrichment.address, target, request, invocation, clock)
+            outcome = _deliver(alert, target, request, invocation, clock, identity)
         except NotificationsPending as error:
             pending.append(str(error))
             continue
@@ -261,6 +267,28 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
             continue
         if outcome is not None:
             sent.append(outcome)
-    if pending:
-        raise NotificationsPending("; ".join(pending))
+    return sent, pending
+
+
+@tracer.capture_method(capture_response=False)
+def notify(
+    enrichment: Enrichment, event_id: str, invocation: str, clock: Clock = utc_now, update: str | None = None
+) -> list[Sent]:
+    """Every target of the alert, each once, each tried whatever the others do; raises
+    ``NotificationsPending`` if any must be retried. ``invocation`` is the Lambda request id;
+    ``update`` is what republished the enrichment (``verdict``), if anything did."""
+    source = enrichment.alert.alert_source if enrichment.alert else None
+    came_through = source.integration_type if source else None
+    incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
+    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+    targets = targets_of(enrichment)
+    deliveries: list[Delivery] = [(target, None, _request_or_failure(target, context, event_id)) for target in targets]
+    unread = []
+    try:  # Slack app edits and verdict notes (§18)
+        deliveries += slack_app.follow_ups(enrichment, update, targets, context)
+    except Exception as error:  # noqa: BLE001 - the store failing: retried as a whole, the others go on
+        unread.append(f"follow-ups could not be read: {type(error).__name__}")
+    sent, pending = _deliver_each(enrichment.address, deliveries, invocation, clock)
+    if pending or unread:
+        raise NotificationsPending("; ".join([*pending, *unread]))
     return sent

@@ -9,6 +9,7 @@
 - ``registry``: teams registered for alert sources and escalation policies.
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``notifications``: each alert's notification claims.
+- ``slack_messages``: where a Slack app's message of an alert is, on its claim (§18).
 - ``alert_rates``: alerts published per alert source and minute.
 - ``services``: the service catalog (§17), one partition.
 - ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).

@@ -91,16 +91,21 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
 
 
 def pagerduty_request(
-    context: NotificationContext, api_url: str, api_token: str, from_email: str
+    context: NotificationContext, api_url: str, api_token: str, from_email: str, content: str | None = None
 ) -> OutboundRequest | None:
     """A note on the PagerDuty incident the alert came from; None for alerts of other sources.
-    With no related deployment the note says so: "nothing changed" helps a responder too."""
+    With no related deployment the note says so: "nothing changed" helps a responder too.
+    ``content`` replaces the list (the confirmed cause of a verdict, §18)."""
     if not context.incident_id:
         return None
     incident = quote(context.incident_id, safe="")
     return json_post(
         f"{api_url.rstrip('/')}/incidents/{incident}/notes",
-        {"note": {"content": plain_text_list(context, PAGERDUTY_NOTE_MAX)}},
+        {
+            "note": {
+                "content": cut(content, PAGERDUTY_NOTE_MAX) if content else plain_text_list(context, PAGERDUTY_NOTE_MAX)
+            }
+        },
         Authorization=f"Token token={api_token}",
         From=from_email,
         Accept=PAGERDUTY_ACCEPT,
@@ -113,16 +118,24 @@ def ilert_summary(context: NotificationContext) -> str:
     return cut(headline(Verdict.of(context.enrichment)), ILERT_SUMMARY_MAX)
 
 
-def ilert_request(context: NotificationContext, api_url: str, integration_key: str) -> OutboundRequest | None:
+def ilert_request(
+    context: NotificationContext, api_url: str, integration_key: str, content: str | None = None
+) -> OutboundRequest | None:
     """A comment on the ilert alert, through the Events API of the alert's own alert source; None
-    for alerts without an ilert ``alertKey``. Sent with no related deployment too, as for PagerDuty."""
+    for alerts without an ilert ``alertKey``. Sent with no related deployment too, as for PagerDuty.
+    ``content`` replaces the list (the confirmed cause of a verdict, §18)."""
     if not context.alert_key:
         return None
     payload = {
         "integrationKey": integration_key,
         "eventType": "COMMENT",
         "alertKey": context.alert_key,
-        "summary": ilert_summary(context),
-        "comments": [{"creator": COMMENT_CREATOR, "content": plain_text_list(context, ILERT_COMMENT_MAX)}],
+        "summary": cut(content, ILERT_SUMMARY_MAX) if content else ilert_summary(context),
+        "comments": [
+            {
+                "creator": COMMENT_CREATOR,
+                "content": cut(content or plain_text_list(context, ILERT_COMMENT_MAX), ILERT_COMMENT_MAX),
+            }
+        ],
     }
     return json_post(f"{api_url.rstrip('/')}/api/events", payload)
