@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import Field, StringConstraints
+from pydantic import Field, SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
 from shared.domain.alert_readers.cloudwatch import AlarmStateChange
 from shared.domain.models.alerts import Alert, AlertId, EnrichmentOnBus
@@ -44,6 +44,13 @@ class VerdictGiven(ApiModel):
     verdict: VerdictKind
     author: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_AUTHOR_LENGTH)]
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """Every field, nulls included: the event's contract names ``alertSourceId`` and ``note``
+        even when they are null."""
+        values: dict[str, object] = serialize(self)
+        return values
 
 
 class VerdictGivenEvent(EventBridgeModel):
