@@ -50,6 +50,7 @@ from shared.domain.notifications import (
     webhook_request,
 )
 from shared.domain.timestamps import utc_now
+from shared.logic.storm import message_plan
 from shared.observability import logger, tracer
 from shared.settings import default_notification_targets, notify_settings
 
@@ -197,10 +198,12 @@ def _status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStat
     return "pending" if result.status == "retryable" and claim.invocations < MAX_ATTEMPTS else "failed"
 
 
-def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: Clock) -> NotificationClaim | None:
+def _take(
+    alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: Clock, claim_suffix: str = ""
+) -> NotificationClaim | None:
     """The claim, now this invocation's; None when it was settled; ``NotificationsPending``
-    while another invocation holds it."""
-    identity, redacted = target_id(target), view_of(target).target
+    while another invocation holds it. A group's message is claimed per signature (§18)."""
+    identity, redacted = target_id(target) + claim_suffix, view_of(target).target
     taken, claim = claim_store.claim(*alert, identity, target.type, redacted, taker, clock(), LEASE)
     if taken:
         return claim
@@ -215,10 +218,11 @@ def _deliver(
     request: OutboundRequest | DeliveryResult,
     invocation: str,
     clock: Clock,
+    claim_suffix: str = "",
 ) -> Sent | None:
     """Claim, send, record; None when another invocation holds or settled the claim."""
     taker = Taker(secrets.token_hex(8), invocation)
-    claim = _take(alert, target, taker, clock)
+    claim = _take(alert, target, taker, clock, claim_suffix)
     if claim is None:
         return None
     claimed = Claimed(alert, target.type, claim.target_id, taker.holder, clock)
@@ -245,13 +249,17 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
     came_through = source.integration_type if source else None
     incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
     context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+    plan = message_plan(enrichment, context, clock())
+    if plan is None:
+        return []
+    context = plan.context
     sent, pending = [], []
     for target in targets_of(enrichment):
         request = _request_or_failure(target, context, event_id)
         if request is None:
             continue
         try:
-            outcome = _deliver(enrichment.address, target, request, invocation, clock)
+            outcome = _deliver(enrichment.address, target, request, invocation, clock, plan.claim_suffix)
         except NotificationsPending as error:
             pending.append(str(error))
             continue
