@@ -21,6 +21,7 @@ from shared.domain.notifications.text import (
     alert_title,
     cut,
     facts_line,
+    group_lines,
     nothing_found,
     one_line,
     related_count,
@@ -141,7 +142,8 @@ def _change_blocks(context: NotificationContext) -> list[Block]:
     if verdict.likely_cause is None:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=slack_cut(verdict.no_cause, SLACK_SECTION_MAX))))
     changes = [verdict.likely_cause, *verdict.listed] if verdict.likely_cause else verdict.listed
-    slots = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - len(blocks) - (1 if verdict.left_out else 0)
+    reserved = len(blocks) + (1 if verdict.left_out else 0) + (1 if context.group else 0)
+    slots = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - reserved
     budget = SLACK_BLOCKS_TEXT_BUDGET
     shown = 0
     for deployment in changes[:slots]:
@@ -161,6 +163,14 @@ def _change_blocks(context: NotificationContext) -> list[Block]:
     return blocks
 
 
+def _group_blocks(context: NotificationContext) -> list[Block]:
+    """A group's alerts (§18), one section: the count and the first summaries, each cut."""
+    lines = [cut(line, SLACK_DEPLOYMENT_SUMMARY_MAX) for line in group_lines(context)]
+    if not lines:
+        return []
+    return [SectionBlock(text=MarkdownTextObject(text=slack_cut("\n".join(lines), SLACK_SECTION_MAX)))]
+
+
 def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
     """The Block Kit message: header, context, the likely cause or why none stands out, the
     possible changes (as many as fit), notes of those left out, and the link to the alert's page."""
@@ -169,6 +179,7 @@ def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=cut(alert_title(context), SLACK_HEADER_MAX))),
         _context_block(slack_cut(counted, SLACK_CONTEXT_MAX)),
+        *_group_blocks(context),
         *_change_blocks(context),
         DividerBlock(),
     ]
