@@ -78,25 +78,32 @@ class GroupState:
     def merged(self, enrichment: Enrichment, group_size: int) -> GroupState:
         """The group with this enrichment's alert and changes; its sender when it is now complete
         (it has seen as many alerts as the delivery held) and its signature is new."""
+        state = self._with_alert(enrichment)._with_changes(enrichment)
+        signature = state.signature()
+        if len(state.seen) >= group_size and signature != self.sent_signature:
+            state = replace(state, sent_signature=signature, sender=enrichment.alert_id)
+        return state
+
+    def _with_alert(self, enrichment: Enrichment) -> GroupState:
         digest = alert_digest(enrichment.alert_id)
-        seen, summaries = self.seen, self.summaries
-        if digest not in seen and len(seen) < SEEN_KEPT:
-            seen = (*seen, digest)
-            if len(summaries) < SUMMARIES_SHOWN:
-                summary = enrichment.alert.summary if enrichment.alert else None
-                summaries = (*summaries, cut(one_line(summary or f"Alert {enrichment.alert_id}"), SUMMARY_MAX))
+        if digest in self.seen or len(self.seen) >= SEEN_KEPT:
+            return self
+        summaries = self.summaries
+        if len(summaries) < SUMMARIES_SHOWN:
+            summary = enrichment.alert.summary if enrichment.alert else None
+            summaries = (*summaries, cut(one_line(summary or f"Alert {enrichment.alert_id}"), SUMMARY_MAX))
+        return replace(self, seen=(*self.seen, digest), summaries=summaries)
+
+    def _with_changes(self, enrichment: Enrichment) -> GroupState:
+        """Each change once, at its strongest; the strongest ``CHANGES_KEPT``, strongest first."""
         strongest = {change.id: change for change in self.changes}
         for change in enrichment.deployments:
             if change.id not in strongest or change.score > strongest[change.id].score:
                 strongest[change.id] = change
-        causes = self.cause_ids | ({enrichment.likely_cause} if enrichment.likely_cause else set())
         changes = tuple(_strongest_first(list(strongest.values()))[:CHANGES_KEPT])
-        kept_causes = frozenset(cause for cause in causes if cause in {change.id for change in changes})
-        state = replace(self, seen=seen, summaries=summaries, changes=changes, cause_ids=kept_causes)
-        signature = state.signature()
-        if len(seen) >= group_size and signature != self.sent_signature:
-            state = replace(state, sent_signature=signature, sender=enrichment.alert_id)
-        return state
+        causes = self.cause_ids | ({enrichment.likely_cause} if enrichment.likely_cause else set())
+        kept = {change.id for change in changes}
+        return replace(self, changes=changes, cause_ids=frozenset(cause for cause in causes if cause in kept))
 
     def sends(self, alert_id: str) -> bool:
         return self.sender == alert_id and self.sent_signature is not None

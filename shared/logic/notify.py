@@ -50,7 +50,8 @@ from shared.domain.notifications import (
     webhook_request,
 )
 from shared.domain.timestamps import utc_now
-from shared.logic.storm import message_plan
+from shared.logic.rate_limit import FOLDED_NOTE, admitted
+from shared.logic.storm import MessagePlan, message_plan
 from shared.observability import logger, tracer
 from shared.settings import default_notification_targets, notify_settings
 
@@ -212,19 +213,24 @@ def _take(
     return None
 
 
-def _deliver(
+def deliver_once(
     alert: AlertAddress,
     target: NotificationTarget,
     request: OutboundRequest | DeliveryResult,
     invocation: str,
     clock: Clock,
-    claim_suffix: str = "",
+    plan: MessagePlan,
 ) -> Sent | None:
-    """Claim, send, record; None when another invocation holds or settled the claim."""
+    """Claim, send, record; None when another invocation holds or settled the claim. A claim's
+    first request counts against its target's minute, or is folded (§18)."""
     taker = Taker(secrets.token_hex(8), invocation)
-    claim = _take(alert, target, taker, clock, claim_suffix)
+    claim = _take(alert, target, taker, clock, plan.claim_suffix)
     if claim is None:
         return None
+    limited = plan.context if claim.attempts == 1 and isinstance(request, OutboundRequest) else None
+    if limited is not None and not admitted(target, limited, claim.target_id):
+        claim_store.settle(*alert, claim.target_id, taker.holder, "delivered", FOLDED_NOTE, clock())
+        return Sent(target.type, "folded")
     claimed = Claimed(alert, target.type, claim.target_id, taker.holder, clock)
     try:
         result = _send(claimed, request)
@@ -252,14 +258,14 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
     plan = message_plan(enrichment, context, clock())
     if plan is None:
         return []
-    context = plan.context
+    context = plan.context or context
     sent, pending = [], []
     for target in targets_of(enrichment):
         request = _request_or_failure(target, context, event_id)
         if request is None:
             continue
         try:
-            outcome = _deliver(enrichment.address, target, request, invocation, clock, plan.claim_suffix)
+            outcome = deliver_once(enrichment.address, target, request, invocation, clock, plan)
         except NotificationsPending as error:
             pending.append(str(error))
             continue

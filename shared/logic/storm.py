@@ -70,7 +70,8 @@ def _notice(state: GroupState, enrichment: Enrichment, group_key: str) -> GroupN
 class MessagePlan:
     """The message an enrichment's targets get, and how its claims are told apart."""
 
-    context: NotificationContext
+    context: NotificationContext | None
+    """What the message is made from; None for a fold message, which is not limited again."""
     claim_suffix: str = ""
     """Empty for an alert's own message; ``@<signature>`` for a group's (one claim per signature)."""
 
