@@ -6,4 +6,5 @@
 - ``envelope``: secrets at rest sealed and opened with the stack's KMS key.
 - ``notify_http``: HTTP to notification targets, with retries and timeouts.
 - ``parallel``: independent reads at once.
+- ``fold_queue``: the delay queue that hands a minute of folded notifications back (§18).
 """

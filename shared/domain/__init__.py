@@ -15,6 +15,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``backstage``: a Backstage catalog's entities read as services (§17).
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
+- ``storm``: an alert group's state, its signature and its sender (§18).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
 - ``cursors``: the opaque, URL-safe cursors of every paged list.

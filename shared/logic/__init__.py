@@ -10,6 +10,9 @@
 - ``enrichment``: enrichments stored, served and published (§6).
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notification_status``: where each alert's enrichment was posted.
+- ``storm``: a grouped alert's enrichment updates its group, which decides what is sent (§18).
+- ``rate_limit``: ``NotificationsPerMinute`` per target, the rest folded (§18).
+- ``fold_flush``: a minute's folded alerts as one message, once the minute is over (§18).
 - ``alert_sources``: alert sources with keys (§11).
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).

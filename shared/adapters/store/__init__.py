@@ -10,6 +10,8 @@
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``notifications``: each alert's notification claims.
 - ``alert_rates``: alerts published per alert source and minute.
+- ``alert_groups``: Alertmanager and Grafana groups, each version-guarded (§18).
+- ``notify_rates``: messages per target and minute, and the alerts folded past the limit (§18).
 - ``services``: the service catalog (§17), one partition.
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees

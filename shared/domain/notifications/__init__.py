@@ -12,6 +12,7 @@ target's limits before it is placed, so no enrichment can make a request the tar
 - ``slack``: the Block Kit message of an incoming webhook.
 - ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
 - ``webhook``: the signed enrichment of §6.
+- ``fold``: the one message of a minute's alerts folded past ``NotificationsPerMinute`` (§18).
 """
 
 from shared.domain.notifications.context import NotificationContext, OutboundRequest
