@@ -118,6 +118,19 @@ def targets_of(enrichment: Enrichment) -> list[NotificationTarget]:
     return list(unique.values())
 
 
+def planned_targets(
+    enrichment: Enrichment, group_plan: MessagePlan | None, context: NotificationContext
+) -> list[tuple[NotificationTarget, MessagePlan]]:
+    """The enrichment webhook gets every enrichment, the alert's own and unlimited (§6, §22); the
+    other targets the planned message (a group's, §18), or nothing when the plan is None."""
+    webhook = enrichment_webhook()
+    webhook_id = target_id(webhook) if webhook else None
+    own = MessagePlan(context, limited=False)
+    if group_plan is None:
+        return [(webhook, own)] if webhook else []
+    return [(target, own if target_id(target) == webhook_id else group_plan) for target in targets_of(enrichment)]
+
+
 def keys_are_storable(resource_id: str) -> bool:
     return 0 < len(resource_id) <= 128 and "#" not in resource_id
 
@@ -227,7 +240,8 @@ def deliver_once(
     claim = _take(alert, target, taker, clock, plan.claim_suffix)
     if claim is None:
         return None
-    limited = plan.context if claim.attempts == 1 and isinstance(request, OutboundRequest) else None
+    first = plan.limited and claim.attempts == 1 and isinstance(request, OutboundRequest)
+    limited = plan.context if first else None
     if limited is not None and not admitted(target, limited, claim.target_id):
         claim_store.settle(*alert, claim.target_id, taker.holder, "delivered", FOLDED_NOTE, clock())
         return Sent(target.type, "folded")
@@ -255,13 +269,9 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
     came_through = source.integration_type if source else None
     incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
     context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
-    plan = message_plan(enrichment, context, clock())
-    if plan is None:
-        return []
-    context = plan.context or context
     sent, pending = [], []
-    for target in targets_of(enrichment):
-        request = _request_or_failure(target, context, event_id)
+    for target, plan in planned_targets(enrichment, message_plan(enrichment, context, clock()), context):
+        request = _request_or_failure(target, plan.context or context, event_id)
         if request is None:
             continue
         try:

@@ -74,6 +74,8 @@ class MessagePlan:
     """What the message is made from; None for a fold message, which is not limited again."""
     claim_suffix: str = ""
     """Empty for an alert's own message; ``@<signature>`` for a group's (one claim per signature)."""
+    limited: bool = True
+    """Whether it counts against its target's ``NotificationsPerMinute``."""
 
 
 def message_plan(enrichment: Enrichment, context: NotificationContext, now: datetime) -> MessagePlan | None:

@@ -243,3 +243,28 @@ def test_past_the_limit_a_targets_alerts_are_folded_into_one_message(
     assert again is not None
     assert len(again.entries) == 5
     assert len(posted_to(target, "/slack")) == 21
+
+
+@pytest.mark.parametrize(
+    "stack_parameters",
+    [
+        {
+            "EnrichmentWebhookUrl": "{target}/enrichment",
+            "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",
+        }
+    ],
+    indirect=True,
+)
+def test_the_enrichment_webhook_still_gets_every_alerts_enrichment(
+    api: Api, alert_bus: Bus, target: RecordingServer, deployed: dict[str, Any]
+) -> None:
+    # Given EnrichmentWebhookUrl set, and an Alertmanager source posting to Slack
+    source = source_with(api, "ALERTMANAGER", [{"type": "SLACK", "webhookUrl": f"{target.url}/slack"}])
+    # When a group of 3 alerts is enriched
+    deliver(api, source, storm(3))
+    alert_bus.deliver()
+    # Then Slack got the group's one message, and the enrichment webhook each alert's own (§6, §22)
+    assert len(posted_to(target, "/slack")) == 1
+    enrichments = posted_to(target, "/enrichment")
+    assert sorted(body["alert"]["summary"] for body in enrichments) == [f"CPU hot on node-{n}" for n in range(3)]
+    assert all("group" not in body for body in enrichments)
