@@ -180,6 +180,7 @@ def start(
         else:
             server.aws_endpoint = endpoint
     emulated.dispatcher.start()
+    emulated.queues.start()
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     return server
 

@@ -75,6 +75,9 @@ class NotifySettings(_EnvironmentSettings):
     slack_api_url: str = Field(alias="SLACK_API_URL", default="https://slack.com/api/")
     public_base_url: str = Field(alias="PUBLIC_BASE_URL", default="")
     api_url: str = Field(alias="API_URL", default="")
+    notifications_per_minute: int = Field(alias="NOTIFICATIONS_PER_MINUTE", default=20, ge=1, le=1000)
+    fold_queue_url: str = Field(alias="FOLD_QUEUE_URL", default="")
+    """The delay queue that hands each minute's folded alerts back once the minute is over (§18)."""
 
     @property
     def public_url(self) -> str:

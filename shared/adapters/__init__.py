@@ -7,4 +7,5 @@
 - ``notify_http``: HTTP to notification targets, with retries and timeouts.
 - ``slack_api``: the Slack Web API through slack_sdk's ``WebClient`` (§18).
 - ``parallel``: independent reads at once.
+- ``fold_queue``: the delay queue that hands a minute of folded notifications back (§18).
 """

@@ -17,6 +17,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``slack_interactions``: Slack's signed interaction requests read as verdicts (§18).
+- ``storm``: an alert group's state, its signature and its sender (§18).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
 - ``cursors``: the opaque, URL-safe cursors of every paged list.

@@ -24,6 +24,8 @@ service of the catalog        ``SERVICES``                       ``SERVICE#<case
 verdict on an alert's change  ``ALERT#<sourceId>#<alertId>``     ``VERDICT#<eventId>`` (the one standing)
 a verdict given or withdrawn  ``ALERT#<sourceId>#<alertId>``     ``VERDICT_HISTORY#<at>#<eventId>#<action>``
 verdicts on an alert kind     ``FEEDBACK#<kind>``                ``EVENT#<eventId>`` (§17's ``FEEDBACK``)
+alert group of a source       ``ALERT_GROUP#<id>#<groupKey>``    ``ALERT_GROUP`` (§18, versioned)
+target's messages, a minute   ``NOTIFY_RATE#<targetId>#<minute>`` ``NOTIFY_RATE`` (count, folded)
 ============================  =================================  ==========================
 
 An alert's partition is namespaced by the alert source it came through (§22): ``<sourceId>`` is
@@ -231,6 +233,16 @@ def minute_of(moment: datetime) -> datetime:
 def alert_rate_key(alert_source_id: str, moment: datetime) -> ItemKey:
     """The counter of the alerts a source published in the minute of ``moment`` (§22)."""
     return ItemKey(f"ALERT_RATE#{alert_source_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "ALERT_RATE")
+
+
+def alert_group_key(alert_source_id: str | None, group_key: str) -> ItemKey:
+    """An Alertmanager or Grafana group of one source (§18): ``group_key`` is in id-safe form."""
+    return ItemKey(f"ALERT_GROUP#{alert_source_id or NO_ALERT_SOURCE}#{group_key}", "ALERT_GROUP")
+
+
+def notify_rate_key(target_id: str, moment: datetime) -> ItemKey:
+    """The messages a target got in the minute of ``moment``, and the alerts folded (§18)."""
+    return ItemKey(f"NOTIFY_RATE#{target_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "NOTIFY_RATE")
 
 
 SERVICES_PK = "SERVICES"

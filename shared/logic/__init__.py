@@ -13,6 +13,9 @@
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notification_status``: where each alert's enrichment was posted.
 - ``slack_app``: Slack app messages and their edits, and the notes naming a confirmed cause (§18).
+- ``storm``: a grouped alert's enrichment updates its group, which decides what is sent (§18).
+- ``rate_limit``: ``NotificationsPerMinute`` per target, the rest folded (§18).
+- ``fold_flush``: a minute's folded alerts as one message, once the minute is over (§18).
 - ``alert_sources``: alert sources with keys (§11).
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).

@@ -31,6 +31,7 @@ from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.relevance.explain import explain
 from shared.domain.relevance.model import assess
 from shared.domain.relevance.weights import RelevanceWeights, weights_from_json
+from shared.domain.storm import grouped_by
 from shared.domain.verdicts import alert_kind
 from shared.logic.enrichment import DETAIL_BUDGET, hand_to_enrich
 from shared.logic.registry import with_registered_teams
@@ -102,6 +103,7 @@ def correlate(alert: Alert, now: datetime, weights: RelevanceWeights | None = No
             alert_source=resolved.alert_source,
             labels=resolved.labels,
             alert_key=resolved.alert_key,
+            **grouped_by(resolved),
         ),
         scope=plan.scope,
         claiming_teams=plan.claiming_teams,

@@ -11,6 +11,8 @@
 - ``notifications``: each alert's notification claims.
 - ``slack_messages``: where a Slack app's message of an alert is, on its claim (§18).
 - ``alert_rates``: alerts published per alert source and minute.
+- ``alert_groups``: Alertmanager and Grafana groups, each version-guarded (§18).
+- ``notify_rates``: messages per target and minute, and the alerts folded past the limit (§18).
 - ``services``: the service catalog (§17), one partition.
 - ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
 

@@ -54,6 +54,11 @@ def _correlatable(report_time: datetime) -> datetime:
 
 
 ReportTime = Annotated[SenderTime, AfterValidator(_correlatable)]
+MAX_GROUP_KEY_LENGTH = 128
+MAX_GROUP_SIZE = 1000
+"""A delivery holds at most 1,000 alerts (§22)."""
+GroupKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_GROUP_KEY_LENGTH, pattern=r"^[^#]+$")]
+"""Bounded and free of the key separator: it goes into a DynamoDB key (``bounded_id``)."""
 
 
 class AlertResource(ApiModel):
@@ -77,6 +82,10 @@ class Alert(ApiModel):
     """ilert's key of the alert, which a comment on it must name (§13)."""
     alert_source: AlertResource | None = None
     escalation_policy: AlertResource | None = None
+    group_key: GroupKey | None = None
+    """Alertmanager's and Grafana's ``groupKey``, in its id-safe form: the storm it belongs to (§18)."""
+    group_size: Annotated[int, Field(ge=1, le=MAX_GROUP_SIZE)] | None = None
+    """How many distinct firing alerts the delivery of its group carried (§18)."""
     labels: Annotated[dict[Annotated[str, StringConstraints(max_length=128)], LabelValue], Field(max_length=64)] = (
         Field(default_factory=dict)
     )
@@ -191,6 +200,9 @@ class AlertContext(ApiModel):
     alert_source: AlertResource | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     alert_key: str | None = None
+    group_key: str | None = None
+    """Set for Alertmanager's and Grafana's alerts: their notifications go out per group (§18)."""
+    group_size: int | None = None
 
 
 EnrichmentUpdate = Literal["verdict"]

@@ -14,6 +14,7 @@ target's limits before it is placed, so no enrichment can make a request the tar
   naming a confirmed cause (§18).
 - ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
 - ``webhook``: the signed enrichment of §6.
+- ``fold``: the one message of a minute's alerts folded past ``NotificationsPerMinute`` (§18).
 """
 
 from shared.domain.notifications.context import NotificationContext, OutboundRequest

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from shared.domain.models.alerts import RelatedDeployment
 from shared.domain.notifications.context import NotificationContext, OutboundRequest, json_post
-from shared.domain.notifications.text import cut, nothing_found, one_line, related_count, scope_text
+from shared.domain.notifications.text import cut, group_lines, nothing_found, one_line, related_count, scope_text
 from shared.domain.notifications.verdict import (
     Verdict,
     headline,
@@ -70,11 +70,12 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
     cut in the middle; unlikely ones are counted only (§17)."""
     enrichment = context.enrichment
     footer = f"Details: {cut(context.page_url, PLAIN_LINK_MAX)}"
+    group = [cut(line, PLAIN_SUMMARY_MAX) for line in group_lines(context)]
     if not context.deployments:
-        return cut(f"{nothing_found(context)} ({scope_text(enrichment)})\n{footer}", limit)
+        return cut("\n".join([*group, f"{nothing_found(context)} ({scope_text(enrichment)})", footer]), limit)
     verdict = Verdict.of(enrichment)
     tail = _tail(context, verdict)
-    lines = [_lead(verdict)]
+    lines = [*group, _lead(verdict)]
     if verdict.listed:
         lines.append("Other possible changes:" if verdict.likely_cause else "Possible changes:")
     used = sum(len(line) + 1 for line in [*lines, *tail])

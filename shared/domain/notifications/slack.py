@@ -23,6 +23,7 @@ from shared.domain.notifications.text import (
     alert_title,
     cut,
     facts_line,
+    group_lines,
     nothing_found,
     one_line,
     related_count,
@@ -173,7 +174,8 @@ def _change_blocks(context: NotificationContext, actions: ChangeActions | None =
     if verdict.likely_cause is None:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=slack_cut(verdict.no_cause, SLACK_SECTION_MAX))))
     changes = [verdict.likely_cause, *verdict.listed] if verdict.likely_cause else verdict.listed
-    free = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - len(blocks) - (1 if verdict.left_out else 0)
+    reserved = len(blocks) + (1 if verdict.left_out else 0) + (1 if context.group else 0)
+    free = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - reserved
     slots = free // 2 if actions else free
     shown = _change_sections(context, verdict, changes[:slots], actions)
     blocks.extend(shown.blocks)
@@ -187,6 +189,14 @@ def _change_blocks(context: NotificationContext, actions: ChangeActions | None =
     return blocks
 
 
+def _group_blocks(context: NotificationContext) -> list[Block]:
+    """A group's alerts (§18), one section: the count and the first summaries, each cut."""
+    lines = [cut(line, SLACK_DEPLOYMENT_SUMMARY_MAX) for line in group_lines(context)]
+    if not lines:
+        return []
+    return [SectionBlock(text=MarkdownTextObject(text=slack_cut("\n".join(lines), SLACK_SECTION_MAX)))]
+
+
 def slack_blocks(context: NotificationContext, actions: ChangeActions | None = None) -> list[dict[str, Any]]:
     """The Block Kit message: header, context, the likely cause or why none stands out, the
     possible changes (as many as fit, each with its ``actions``), notes of those left out, and the
@@ -196,6 +206,7 @@ def slack_blocks(context: NotificationContext, actions: ChangeActions | None = N
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=cut(alert_title(context), SLACK_HEADER_MAX))),
         _context_block(slack_cut(counted, SLACK_CONTEXT_MAX)),
+        *_group_blocks(context),
         *_change_blocks(context, actions),
         DividerBlock(),
     ]
