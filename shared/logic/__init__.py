@@ -11,6 +11,7 @@
 - ``enrichment``: enrichments stored, served and published (§6).
 - ``verdicts``: verdicts given, withdrawn and listed, and applied to the enrichment (§18).
 - ``notify``: each enrichment where responders look, once per target (§13).
+- ``notify_targets``: who an alert's notifications go to, and who gets a group's message (§13, §18).
 - ``notification_status``: where each alert's enrichment was posted.
 - ``slack_app``: Slack app messages and their edits, and the notes naming a confirmed cause (§18).
 - ``storm``: a grouped alert's enrichment updates its group, which decides what is sent (§18).

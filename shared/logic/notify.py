@@ -229,9 +229,11 @@ def notify(
     came_through = source.integration_type if source else None
     incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
     context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+    # A verdict's re-publication sends no first message again, to a group neither (§18): only follow-ups
+    group_plan = message_plan(enrichment, context, clock()) if update is None else None
     deliveries: list[tuple[Delivery, MessagePlan]] = [
         ((target, None, _request_or_failure(target, plan.context or context, event_id)), plan)
-        for target, plan in planned_targets(enrichment, message_plan(enrichment, context, clock()), context)
+        for target, plan in planned_targets(enrichment, group_plan, context)
     ]
     unread = []
     try:  # Slack app edits and verdict notes (§18), each claimed on its own and never limited

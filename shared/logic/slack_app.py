@@ -85,8 +85,7 @@ def first_post(target: SlackAppTarget, context: NotificationContext) -> Send | N
 
 def _update(target: SlackAppTarget, enrichment: Enrichment, update: str | None, message: SlackAppMessage) -> Send:
     def edit(claimed: HeldClaim) -> DeliveryResult:
-        first = target_id(target)
-        posted = slack_messages.posted_message(claimed.alert, first)
+        posted = slack_messages.posted_message(claimed.alert, target_id(target))
         if posted is None:
             return DeliveryResult("failed", None, "the Slack message to update is not recorded")
         payload = {"channel": posted.channel, "ts": posted.ts, "text": message.text, "blocks": message.blocks}
@@ -96,7 +95,7 @@ def _update(target: SlackAppTarget, enrichment: Enrichment, update: str | None, 
         reply = {"channel": posted.channel, "thread_ts": posted.ts, "text": change_line(enrichment, update)}
         replied = slack_api.call("chat.postMessage", target.bot_token, _api_url(), reply, claimed.renew)
         if replied.result.status == "delivered":
-            slack_messages.record_digest(claimed.alert, first, message.digest)
+            slack_messages.record_digest(claimed.alert, posted.claim_id, message.digest)
         return replied.result
 
     return edit
@@ -106,7 +105,10 @@ def _slack_follow_up(
     target: SlackAppTarget, enrichment: Enrichment, update: str | None, context: NotificationContext
 ) -> Delivery | None:
     """An edit when the message exists and would show something else; its claim is named by
-    what it shows, so the same content is never edited in twice."""
+    what it shows, so the same content is never edited in twice. A group's message (§18) follows
+    its group's signature on a re-correlation, so only a verdict edits it."""
+    if update is None and enrichment.alert is not None and enrichment.alert.group_key:
+        return None
     posted = slack_messages.posted_message(enrichment.address, target_id(target))
     message = slack_app_message(context)
     if posted is None or message is None or posted.digest == message.digest:

@@ -96,9 +96,10 @@ def test_a_group_of_twenty_alerts_is_one_message_per_target(
     assert hook["group"]["alerts"] == 20
     assert hook["group"]["summaries"] == [f"CPU hot on node-{number}" for number in range(10)]
     assert [change["summary"] for change in hook["deployments"]] == ["shop v2 to production"]
-    # And the group cost each alert one read and one conditional write of the group, and the
-    # sender three writes per target (claim, the minute's counter, the outcome): no Query
-    assert counted_calls.count("GetItem") == 20
+    # And the group cost each alert one read and one conditional write of the group (beside the
+    # read of its stored enrichment's state that every enrichment costs, §18's verdicts), and the
+    # sender three writes per target (claim, the minute's counter, the outcome)
+    assert counted_calls.count("GetItem") == 20 + 20
     assert counted_calls.count("UpdateItem") == 2 * 3
     assert counted_calls.count("PutItem") == 20 * 2 + 20
 

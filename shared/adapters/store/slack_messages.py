@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.store.client import dynamodb, get_item, key, storage_call, to_item, write_if
+from shared.adapters.store.client import dynamodb, key, query_items, storage_call, to_item, write_if
 from shared.domain import keys
 from shared.domain.models.alerts import AlertAddress
 from shared.domain.models.notifications import NotificationClaim
@@ -18,6 +18,8 @@ class PostedMessage:
     ts: str
     digest: str | None
     """What the message shows now (``SlackAppMessage.digest``)."""
+    claim_id: str
+    """The claim the post was made under, which keeps where it went and what it shows."""
 
 
 @storage_call
@@ -49,12 +51,22 @@ def record_digest(alert: AlertAddress, target_id: str, digest: str) -> bool:
 
 @storage_call
 def posted_message(alert: AlertAddress, target_id: str) -> PostedMessage | None:
-    """The delivered first post of a target, or None while there is none."""
-    values = get_item(keys.notification_key(*alert, target_id))
-    if not values or not values.get("slackTs"):
+    """The target's newest delivered post of the alert, or None while there is none. One Query of
+    the target's claims in the alert's partition: a group's message is claimed per signature
+    (``<targetId>@<signature>``, §18), an alert's own under the target's id."""
+    claim_key = keys.notification_key(*alert, target_id)
+    items = query_items(
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues=to_item({":pk": claim_key.pk, ":prefix": claim_key.sk}),
+    )
+    posts = [
+        values
+        for values in items
+        if values.get("slackTs") and NotificationClaim.model_validate(values).status == "delivered"
+    ]
+    if not posts:
         return None
-    claim = NotificationClaim.model_validate(values)
-    if claim.status != "delivered":
-        return None
-    digest = values.get("slackDigest")
-    return PostedMessage(str(values["slackChannel"]), str(values["slackTs"]), str(digest) if digest else None)
+    newest = max(posts, key=lambda values: float(str(values["slackTs"])))
+    digest = newest.get("slackDigest")
+    claim_id = str(newest["SK"]).removeprefix(keys.NOTIFICATION_PREFIX)
+    return PostedMessage(str(newest["slackChannel"]), str(newest["slackTs"]), str(digest) if digest else None, claim_id)

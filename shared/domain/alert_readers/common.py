@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.domain.ids import bounded_id
 from shared.domain.models.alert_sources import AlertSourceParams
-from shared.domain.models.alerts import MAX_GROUP_KEY_LENGTH, Alert
+from shared.domain.models.alerts import MAX_GROUP_KEY_LENGTH, MAX_GROUP_SIZE, Alert
 from shared.domain.models.common import Team
 from shared.domain.payloads import parse_payload
 
@@ -96,7 +96,8 @@ def alert_from(
             "status": "firing",
             "alertKey": alert_key,
             "groupKey": group.key if group else None,
-            "groupSize": group.size if group else None,
+            # A delivery of more alerts is refused whole (§22's 413), after every alert is read.
+            "groupSize": min(group.size, MAX_GROUP_SIZE) if group else None,
             "alertSource": {
                 "id": source.id,
                 "name": source.name,
