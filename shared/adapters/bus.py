@@ -12,6 +12,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.adapters.store.client import RETRIES
+from shared.domain.batching import batched
 from shared.domain.errors import Busy, PayloadTooLarge
 from shared.settings import bus_settings
 
@@ -76,16 +77,7 @@ def _entry(source: str, detail_type: str, detail: dict[str, Any]) -> dict[str, s
 def batches(sizes: list[int]) -> Iterator[list[int]]:
     """The positions of ``sizes`` in request-sized groups, in order: at most ten entries and
     256 KB per PutEvents call."""
-    batch: list[int] = []
-    batch_bytes = 0
-    for index, size in enumerate(sizes):
-        if batch and (len(batch) == MAX_ENTRIES_PER_CALL or batch_bytes + size > MAX_REQUEST_BYTES):
-            yield batch
-            batch, batch_bytes = [], 0
-        batch.append(index)
-        batch_bytes += size
-    if batch:
-        yield batch
+    return batched(sizes, MAX_ENTRIES_PER_CALL, MAX_REQUEST_BYTES)
 
 
 def prepared(source: str, detail_type: str, details: list[dict[str, Any]]) -> list[dict[str, str]]:

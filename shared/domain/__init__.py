@@ -20,6 +20,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``storm``: an alert group's state, its signature and its sender (§18).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
+- ``batching``: sized items cut into groups a service takes at once (PutEvents, transactions).
 - ``cursors``: the opaque, URL-safe cursors of every paged list.
 - ``ids``: time-ordered ids, and deterministic ids for natural keys.
 - ``timestamps``: the time formats senders use.

@@ -231,13 +231,14 @@ def notify(
     context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
     # A verdict's re-publication sends no first message again, to a group neither (§18): only follow-ups
     group_plan = message_plan(enrichment, context, clock()) if update is None else None
+    targets = targets_of(enrichment)
     deliveries: list[tuple[Delivery, MessagePlan]] = [
         ((target, None, _request_or_failure(target, plan.context or context, event_id)), plan)
-        for target, plan in planned_targets(enrichment, group_plan, context)
+        for target, plan in planned_targets(targets, group_plan, context)
     ]
     unread = []
     try:  # Slack app edits and verdict notes (§18), each claimed on its own and never limited
-        follow_ups = slack_app.follow_ups(enrichment, update, targets_of(enrichment), context)
+        follow_ups = slack_app.follow_ups(enrichment, update, targets, context)
         deliveries += [(delivery, MessagePlan(context, limited=False)) for delivery in follow_ups]
     except Exception as error:  # noqa: BLE001 - the store failing: retried as a whole, the others go on
         unread.append(f"follow-ups could not be read: {type(error).__name__}")

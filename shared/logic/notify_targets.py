@@ -68,16 +68,17 @@ def targets_of(enrichment: Enrichment) -> list[NotificationTarget]:
 
 
 def planned_targets(
-    enrichment: Enrichment, group_plan: MessagePlan | None, context: NotificationContext
+    targets: list[NotificationTarget], group_plan: MessagePlan | None, context: NotificationContext
 ) -> list[tuple[NotificationTarget, MessagePlan]]:
     """The enrichment webhook gets every enrichment, the alert's own and unlimited (§6, §22); the
-    other targets the planned message (a group's, §18), or nothing when the plan is None."""
+    other ``targets`` (``targets_of``) the planned message (a group's, §18), or nothing when the
+    plan is None."""
     webhook = enrichment_webhook()
     webhook_id = target_id(webhook) if webhook else None
     own = MessagePlan(context, limited=False)
     if group_plan is None:
         return [(webhook, own)] if webhook else []
-    return [(target, own if target_id(target) == webhook_id else group_plan) for target in targets_of(enrichment)]
+    return [(target, own if target_id(target) == webhook_id else group_plan) for target in targets]
 
 
 def keys_are_storable(resource_id: str) -> bool:

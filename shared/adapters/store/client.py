@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.domain import keys
-from shared.domain.errors import Busy, InvalidField, PayloadTooLarge
+from shared.domain.errors import Busy, Conflict, InvalidField, PayloadTooLarge
 from shared.settings import store_settings
 
 if TYPE_CHECKING:
@@ -210,3 +210,17 @@ def batch_get(item_keys: list[keys.ItemKey], projection: str | None = None) -> l
             found.extend(from_item(item) for item in response.get("Responses", {}).get(table(), []))
             pending = response.get("UnprocessedKeys") or {}
     return found
+
+
+def write_transaction(operations: list[dict[str, Any]], *, busy: str, conflict: str) -> None:
+    """One transaction: 409 (``conflict``) only when one of its conditions failed (someone wrote in
+    between); a throttled or conflicting transaction changed nothing and is worth retrying as it
+    is (503, ``busy``)."""
+    try:
+        dynamodb().transact_write_items(TransactItems=operations)
+    except ClientError as error:
+        if not is_transaction_cancelled(error):
+            raise
+        if cancelled_for_the_moment(error):
+            raise Busy(busy) from error
+        raise Conflict(conflict) from error

@@ -83,7 +83,6 @@ def put_enrichment(
     return stored
 
 
-@storage_call
 class StoredState(NamedTuple):
     """What a write that must not lose a concurrent one conditions on."""
 

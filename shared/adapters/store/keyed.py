@@ -10,22 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from botocore.exceptions import ClientError
-
 from shared.adapters import envelope
 from shared.adapters.store.client import (
-    cancelled_for_the_moment,
-    dynamodb,
     get_item,
-    is_transaction_cancelled,
     key,
     query_items,
     storage_call,
     table,
     to_item,
+    write_transaction,
 )
 from shared.domain import keys
-from shared.domain.errors import Busy, Conflict
 from shared.domain.models.keyed import KeyedRecord
 
 RecordT = TypeVar("RecordT", bound="KeyedRecord[Any]")
@@ -161,13 +156,8 @@ class KeyedKind(Generic[RecordT]):
         return removed + [self.team_index(team, record_id, "ADD") for team in after if team not in before]
 
     def _write(self, operations: list[dict[str, Any]]) -> None:
-        """409 only when one of our conditions failed (someone wrote in between); a throttled or
-        conflicting transaction changed nothing and is worth retrying as it is (503)."""
-        try:
-            dynamodb().transact_write_items(TransactItems=operations)
-        except ClientError as error:
-            if not is_transaction_cancelled(error):
-                raise
-            if cancelled_for_the_moment(error):
-                raise Busy("the store is busy; nothing was changed, retry") from error
-            raise Conflict(f"the {self.noun} was changed at the same time; read it again and retry") from error
+        write_transaction(
+            operations,
+            busy="the store is busy; nothing was changed, retry",
+            conflict=f"the {self.noun} was changed at the same time; read it again and retry",
+        )

@@ -6,15 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from shared.adapters.store.client import (
     TRANSACTION_LIMIT,
-    cancelled_for_the_moment,
     check_fits,
     dynamodb,
     get_item,
-    is_transaction_cancelled,
     item_size,
     key,
     query_items,
@@ -22,10 +18,11 @@ from shared.adapters.store.client import (
     table,
     to_item,
     write_if,
+    write_transaction,
 )
 from shared.domain import keys
+from shared.domain.batching import batched
 from shared.domain.catalog import Service, service_key
-from shared.domain.errors import Busy, Conflict
 
 TRANSACTION_ITEMS = 100
 """DynamoDB's most items in one ``TransactWriteItems``."""
@@ -91,8 +88,13 @@ def replace_imported(services: list[Service], removed: list[str]) -> None:
     is still an imported one (or absent): a PUT in between is never overwritten (409)."""
     operations = [_put_imported(service) for service in services]
     operations.extend(_delete_imported(name) for name in removed)
-    for chunk in _transactions(operations):
-        _write(chunk)
+    sizes = [size for _, size in operations]
+    for positions in batched(sizes, TRANSACTION_ITEMS, TRANSACTION_LIMIT):
+        write_transaction(
+            [operations[position][0] for position in positions],
+            busy="the store is busy; part of the import may be written: import again",
+            conflict="a service was changed during the import; import again",
+        )
 
 
 def _put_imported(service: Service) -> tuple[dict[str, Any], int]:
@@ -116,28 +118,3 @@ def _delete_imported(name: str) -> tuple[dict[str, Any], int]:
         "ExpressionAttributeValues": to_item({":imported": True}),
     }
     return {"Delete": delete}, item_size(item_key)
-
-
-def _transactions(operations: list[tuple[dict[str, Any], int]]) -> Iterator[list[dict[str, Any]]]:
-    """The operations in order, cut where a transaction would pass 100 items or 4 MB."""
-    chunk: list[dict[str, Any]] = []
-    size = 0
-    for operation, operation_size in operations:
-        if chunk and (len(chunk) == TRANSACTION_ITEMS or size + operation_size > TRANSACTION_LIMIT):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(operation)
-        size += operation_size
-    if chunk:
-        yield chunk
-
-
-def _write(operations: list[dict[str, Any]]) -> None:
-    try:
-        dynamodb().transact_write_items(TransactItems=operations)
-    except ClientError as error:
-        if not is_transaction_cancelled(error):
-            raise
-        if cancelled_for_the_moment(error):
-            raise Busy("the store is busy; part of the import may be written: import again") from error
-        raise Conflict("a service was changed during the import; import again") from error
