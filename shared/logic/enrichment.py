@@ -11,6 +11,7 @@ import json
 from shared.adapters import bus
 from shared.adapters.store import enrichments as enrichment_store
 from shared.domain.errors import NotFound
+from shared.domain.models.alert_list import listing_of
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
     ALERT_ENRICHED,
@@ -28,7 +29,7 @@ DETAIL_BUDGET = bus.MAX_REQUEST_BYTES - bus.TIME_BYTES - len(OWN_EVENT_SOURCE) -
 def _keep(enrichment: Enrichment) -> bool:
     body = json.dumps(enrichment.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
     return enrichment_store.put_enrichment(
-        enrichment.alert_source_id, enrichment.alert_id, body, enrichment.correlated_at
+        enrichment.alert_source_id, enrichment.alert_id, body, enrichment.correlated_at, listing_of(enrichment)
     )
 
 
