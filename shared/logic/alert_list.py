@@ -31,6 +31,11 @@ def _owner_id(value: str | None, name: str) -> str | None:
     return value
 
 
+def _service_name(service: str | None) -> str | None:
+    """The name as the listing keeps it: compared without case, as the catalog's (§17)."""
+    return service_key(service) if service and service.strip() else None
+
+
 def _listing_of(team_id: str | None, service: str | None, source_id: str | None) -> tuple[str, dict[str, str]]:
     """The owner whose partition is read (team, else service, else source, else the account) and
     the other filters, matched on its entries."""
@@ -61,11 +66,8 @@ def list_alerts(
     """Newest alerts first (by ``reportTime``), of one owner's listing."""
     if start is not None and end is not None and start > end:
         raise BadRequest("from: must not be later than until")
-    team_id = _owner_id(team_id, "team")
-    source_id = _owner_id(source_id, "source")
-    service = service_key(service) if service and service.strip() else None
+    owner, matching = _listing_of(_owner_id(team_id, "team"), _service_name(service), _owner_id(source_id, "source"))
     resume = resume_key(cursor) if cursor else None
-    owner, matching = _listing_of(team_id, service, source_id)
     lower, upper = keys.alert_listing_range(start or EARLIEST, end or now + FUTURE_TOLERANCE)
     page = listing_store.query_listed(
         keys.alert_listing(owner, likely=likely),
