@@ -34,6 +34,8 @@ PRIORS = RelevanceWeights(
     team=0.4,
     kind=1.4,
     unsuccessful=-0.8,
+    feedback_caused=3.0,
+    feedback_not_related=-3.0,
     none=2.8,
 )
 """Where the fit starts and what it is pulled towards: weights set by hand from what each piece
@@ -41,12 +43,15 @@ of evidence means (a version the alert names is strong, a different environment 
 against), before any case was looked at."""
 PRIOR_STRENGTH = 0.5
 """The prior's precision: a weight moves from its default only as far as the cases justify."""
-AGAINST = frozenset({"after_alert", "other_service", "other_version", "other_environment", "unsuccessful"})
+AGAINST = frozenset(
+    {"after_alert", "other_service", "other_version", "other_environment", "unsuccessful", "feedback_not_related"}
+)
 """Evidence against: these weights stay at or below 0, every other one (but ``none``) at or above 0,
 so that each term keeps the meaning the documentation gives it whatever the cases say."""
-FIXED = frozenset({"dependent"})
-"""Kept at its documented prior: the set exercises it only as a bystander's evidence, by the
-construction of one synthetic pattern, which says nothing about real dependents."""
+FIXED = frozenset({"dependent", "feedback_caused", "feedback_not_related"})
+"""Kept at their documented priors: the set exercises ``dependent`` only as a bystander's
+evidence, by the construction of one synthetic pattern, which says nothing about real dependents,
+and holds no responders' verdicts (§18) to fit the ``feedback_*`` weights on."""
 STEPS = 1500
 LEARNING_RATE = 0.05
 

@@ -156,12 +156,26 @@ RAW_ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 """Admin routes whose body is not JSON and which read it themselves (§17's import)."""
+FORM_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/v1/slack/interactions", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "Slack's interaction payload: payload=<block_actions JSON>, form-encoded (§18)",
+            "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+        },
+        "parameters": [
+            _header("X-Slack-Signature", "v0=<hex HMAC-SHA256 of v0:<timestamp>:<body>>", required=True),
+            _header("X-Slack-Request-Timestamp", "Unix seconds, within 5 minutes of now", required=True),
+        ],
+    },
+}
+"""Slack's interactions (§18): a form, checked by Slack's signature rather than a key."""
 
 
 def document_intake_requests(document: dict[str, Any]) -> None:
     """The generic API's body is its model (a schema of the document); the webhooks take any JSON
     object, as sent; the catalog import takes YAML."""
-    for (path, method), request in {**INGEST_REQUESTS, **RAW_ADMIN_REQUESTS}.items():
+    for (path, method), request in {**INGEST_REQUESTS, **RAW_ADMIN_REQUESTS, **FORM_REQUESTS}.items():
         operation = document["paths"][path][method]
         operation["requestBody"] = request["requestBody"]
         operation["parameters"] = [*operation.get("parameters", []), *request["parameters"]]

@@ -8,6 +8,7 @@ dead-letter queues.
 
 Environment: ``PORT`` (default 3000; 0 picks a free port), ``HOST`` (default 127.0.0.1),
 ``ADMIN_TOKEN`` (default ``local-dev-token``), ``ENRICHMENT_WEBHOOK_SECRET``,
+``SLACK_SIGNING_SECRET`` (default ``local-slack-signing-secret``, §18),
 ``PARAMETER_OVERRIDES`` (``Name=value Name=value``, as ``sam deploy --parameter-overrides``), and
 ``AWS_PORT`` (default 4566, LocalStack's; 0 picks a free port): the emulated AWS APIs over HTTP on
 127.0.0.1, for the aws CLI, boto3 and sam local (``local.aws_endpoint``).
@@ -28,6 +29,7 @@ from local.gateway import GatewayResponse, redact_keys
 from local.stack import EmulatedStack, emulated_stack
 from local.startup import (
     DEFAULT_ADMIN_TOKEN,
+    DEFAULT_SLACK_SIGNING_SECRET,
     DEFAULT_WEBHOOK_SECRET,
     RunnerOptions,
     announce,
@@ -154,6 +156,7 @@ def start(
     admin_token: str = DEFAULT_ADMIN_TOKEN,
     aws_port: int | None = None,
     webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+    slack_signing_secret: str = DEFAULT_SLACK_SIGNING_SECRET,
 ) -> LocalServer:
     """Starts the emulated stack and serves it; returns at once, and ``shutdown`` stops it all.
 
@@ -162,7 +165,11 @@ def start(
     and everything else is served all the same.
     """
     closing = contextlib.ExitStack()
-    emulated = closing.enter_context(emulated_stack(overrides, admin_token=admin_token, webhook_secret=webhook_secret))
+    emulated = closing.enter_context(
+        emulated_stack(
+            overrides, admin_token=admin_token, webhook_secret=webhook_secret, slack_signing_secret=slack_signing_secret
+        )
+    )
     server = LocalServer((host, port), emulated, closing)
     # The API's URL is the runner's: the alert pages that notifications link to are served here.
     os.environ["API_URL"] = server.url
@@ -173,6 +180,7 @@ def start(
         else:
             server.aws_endpoint = endpoint
     emulated.dispatcher.start()
+    emulated.queues.start()
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     return server
 
@@ -180,7 +188,13 @@ def start(
 def main() -> None:
     options = RunnerOptions.from_environment()
     server = start(
-        options.port, options.host, options.overrides, options.admin_token, options.aws_port, options.webhook_secret
+        options.port,
+        options.host,
+        options.overrides,
+        options.admin_token,
+        options.aws_port,
+        options.webhook_secret,
+        options.slack_signing_secret,
     )
     if server.aws_endpoint:
         endpoint = (

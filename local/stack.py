@@ -23,9 +23,10 @@ from moto import mock_aws
 from local.aws import LOCAL_CREDENTIALS, CreatedResources, create_resources, serialize_emulated_calls
 from local.eventbridge import RuleDispatcher
 from local.gateway import INSTANCES_PER_FUNCTION, Gateway
-from local.startup import DEFAULT_WEBHOOK_SECRET
+from local.queues import QueueConsumer, queue_sources
+from local.startup import DEFAULT_SLACK_SIGNING_SECRET, DEFAULT_WEBHOOK_SECRET
 from local.template import REPOSITORY_ROOT, LocalStack
-from shared.adapters import bus, envelope
+from shared.adapters import bus, envelope, fold_queue
 from shared.adapters.store import client as store
 from shared.settings import reset_settings_cache
 
@@ -36,6 +37,7 @@ def reset_caches() -> None:
     store.reset_client()
     bus.reset_client()
     envelope.reset_client()
+    fold_queue.reset_client()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     DEFAULT_PROVIDERS.clear()
 
@@ -67,6 +69,11 @@ class EmulatedStack:
         """The template's EventBridge rules; ``start`` delivers in the background, ``deliver_pending`` in the caller."""
         return RuleDispatcher(self.stack, self.resources, self.gateway.pools)
 
+    @cached_property
+    def queues(self) -> QueueConsumer:
+        """The template's SQS event sources (the delay queue of folded notifications, §18)."""
+        return QueueConsumer(queue_sources(self.stack, self.resources.queue_urls), self.gateway.pools)
+
 
 @contextmanager
 def emulated_stack(
@@ -74,6 +81,7 @@ def emulated_stack(
     *,
     admin_token: str,
     webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+    slack_signing_secret: str = DEFAULT_SLACK_SIGNING_SECRET,
     instances: int = INSTANCES_PER_FUNCTION,
     environment: dict[str, str] | None = None,
 ) -> Iterator[EmulatedStack]:
@@ -98,6 +106,7 @@ def emulated_stack(
         reset_caches()
         secret_parameter = stack.parameters["EnrichmentWebhookSecretParameter"]
         secrets = {secret_parameter: webhook_secret} if secret_parameter else {}
+        secrets[stack.parameters["SlackSigningSecretParameter"]] = slack_signing_secret
         emulated = EmulatedStack(stack, create_resources(stack, admin_token, secrets), instances)
         os.environ.update(emulated.resources.environment(stack.environment()))
         try:
@@ -105,4 +114,6 @@ def emulated_stack(
         finally:
             if "dispatcher" in vars(emulated):  # created, so maybe started
                 emulated.dispatcher.stop()
+            if "queues" in vars(emulated):
+                emulated.queues.stop()
             reset_caches()

@@ -17,6 +17,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_ADMIN_TOKEN = "local-dev-token"
 DEFAULT_WEBHOOK_SECRET = "local-webhook-secret"
 """Signs the enrichment webhook where the template names its SSM parameter."""
+DEFAULT_SLACK_SIGNING_SECRET = "local-slack-signing-secret"
+"""Checks the Slack app's interaction requests under ``make run`` (§18), as SSM holds it in AWS."""
 DEFAULT_AWS_PORT = 4566
 """LocalStack's port, which scripts and ``AWS_ENDPOINT_URL`` settings already name."""
 
@@ -56,7 +58,7 @@ def parameter_overrides(text: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class RunnerOptions:
     """``PORT`` (0 picks a free port), ``HOST``, ``ADMIN_TOKEN``, ``AWS_PORT`` (0 picks a free port),
-    ``PARAMETER_OVERRIDES`` and ``ENRICHMENT_WEBHOOK_SECRET``; empty means the default."""
+    ``PARAMETER_OVERRIDES``, ``ENRICHMENT_WEBHOOK_SECRET`` and ``SLACK_SIGNING_SECRET``; empty means the default."""
 
     port: int
     host: str
@@ -64,6 +66,7 @@ class RunnerOptions:
     aws_port: int
     overrides: dict[str, str]
     webhook_secret: str
+    slack_signing_secret: str = DEFAULT_SLACK_SIGNING_SECRET
 
     @classmethod
     def from_environment(cls) -> RunnerOptions:
@@ -78,6 +81,7 @@ class RunnerOptions:
             aws_port=int(os.environ.get("AWS_PORT") or DEFAULT_AWS_PORT),
             overrides=parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", "")),
             webhook_secret=os.environ.get("ENRICHMENT_WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET,
+            slack_signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or DEFAULT_SLACK_SIGNING_SECRET,
         )
 
 

@@ -50,6 +50,13 @@ class AlertIntakeSettings(_EnvironmentSettings):
     """Per alert source (§22); at least one delivery's 1,000 alerts, so one always fits an idle source."""
 
 
+class SlackSettings(_EnvironmentSettings):
+    slack_signing_secret_parameter: str = Field(
+        alias="SLACK_SIGNING_SECRET_PARAMETER", default="/deployment-events/slack-signing-secret", min_length=1
+    )
+    """The SSM SecureString holding the Slack app's signing secret (§18)."""
+
+
 class SecretsSettings(_EnvironmentSettings):
     secrets_key_arn: str = Field(alias="SECRETS_KEY_ARN", min_length=1)
     """The stack's KMS key that seals secrets at rest (§22)."""
@@ -65,8 +72,12 @@ class NotifySettings(_EnvironmentSettings):
     default_notifications: str = Field(alias="DEFAULT_NOTIFICATIONS", default="")
     pagerduty_api_url: str = Field(alias="PAGERDUTY_API_URL", default="https://api.pagerduty.com")
     ilert_api_url: str = Field(alias="ILERT_API_URL", default="https://api.ilert.com")
+    slack_api_url: str = Field(alias="SLACK_API_URL", default="https://slack.com/api/")
     public_base_url: str = Field(alias="PUBLIC_BASE_URL", default="")
     api_url: str = Field(alias="API_URL", default="")
+    notifications_per_minute: int = Field(alias="NOTIFICATIONS_PER_MINUTE", default=20, ge=1, le=1000)
+    fold_queue_url: str = Field(alias="FOLD_QUEUE_URL", default="")
+    """The delay queue that hands each minute's folded alerts back once the minute is over (§18)."""
 
     @property
     def public_url(self) -> str:
@@ -124,6 +135,11 @@ def alert_intake_settings() -> AlertIntakeSettings:
 
 
 @cache
+def slack_settings() -> SlackSettings:
+    return SlackSettings.model_validate(os.environ)
+
+
+@cache
 def secrets_settings() -> SecretsSettings:
     return SecretsSettings.model_validate(os.environ)
 
@@ -159,5 +175,5 @@ def default_notification_targets() -> tuple[NotificationTarget, ...]:
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
-    for loader in (*loaders, alert_intake_settings, secrets_settings, default_notification_targets):
+    for loader in (*loaders, alert_intake_settings, slack_settings, secrets_settings, default_notification_targets):
         loader.cache_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +40,8 @@ class RecordingServer:
     script: list[Answer | int] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    otherwise: Callable[[Recorded], Answer] | None = None
+    """The answer once the script is used up (an API stand-in's); None: 200."""
 
     @property
     def url(self) -> str:
@@ -50,9 +52,11 @@ class RecordingServer:
         with self.lock:
             self.script.extend(answers)
 
-    def next_answer(self) -> Answer:
+    def next_answer(self, request: Recorded | None = None) -> Answer:
         with self.lock:
-            scripted = self.script.pop(0) if self.script else 200
+            scripted = self.script.pop(0) if self.script else None
+        if scripted is None:
+            return self.otherwise(request) if self.otherwise and request else Answer()
         return scripted if isinstance(scripted, Answer) else Answer(status=scripted)
 
     def record(self, request: Recorded) -> None:
@@ -68,8 +72,9 @@ def _handler(state: RecordingServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            state.record(Recorded(self.command, self.path, headers, body, time.monotonic()))
-            answer = state.next_answer()
+            recorded = Recorded(self.command, self.path, headers, body, time.monotonic())
+            state.record(recorded)
+            answer = state.next_answer(recorded)
             if answer.delay:
                 time.sleep(answer.delay)
             if answer.hang_up:

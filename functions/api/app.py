@@ -1,4 +1,4 @@
-"""The admin API (§2, §4, §6, §8, §17): every route needs the admin token, checked before routing."""
+"""The admin API (§2, §4, §6, §8, §17, §18): every route needs the admin token, checked before routing."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from routers import alert_sources, alerts, deployment_events, pipelines, registry, services
+from routers import alert_sources, alerts, deployment_events, pipelines, registry, services, verdicts
 from shared.http.resolver import create_resolver, resolve_admin
 from shared.observability import logger, metrics, tracer
 
 app = create_resolver()
-for area in (pipelines, deployment_events, alert_sources, registry, alerts, services):
+for area in (pipelines, deployment_events, alert_sources, registry, alerts, services, verdicts):
     app.include_router(area.router)
 
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from shared.domain.models.alerts import Enrichment, EnrichmentReference
+from shared.domain.models.alerts import EnrichmentOnBus
 from shared.logic.enrichment import enrichment_of
 from shared.logic.notify import notify
 from shared.observability import BUS_CORRELATION_ID_PATH, event_parser, logger, metrics, tracer
@@ -24,7 +24,7 @@ class AlertEnrichedEvent(EventBridgeModel):
     the one event shape this function reads."""
 
     detail_type: Literal["Alert Enriched"] = Field(alias="detail-type")
-    detail: EnrichmentReference | Enrichment
+    detail: EnrichmentOnBus
 
 
 @logger.inject_lambda_context(correlation_id_path=BUS_CORRELATION_ID_PATH)
@@ -33,5 +33,5 @@ class AlertEnrichedEvent(EventBridgeModel):
 @event_parser(model=AlertEnrichedEvent)
 def lambda_handler(event: AlertEnrichedEvent, context: LambdaContext) -> dict[str, Any]:
     enrichment = enrichment_of(event.detail)
-    sent = notify(enrichment, event.id, context.aws_request_id)
+    sent = notify(enrichment, event.id, context.aws_request_id, update=event.detail.update)
     return {"alertId": enrichment.alert_id, "sent": [{"type": item.type, "status": item.status} for item in sent]}

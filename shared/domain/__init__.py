@@ -11,10 +11,13 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``alert_readers``: one per alerting system, from a delivery to our alerts.
 - ``correlation``: §5 as pure functions (claim, window).
 - ``relevance``: §17, which change most likely caused an alert, as probabilities with evidence.
+- ``verdicts``: responders' verdicts applied to an enrichment, and what makes alerts of one kind (§18).
 - ``catalog``: the service catalog as a graph: which service a change names, how many hops apart (§17).
 - ``backstage``: a Backstage catalog's entities read as services (§17).
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
+- ``slack_interactions``: Slack's signed interaction requests read as verdicts (§18).
+- ``storm``: an alert group's state, its signature and its sender (§18).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place.
 - ``cursors``: the opaque, URL-safe cursors of every paged list.

@@ -22,6 +22,11 @@ alert id -> latest source     ``ALERT_LATEST#<alertId>``         ``ALERT_LATEST`
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
 service of the catalog        ``SERVICES``                       ``SERVICE#<casefolded name>``
 alert listed under an owner   ``ALERT#<sourceId>#<alertId>``     ``LISTED#<listPK>``
+verdict on an alert's change  ``ALERT#<sourceId>#<alertId>``     ``VERDICT#<eventId>`` (the one standing)
+a verdict given or withdrawn  ``ALERT#<sourceId>#<alertId>``     ``VERDICT_HISTORY#<at>#<eventId>#<action>``
+verdicts on an alert kind     ``FEEDBACK#<kind>``                ``EVENT#<eventId>`` (§17's ``FEEDBACK``)
+alert group of a source       ``ALERT_GROUP#<id>#<groupKey>``    ``ALERT_GROUP`` (§18, versioned)
+target's messages, a minute   ``NOTIFY_RATE#<targetId>#<minute>`` ``NOTIFY_RATE`` (count, folded)
 ============================  =================================  ==========================
 
 An alert's partition is namespaced by the alert source it came through (§22): ``<sourceId>`` is
@@ -192,6 +197,33 @@ def enrichment_key(alert_source_id: str | None, alert_id: str) -> ItemKey:
     return ItemKey(alert_partition(alert_source_id, alert_id), "ENRICHMENT")
 
 
+VERDICT_PREFIX = "VERDICT#"
+VERDICT_HISTORY_PREFIX = "VERDICT_HISTORY#"
+
+
+def verdict_key(alert_source_id: str | None, alert_id: str, event_id: str) -> ItemKey:
+    """The verdict standing on one change of an alert (§18), beside the alert's enrichment."""
+    return ItemKey(alert_partition(alert_source_id, alert_id), f"{VERDICT_PREFIX}{event_id}")
+
+
+def verdict_history_key(
+    alert_source_id: str | None, alert_id: str, at: datetime, event_id: str, action: str
+) -> ItemKey:
+    """One verdict given or withdrawn, in time order after the standing ones."""
+    sort_key = f"{VERDICT_HISTORY_PREFIX}{isoformat(at)}#{event_id}#{action}"
+    return ItemKey(alert_partition(alert_source_id, alert_id), sort_key)
+
+
+def feedback_pk(alert_kind: str) -> str:
+    """Verdicts on the alerts of one kind (name and service, §17's ``FEEDBACK``): one partition,
+    read with one Query per correlation, kept to the retention by TTL."""
+    return f"FEEDBACK#{alert_kind}"
+
+
+def feedback_key(alert_kind: str, event_id: str) -> ItemKey:
+    return ItemKey(feedback_pk(alert_kind), f"EVENT#{event_id}")
+
+
 def latest_alert_key(alert_id: str) -> ItemKey:
     """Which source's alert of this id was correlated last: what ``/api/alerts/{alertId}/…``
     means without ``?source=`` (§22)."""
@@ -206,6 +238,16 @@ def minute_of(moment: datetime) -> datetime:
 def alert_rate_key(alert_source_id: str, moment: datetime) -> ItemKey:
     """The counter of the alerts a source published in the minute of ``moment`` (§22)."""
     return ItemKey(f"ALERT_RATE#{alert_source_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "ALERT_RATE")
+
+
+def alert_group_key(alert_source_id: str | None, group_key: str) -> ItemKey:
+    """An Alertmanager or Grafana group of one source (§18): ``group_key`` is in id-safe form."""
+    return ItemKey(f"ALERT_GROUP#{alert_source_id or NO_ALERT_SOURCE}#{group_key}", "ALERT_GROUP")
+
+
+def notify_rate_key(target_id: str, moment: datetime) -> ItemKey:
+    """The messages a target got in the minute of ``moment``, and the alerts folded (§18)."""
+    return ItemKey(f"NOTIFY_RATE#{target_id}#{minute_of(moment):%Y-%m-%dT%H:%M}", "NOTIFY_RATE")
 
 
 SERVICES_PK = "SERVICES"

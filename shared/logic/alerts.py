@@ -31,9 +31,12 @@ from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.relevance.explain import explain
 from shared.domain.relevance.model import assess
 from shared.domain.relevance.weights import RelevanceWeights, weights_from_json
+from shared.domain.storm import grouped_by
+from shared.domain.verdicts import alert_kind
 from shared.logic.enrichment import DETAIL_BUDGET, hand_to_enrich
 from shared.logic.registry import with_registered_teams
 from shared.logic.services import load_catalog
+from shared.logic.verdicts import feedback_for
 from shared.observability import logger, tracer
 from shared.settings import alarm_settings, bus_settings, correlation_rules
 
@@ -89,7 +92,8 @@ def correlate(alert: Alert, now: datetime, weights: RelevanceWeights | None = No
     if plan.unnamed_team_ids:
         owned = pipeline_store.pipelines_owned_by(plan.unnamed_team_ids)
         plan = plan.with_team_names(team for pipeline in owned for team in pipeline.teams)
-    assessment = assess(resolved, read_candidates(plan), plan, load_catalog(), weights or rules.weights)
+    feedback = feedback_for(alert_kind(resolved.labels, resolved.alert_source))
+    assessment = assess(resolved, read_candidates(plan), plan, load_catalog(), weights or rules.weights, feedback)
     explained = explain(assessment, plan.scope, rules.max_related)
     return Enrichment(
         alert_id=alert.id,
@@ -99,6 +103,7 @@ def correlate(alert: Alert, now: datetime, weights: RelevanceWeights | None = No
             alert_source=resolved.alert_source,
             labels=resolved.labels,
             alert_key=resolved.alert_key,
+            **grouped_by(resolved),
         ),
         scope=plan.scope,
         claiming_teams=plan.claiming_teams,

@@ -10,7 +10,8 @@ import json
 
 from shared.adapters import bus
 from shared.adapters.store import enrichments as enrichment_store
-from shared.domain.errors import NotFound
+from shared.adapters.store import verdicts as verdict_store
+from shared.domain.errors import Busy, NotFound
 from shared.domain.models.alert_list import listing_of
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
@@ -19,49 +20,69 @@ from shared.domain.models.alerts import (
     OWN_EVENT_SOURCE,
     Enrichment,
     EnrichmentReference,
+    EnrichmentUpdate,
 )
+from shared.domain.verdicts import apply_verdicts
 from shared.observability import logger, tracer
 
 DETAIL_BUDGET = bus.MAX_REQUEST_BYTES - bus.TIME_BYTES - len(OWN_EVENT_SOURCE) - len(ALERT_CORRELATED)
 """The bytes an enrichment may take as the ``detail`` of its events."""
 
 
-def _keep(enrichment: Enrichment) -> bool:
-    body = json.dumps(enrichment.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
-    return enrichment_store.put_enrichment(
-        enrichment.alert_source_id, enrichment.alert_id, body, enrichment.correlated_at, listing_of(enrichment)
-    )
+KEEP_ATTEMPTS = 5
+"""How often a write is tried again after a verdict (or another write) came in between (§18)."""
 
 
-def _publish(detail_type: str, enrichment: Enrichment) -> None:
-    body = enrichment.to_json_dict()
+def keep(enrichment: Enrichment) -> Enrichment | None:
+    """Stores the enrichment with the alert's standing verdicts applied (§18), and answers it as
+    stored; None when a later correlation is stored already. The write is conditional on what was
+    read, so a verdict given meanwhile is never lost: the verdicts are read again."""
+    alert = enrichment.address
+    for _ in range(KEEP_ATTEMPTS):
+        stored = enrichment_store.stored_state(*alert)
+        if stored.correlated_at is not None and stored.correlated_at > enrichment.correlated_at:
+            return None
+        standing = verdict_store.standing(alert) if stored.judged else []
+        judged = apply_verdicts(enrichment.model_copy(update={"update": None}), standing)
+        body = json.dumps(judged.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
+        listing = listing_of(judged)
+        if enrichment_store.put_enrichment(*alert, body, judged.correlated_at, listing, stored.revision, stored.judged):
+            return judged
+    raise Busy(f"the enrichment of alert {enrichment.alert_id!r} kept changing while it was stored")
+
+
+def _publish(detail_type: str, enrichment: Enrichment, update: EnrichmentUpdate | None = None) -> None:
+    published = enrichment.model_copy(update={"update": update})
+    body = published.to_json_dict()
     if not bus.fits(OWN_EVENT_SOURCE, detail_type, body):
         logger.info("enrichment too large for the bus: its event refers to the stored one")
-        body = enrichment.reference().to_json_dict()
+        body = published.reference().to_json_dict()
     bus.publish(OWN_EVENT_SOURCE, detail_type, body)
 
 
-def republish(enrichment: Enrichment) -> None:
-    """``Alert Enriched`` again for a stored enrichment (the notifications retry), bounded as the
-    first one was: it is stored, so a reference does when the whole would not fit."""
-    _publish(ALERT_ENRICHED, enrichment)
+def republish(enrichment: Enrichment, update: EnrichmentUpdate | None = None) -> None:
+    """``Alert Enriched`` again for a stored enrichment (the notifications retry; a verdict, with
+    ``update``), bounded as the first one was: it is stored, so a reference does when the whole
+    would not fit."""
+    _publish(ALERT_ENRICHED, enrichment, update)
 
 
 def hand_to_enrich(enrichment: Enrichment) -> None:
     """``Alert Correlated`` for the enrich function; one too large for the bus is stored first,
     so the reference the event carries can be read."""
     if not bus.fits(OWN_EVENT_SOURCE, ALERT_CORRELATED, enrichment.to_json_dict()):
-        _keep(enrichment)
+        keep(enrichment)
     _publish(ALERT_CORRELATED, enrichment)
 
 
 @tracer.capture_method(capture_response=False)
 def store_enrichment(enrichment: Enrichment) -> bool:
-    """Keeps the result (replacing an earlier one) and tells the bus; False if a newer one exists."""
-    stored = _keep(enrichment)
-    if stored:
-        _publish(ALERT_ENRICHED, enrichment)
-    return stored
+    """Keeps the result (replacing an earlier one, with the alert's verdicts applied) and tells
+    the bus; False if a newer one exists."""
+    stored = keep(enrichment)
+    if stored is not None:
+        _publish(ALERT_ENRICHED, stored)
+    return stored is not None
 
 
 def keep_and_publish(detail: Enrichment | EnrichmentReference) -> bool:

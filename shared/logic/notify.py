@@ -15,32 +15,24 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
-from shared.adapters import envelope, notify_http
+from shared.adapters import notify_http
 from shared.adapters.notify_http import DEFAULT_POLICY, DeliveryResult
-from shared.adapters.secrets import secure_parameter
 from shared.adapters.store import notifications as claim_store
-from shared.adapters.store.client import batch_get
 from shared.adapters.store.notifications import Taker
-from shared.domain import keys
-from shared.domain.models.alert_sources import AlertSourceRecord, AlertSourceType
+from shared.domain.models.alert_sources import AlertSourceType
 from shared.domain.models.alerts import AlertAddress, Enrichment
 from shared.domain.models.notifications import (
-    REGISTERED_SOURCE_KIND,
     ClaimStatus,
     IlertTarget,
     NotificationClaim,
     NotificationTarget,
     PagerDutyTarget,
+    SlackAppTarget,
     SlackTarget,
-    WebhookTarget,
-    opened_target,
-    stored_targets_adapter,
     target_id,
     view_of,
 )
-from shared.domain.models.sealed import SecretPlace
 from shared.domain.notifications import (
     NotificationContext,
     OutboundRequest,
@@ -50,8 +42,13 @@ from shared.domain.notifications import (
     webhook_request,
 )
 from shared.domain.timestamps import utc_now
+from shared.logic import slack_app
+from shared.logic.notify_targets import page_url, planned_targets, targets_of
+from shared.logic.rate_limit import FOLDED_NOTE, admitted
+from shared.logic.slack_app import Delivery, Outbound, Send
+from shared.logic.storm import MessagePlan, message_plan
 from shared.observability import logger, tracer
-from shared.settings import default_notification_targets, notify_settings
+from shared.settings import notify_settings
 
 LEASE = timedelta(seconds=DEFAULT_POLICY.worst_case_attempt_seconds + 20)
 """One attempt at its worst (the longest wait, then the timeout: 40 s) and 20 s for the records
@@ -74,62 +71,13 @@ class RenewalFailed(Exception):
     """The store could not renew the lease: sending stops, and the invocation is retried."""
 
 
-def default_targets() -> tuple[NotificationTarget, ...]:
-    """``DefaultNotifications``: for alerts whose source has no targets of its own; an invalid
-    entry was reported and skipped when the function started (§22)."""
-    return default_notification_targets()
-
-
-def enrichment_webhook() -> WebhookTarget | None:
-    """The enrichment webhook of §6, for every alert (its secret is cached by the parameters
-    utility, so this costs no SSM call per invocation)."""
-    configured = notify_settings()
-    if not configured.enrichment_webhook_url:
-        return None
-    secret = secure_parameter(configured.enrichment_webhook_secret_parameter)
-    return WebhookTarget(type="WEBHOOK", url=configured.enrichment_webhook_url, secret=secret)
-
-
-def source_targets(alert_source_id: str) -> list[NotificationTarget]:
-    """The targets of the alert's source, created or registered: one BatchGetItem for both;
-    each opened here, to be sent to (§22)."""
-    if not keys_are_storable(alert_source_id):
-        return []
-    created, registered = keys.created_alert_source_key(alert_source_id), keys.alert_source_key(alert_source_id)
-    for values in batch_get([created, registered]):
-        if values.get("notifications"):
-            kind = AlertSourceRecord.record_kind if values["PK"] == created.pk else REGISTERED_SOURCE_KIND
-            place = SecretPlace(kind, alert_source_id, "notifications")
-            stored = stored_targets_adapter().validate_python(values["notifications"])
-            return [opened_target(target, place, envelope.open_secret) for target in stored]
-    return []
-
-
-def targets_of(enrichment: Enrichment) -> list[NotificationTarget]:
-    """The source's targets (else the defaults) and the enrichment webhook, each once."""
-    source = enrichment.alert.alert_source if enrichment.alert else None
-    own = source_targets(source.id) if source and source.id else []
-    webhook = enrichment_webhook()
-    unique: dict[str, NotificationTarget] = {}
-    for target in [*(own or default_targets()), *([webhook] if webhook else [])]:
-        unique.setdefault(target_id(target), target)
-    return list(unique.values())
-
-
-def keys_are_storable(resource_id: str) -> bool:
-    return 0 < len(resource_id) <= 128 and "#" not in resource_id
-
-
-def page_url(alert_id: str, alert_source_id: str | None) -> str:
-    """The alert's page; with its source, so that it shows this alert whichever other source's
-    alert of the same id was correlated since (§22)."""
-    source = f"&source={quote(alert_source_id, safe='')}" if alert_source_id else ""
-    return f"{notify_settings().public_url.rstrip('/')}/?alert={quote(alert_id, safe='')}{source}"
-
-
-def request_for(target: NotificationTarget, context: NotificationContext, event_id: str) -> OutboundRequest | None:
+def request_for(
+    target: NotificationTarget, context: NotificationContext, event_id: str
+) -> OutboundRequest | Send | None:
     """The request a target gets, or None when it has nothing to say about this alert."""
     configured = notify_settings()
+    if isinstance(target, SlackAppTarget):
+        return slack_app.first_post(target, context)
     if isinstance(target, SlackTarget):
         return slack_request(context, str(target.webhook_url), target.always)
     if isinstance(target, PagerDutyTarget):
@@ -139,9 +87,7 @@ def request_for(target: NotificationTarget, context: NotificationContext, event_
     return webhook_request(context, str(target.url), target.secret, event_id)
 
 
-def _request_or_failure(
-    target: NotificationTarget, context: NotificationContext, event_id: str
-) -> OutboundRequest | DeliveryResult | None:
+def _request_or_failure(target: NotificationTarget, context: NotificationContext, event_id: str) -> Outbound | None:
     """A request that cannot even be built is a failure of its target alone, named by type."""
     try:
         return request_for(target, context, event_id)
@@ -175,11 +121,13 @@ class Claimed:
             raise LeaseLost(self.target_type)
 
 
-def _send(claimed: Claimed, request: OutboundRequest | DeliveryResult) -> DeliveryResult:
+def _send(claimed: Claimed, request: Outbound) -> DeliveryResult:
     if isinstance(request, DeliveryResult):
         return request
     try:
-        return notify_http.deliver(request, before_retry=claimed.renew)
+        if isinstance(request, OutboundRequest):
+            return notify_http.deliver(request, before_retry=claimed.renew)
+        return request(claimed)
     except LeaseLost:
         raise
     except RenewalFailed as error:
@@ -197,10 +145,12 @@ def _status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStat
     return "pending" if result.status == "retryable" and claim.invocations < MAX_ATTEMPTS else "failed"
 
 
-def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: Clock) -> NotificationClaim | None:
+def _take(
+    alert: AlertAddress, target: NotificationTarget, identity: str, taker: Taker, clock: Clock
+) -> NotificationClaim | None:
     """The claim, now this invocation's; None when it was settled; ``NotificationsPending``
-    while another invocation holds it."""
-    identity, redacted = target_id(target), view_of(target).target
+    while another invocation holds it. A group's message is claimed per signature (§18)."""
+    redacted = view_of(target).target
     taken, claim = claim_store.claim(*alert, identity, target.type, redacted, taker, clock(), LEASE)
     if taken:
         return claim
@@ -209,18 +159,27 @@ def _take(alert: AlertAddress, target: NotificationTarget, taker: Taker, clock: 
     return None
 
 
-def _deliver(
+def deliver_once(
     alert: AlertAddress,
     target: NotificationTarget,
-    request: OutboundRequest | DeliveryResult,
+    request: Outbound,
     invocation: str,
     clock: Clock,
+    plan: MessagePlan,
+    identity: str | None = None,
 ) -> Sent | None:
-    """Claim, send, record; None when another invocation holds or settled the claim."""
+    """Claim, send, record; None when another invocation holds or settled the claim. The claim
+    is the target's (a group's per signature; ``identity``: a follow-up's own), and its first
+    request counts against its target's minute, or is folded (§18)."""
     taker = Taker(secrets.token_hex(8), invocation)
-    claim = _take(alert, target, taker, clock)
+    claim = _take(alert, target, identity or target_id(target) + plan.claim_suffix, taker, clock)
     if claim is None:
         return None
+    first = plan.limited and claim.attempts == 1 and isinstance(request, OutboundRequest)
+    limited = plan.context if first else None
+    if limited is not None and not admitted(target, limited, claim.target_id):
+        claim_store.settle(*alert, claim.target_id, taker.holder, "delivered", FOLDED_NOTE, clock())
+        return Sent(target.type, "folded")
     claimed = Claimed(alert, target.type, claim.target_id, taker.holder, clock)
     try:
         result = _send(claimed, request)
@@ -237,21 +196,16 @@ def _deliver(
     return Sent(target.type, status)
 
 
-@tracer.capture_method(capture_response=False)
-def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock = utc_now) -> list[Sent]:
-    """Every target of the alert, each once, each tried whatever the others do; raises
-    ``NotificationsPending`` if any must be retried. ``invocation`` is the Lambda request id."""
-    source = enrichment.alert.alert_source if enrichment.alert else None
-    came_through = source.integration_type if source else None
-    incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
-    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+def _deliver_each(
+    alert: AlertAddress, deliveries: list[tuple[Delivery, MessagePlan]], invocation: str, clock: Clock
+) -> tuple[list[Sent], list[str]]:
+    """Each delivery tried whatever the others do: what was sent, and why others are pending."""
     sent, pending = [], []
-    for target in targets_of(enrichment):
-        request = _request_or_failure(target, context, event_id)
+    for (target, identity, request), plan in deliveries:
         if request is None:
             continue
         try:
-            outcome = _deliver(enrichment.address, target, request, invocation, clock)
+            outcome = deliver_once(alert, target, request, invocation, clock, plan, identity)
         except NotificationsPending as error:
             pending.append(str(error))
             continue
@@ -261,6 +215,33 @@ def notify(enrichment: Enrichment, event_id: str, invocation: str, clock: Clock 
             continue
         if outcome is not None:
             sent.append(outcome)
-    if pending:
-        raise NotificationsPending("; ".join(pending))
+    return sent, pending
+
+
+@tracer.capture_method(capture_response=False)
+def notify(
+    enrichment: Enrichment, event_id: str, invocation: str, clock: Clock = utc_now, update: str | None = None
+) -> list[Sent]:
+    """Every target of the alert, each once, each tried whatever the others do; raises
+    ``NotificationsPending`` if any must be retried. ``invocation`` is the Lambda request id;
+    ``update`` is what republished the enrichment (``verdict``), if anything did."""
+    source = enrichment.alert.alert_source if enrichment.alert else None
+    came_through = source.integration_type if source else None
+    incident_id = enrichment.alert_id if came_through == AlertSourceType.PAGERDUTY.value else None
+    context = NotificationContext.of(enrichment, page_url(enrichment.alert_id, enrichment.alert_source_id), incident_id)
+    # A verdict's re-publication sends no first message again, to a group neither (§18): only follow-ups
+    group_plan = message_plan(enrichment, context, clock()) if update is None else None
+    deliveries: list[tuple[Delivery, MessagePlan]] = [
+        ((target, None, _request_or_failure(target, plan.context or context, event_id)), plan)
+        for target, plan in planned_targets(enrichment, group_plan, context)
+    ]
+    unread = []
+    try:  # Slack app edits and verdict notes (§18), each claimed on its own and never limited
+        follow_ups = slack_app.follow_ups(enrichment, update, targets_of(enrichment), context)
+        deliveries += [(delivery, MessagePlan(context, limited=False)) for delivery in follow_ups]
+    except Exception as error:  # noqa: BLE001 - the store failing: retried as a whole, the others go on
+        unread.append(f"follow-ups could not be read: {type(error).__name__}")
+    sent, pending = _deliver_each(enrichment.address, deliveries, invocation, clock)
+    if pending or unread:
+        raise NotificationsPending("; ".join([*pending, *unread]))
     return sent

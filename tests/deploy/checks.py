@@ -164,13 +164,15 @@ def _target_problems(deployment: Deployment, rule: str, target: dict[str, Any]) 
 
 
 def dead_letter_queues(deployment: Deployment) -> set[str]:
-    """The logical ids of the queues something dead-letters into: a rule's target or a function."""
+    """The logical ids of the queues something dead-letters into: a rule's target, a function or a
+    queue's redrive policy."""
     queues = {logical_id for logical_id, arn in deployment.arns.items() if arn.startswith("arn:aws:sqs:")}
     referenced = set()
     for resource in deployment.transformed["Resources"].values():
         properties = resource.get("Properties", {})
         configs = [properties.get("DeadLetterConfig", {})]
         configs += [target.get("DeadLetterConfig", {}) for target in properties.get("Targets", [])]
+        configs.append({"Arn": properties.get("RedrivePolicy", {}).get("deadLetterTargetArn")})
         for config in configs:
             arn = config.get("TargetArn", config.get("Arn"))
             if isinstance(arn, dict) and "Fn::GetAtt" in arn:

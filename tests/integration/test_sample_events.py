@@ -27,6 +27,7 @@ FUNCTION_BY_PREFIX = {
 EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
     "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
+    "enrich-verdict-given.json": {"alertId": "12345", "recorded": False},
     "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
 }
 EXAMPLE_KEYS = {"API": "dpl_example-api-key", "GITHUB": "dpl_example-github-key", "GITLAB": "dpl_example-gitlab-key"}

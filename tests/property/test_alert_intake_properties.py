@@ -97,3 +97,56 @@ def test_the_intake_answers_any_body(
     else:
         assert body["status"] == "ignored"
         assert published == []
+
+
+STORM_SIZES = st.sampled_from([1, 999, 1000, 1001, 2500])
+"""Around §22's bound of 1,000 alerts a delivery."""
+LABEL_SIZES = st.sampled_from([0, 100, 20_000, 120_000])
+"""The bytes of ``commonLabels`` every alert of the group repeats."""
+
+
+def storm(alert_count: int, label_bytes: int) -> bytes:
+    """A real Alertmanager delivery grown to ``alert_count`` firing alerts, each as small as
+    Alertmanager sends one (so that the count, not the body's size, is what is tested), sharing
+    labels of any size."""
+    delivery = fixture_json("alerts/alertmanager/firing.two-alerts.zulip.json")
+    first = delivery["alerts"][0]
+    delivery["alerts"] = [
+        {
+            "status": "firing",
+            "labels": {"alertname": first["labels"]["alertname"], "instance": f"host-{index}"},
+            "startsAt": first["startsAt"],
+            "fingerprint": f"{index:016x}",
+        }
+        for index in range(alert_count)
+    ]
+    delivery["commonLabels"] = {**delivery.get("commonLabels", {}), "note": "x" * label_bytes}
+    return json.dumps(delivery).encode()
+
+
+@bounded(max_examples=12)
+@given(alert_count=STORM_SIZES, label_bytes=LABEL_SIZES)
+def test_a_storm_is_published_whole_or_refused_whole(
+    gateway: Gateway,
+    intake_paths: dict[str, str],
+    published: list[list[dict[str, Any]]],
+    alert_count: int,
+    label_bytes: int,
+) -> None:
+    # Given an Alertmanager group of any size, with labels of any size
+    published.clear()
+    # When it is delivered
+    response = gateway.handle(
+        "POST", intake_paths["alertmanager"], "", {"content-type": "application/json"}, storm(alert_count, label_bytes)
+    )
+    # Then it is accepted with every alert published, or refused with nothing published
+    assert response.status in (202, 413, 429), (alert_count, label_bytes, response.status, response.body[:300])
+    event(f"{alert_count} alerts, {label_bytes} B labels: {response.status}")
+    sent = [detail["id"] for details in published for detail in details]
+    if response.status == 202:
+        assert sorted(sent) == sorted(json.loads(response.body)["alerts"])
+        assert alert_count <= 1000
+    else:
+        assert sent == []
+    if alert_count > 1000:
+        assert response.status == 413

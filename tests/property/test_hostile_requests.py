@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from local.gateway import Gateway, GatewayResponse
 from local.template import LocalStack, Route
@@ -23,6 +25,7 @@ from shared.domain.models.deployments import CUSTOM_DETAILS_MAX_DEPTH
 from shared.domain.requests import MAX_BODY_BYTES
 from tests.conftest import ADMIN, JSON, Api
 from tests.fixture_files import fixture_json
+from tests.property.support import bounded
 
 ROUTES = LocalStack({}).routes()
 KEY = "KEY"
@@ -275,6 +278,29 @@ def test_garbage_sources_of_the_alert_routes(api: Api, method: str, tail: str) -
         # Then it is a 400 naming what is wrong, or a 404 for an alert it never saw
         assert_answered(response, (tail, value[:40]))
         assert response.status in (400, 404), (tail, value[:40], response.body)
+
+
+GARBAGE_WEIGHTS = st.one_of(
+    st.sampled_from(['{"tiem": 1}', '{"time": 1e400}', '{"time": NaN}', "[]", "{", "null", '{"none": "5"}', "\x00"]),
+    st.text(max_size=80),
+    st.dictionaries(
+        st.text(max_size=12), st.floats(allow_nan=True) | st.integers() | st.text(max_size=4), max_size=4
+    ).map(json.dumps),
+    st.text(min_size=2049, max_size=2100),
+)
+"""``?weights=`` of the preview (§17): what a typo, a tool or an attacker puts there."""
+
+
+@bounded(max_examples=60)
+@given(weights=GARBAGE_WEIGHTS)
+def test_garbage_weights_of_the_preview(api: Api, weights: str) -> None:
+    # Given an alert to preview, and weights that may be anything
+    alert = {"id": "weights", "reportTime": "2026-11-30T10:00:00Z", "labels": {"service": "shop"}}
+    # When it is previewed with them
+    response = api.call("POST", "/api/alerts/preview", alert, query=urlencode({"weights": weights}))
+    # Then it is the enrichment, or a client error naming what is wrong
+    assert_answered(response, weights[:40])
+    assert response.status in (200, 400, 422), (weights[:40], response.body[:300])
 
 
 GARBAGE_PAGING = [

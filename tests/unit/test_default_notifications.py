@@ -44,3 +44,19 @@ def test_a_value_that_is_no_json_list_is_skipped_whole(configured: str, kind: st
 
 def test_nothing_configured_is_no_target() -> None:
     assert valid_targets("") == ((), [])
+
+
+def test_a_slack_app_in_the_defaults_is_kept_and_a_user_token_skipped_by_type() -> None:
+    # Given DefaultNotifications with a Slack app's bot and a user token in its place
+    configured = json.dumps(
+        [
+            {"type": "SLACK_APP", "botToken": "xoxb-1-2-abc", "channel": "C0DEPLOYS"},
+            {"type": "SLACK_APP", "botToken": "xoxp-1-2-abc", "channel": "C0DEPLOYS"},
+        ]
+    )
+    # When it is read at the function's start
+    targets, [skipped] = valid_targets(configured)
+    # Then the bot is kept, and the other is skipped naming its position, type and field only
+    assert [target.type for target in targets] == ["SLACK_APP"]
+    assert (skipped.position, skipped.target_type) == (1, "SLACK_APP")
+    assert skipped.problems == ["SLACK_APP.botToken: string_pattern_mismatch"]

@@ -16,6 +16,7 @@ from shared.domain.relevance.weights import DEFAULT_WEIGHTS
 from tests.unit.test_relevance import alert, change, plan
 
 REFERENCE = Path(__file__).parents[2] / "docs" / "relevance.md"
+README = Path(__file__).parents[2] / "README.md"
 ROW = re.compile(r"^\| `?[A-Z()a-z]+`? \| `(?P<name>[a-z_]+)` \| .* \| (?P<default>-?[0-9.]+) \|$", re.MULTILINE)
 
 
@@ -74,3 +75,22 @@ def test_the_worked_example_is_what_the_model_computes() -> None:
     again = assess(unlabelled, [production, staging, push], plan(unlabelled), Catalog([]), DEFAULT_WEIGHTS)
     scores = {item.change.id: item.score for item in again.ranked}
     assert f"scores {scores['staging']:.2f} and the\nproduction one {scores['production']:.2f}" in example
+
+
+def test_the_readmes_worked_example_is_the_same() -> None:
+    text = README.read_text()
+    example = text[text.index("**A worked example.**") :]
+    example = example[: example.index("\n\n")]
+    subject = alert(service="shop", environment="production")
+    changes = [
+        change("production", 14, service="shop", environment="production"),
+        change("staging", 5, service="shop", environment="staging"),
+        change("push", 0.5, kind=EventKind.PUSH, repository="acme/search"),
+    ]
+    result = assess(subject, changes, plan(subject), Catalog([]), DEFAULT_WEIGHTS)
+    odds = [f"{sum(weight for _, weight in item.evidence):.2f}" for item in result.ranked]
+    assert f"{odds[0]}, {odds[1]} and {odds[2]}" in example
+    assert f"{result.ranked[0].probability:.2f}, " in example
+    assert f'with {result.none_probability:.2f} left for "no change"' in example
+    for name in ("kind", "service", "environment", "other_environment", "none"):
+        assert f"`{name}` {getattr(DEFAULT_WEIGHTS, name)}" in example

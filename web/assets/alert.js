@@ -1,7 +1,8 @@
 /* The `/?alert=<id>[&source=<alertSourceId>]` view: the deployments an alert was enriched with, and why
- * (the changes themselves: changes.js). Without a source it is the alert of that id correlated last (§22). */
+ * (the changes themselves: changes.js), with responders' verdict buttons (§18). Without a source it is the
+ * alert of that id correlated last (§22). */
 
-import { apiGet, handleTokenRejected } from './api.js';
+import { apiDelete, apiGet, apiPut, handleTokenRejected } from './api.js';
 import { changeSections } from './changes.js';
 import { byId, el, setStateBox } from './dom.js';
 import { absoluteTime, detailRow, duration, refreshRelativeTimes, teamChips, timeElement } from './format.js';
@@ -31,6 +32,12 @@ function alertPath(alertId, source, tail) {
   return `/api/alerts/${encodeURIComponent(alertId)}/${tail}${query}`;
 }
 
+/** What the page shows of an enrichment: a new correlation, or a verdict given or withdrawn, changes it. */
+function shownVersion(enrichment) {
+  const verdicts = (enrichment.deployments || []).map((item) => `${item.id}:${item.verdict?.verdict || ''}`);
+  return `${enrichment.correlatedAt}|${verdicts.join(',')}`;
+}
+
 export function startAlertView(alertId, source) {
   const signal = viewSignal();
   showView('alert');
@@ -44,18 +51,18 @@ export function startAlertView(alertId, source) {
   fetchEnrichment(alertId, source, signal, null);
 }
 
-async function fetchEnrichment(alertId, source, signal, shownCorrelatedAt) {
-  let correlatedAt = shownCorrelatedAt;
+async function fetchEnrichment(alertId, source, signal, previousVersion) {
+  let version = previousVersion;
   let delay = ALERT_REFRESH_MS;
   try {
     const enrichment = await apiGet(alertPath(alertId, source, 'deployments'), signal);
-    if (enrichment.correlatedAt !== shownCorrelatedAt) renderEnrichment(enrichment);
+    if (shownVersion(enrichment) !== previousVersion) renderEnrichment(enrichment, source);
     await showNotifications(alertId, source || enrichment.alert?.alertSource?.id, signal);
-    correlatedAt = enrichment.correlatedAt;
+    version = shownVersion(enrichment);
     markRefreshed('Checked');
   } catch (error) {
     if (signal.aborted || handleTokenRejected(error)) return;
-    if (correlatedAt) {
+    if (version) {
       markRefreshFailed(error.message);
     } else if (error.status === 404) {
       delay = ALERT_RETRY_MS;
@@ -86,10 +93,28 @@ async function fetchEnrichment(alertId, source, signal, shownCorrelatedAt) {
     }
   }
   refreshRelativeTimes();
-  later(() => fetchEnrichment(alertId, source, signal, correlatedAt), delay, signal);
+  later(() => fetchEnrichment(alertId, source, signal, version), delay, signal);
 }
 
-function renderEnrichment(enrichment) {
+/** Gives (or, with `verdict` null, withdraws) a verdict on a change, then shows the enrichment as it now stands. */
+async function judge(enrichment, source, deployment, verdict, buttons) {
+  const alertSource = source || enrichment.alert?.alertSource?.id;
+  const path = alertPath(enrichment.alertId, alertSource, `deployments/${encodeURIComponent(deployment.id)}/verdict`);
+  for (const button of buttons.querySelectorAll('button')) button.disabled = true;
+  try {
+    const judged = verdict
+      ? await apiPut(path, { verdict })
+      : await apiDelete(path).then(() => apiGet(alertPath(enrichment.alertId, alertSource, 'deployments')));
+    renderEnrichment(judged, source);
+    markRefreshed(verdict ? 'Verdict recorded' : 'Verdict withdrawn');
+  } catch (error) {
+    if (handleTokenRejected(error)) return;
+    for (const button of buttons.querySelectorAll('button')) button.disabled = false;
+    markRefreshFailed(`The verdict was not recorded: ${error.message}`);
+  }
+}
+
+function renderEnrichment(enrichment, source) {
   showTitle(enrichment.alertId, enrichment.alert?.summary);
   const teams = (enrichment.claimingTeams || []).map((team) => team.name || team.id);
   const explanation =
@@ -123,7 +148,8 @@ function renderEnrichment(enrichment) {
     ...alertOrigin(enrichment.alert),
     detailRow('Notifications', el('span', { id: 'alert-notifications', class: 'muted' }, 'Looking…')),
   );
-  byId('alert-changes').replaceChildren(...changeSections(enrichment));
+  const onVerdict = (deployment, verdict, buttons) => judge(enrichment, source, deployment, verdict, buttons);
+  byId('alert-changes').replaceChildren(...changeSections(enrichment, onVerdict));
   byId('alert-state').hidden = true;
   byId('alert-content').hidden = false;
 }

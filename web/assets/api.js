@@ -80,6 +80,20 @@ export function apiPost(path, body, signal) {
   return apiRequest(path, { method: 'POST', body, signal, headers: { 'Content-Type': 'application/json' } });
 }
 
+/** A PUT of JSON to the admin API (a verdict, §18); answers and failures as `apiGet`'s. */
+export function apiPut(path, body) {
+  return apiRequest(path, {
+    method: 'PUT',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+/** A DELETE of the admin API; null for its 204. */
+export function apiDelete(path) {
+  return apiRequest(path, { method: 'DELETE' });
+}
+
 async function apiRequest(path, options) {
   const token = tokenStore.get();
   if (!token) throw new TokenRejected('');
@@ -101,6 +115,7 @@ async function apiRequest(path, options) {
     );
   }
   if (!response.ok) throw new ApiError(response.status, await describeFailure(response));
+  if (response.status === 204) return null;
   try {
     return await response.json();
   } catch (error) {

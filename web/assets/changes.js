@@ -1,7 +1,8 @@
 /*
  * An alert's changes as §17 judges them: the likely cause first, or why no change stands out; the
  * other changes with their score, confidence and evidence; unlikely ones folded; changes after the
- * alert apart, since they are most often the response to it, never its cause.
+ * alert apart, since they are most often the response to it, never its cause. With `onVerdict`, each
+ * change has §18's verdict buttons; a confirmed change carries a badge, one ruled out is struck through.
  */
 
 import { el } from './dom.js';
@@ -68,15 +69,55 @@ function evidenceList(evidence) {
   );
 }
 
-export function deploymentCard(deployment, extraClass = '') {
+const VERDICT_CLASSES = { CAUSED: 'deployment-confirmed', NOT_RELATED: 'deployment-ruled-out' };
+
+/** Who confirmed or ruled out the change (§18), or nothing without a verdict. */
+function verdictBadge(verdict) {
+  if (!verdict) return null;
+  const confirmed = verdict.verdict === 'CAUSED';
+  return el(
+    'span',
+    { class: `badge verdict-badge ${confirmed ? 'verdict-confirmed' : 'verdict-ruled-out'}` },
+    `${confirmed ? 'confirmed' : 'ruled out'} by ${verdict.author}`,
+  );
+}
+
+/** "Caused it", "Not related", and "Withdraw" once a verdict stands; `onVerdict(deployment, verdict | null, buttons)`. */
+function verdictButtons(deployment, onVerdict) {
+  if (!onVerdict || deployment.afterAlert) return null;
+  const current = deployment.verdict?.verdict;
+  const choices = [
+    ['CAUSED', 'Caused it'],
+    ['NOT_RELATED', 'Not related'],
+  ].filter(([verdict]) => verdict !== current);
+  if (current) choices.push([null, 'Withdraw']);
+  const group = el('div', { class: 'verdict-buttons', role: 'group', 'aria-label': 'Verdict' });
+  for (const [verdict, label] of choices) {
+    const button = el(
+      'button',
+      { class: 'button verdict-button', type: 'button', 'data-verdict': verdict || 'WITHDRAW' },
+      label,
+    );
+    button.addEventListener('click', () => onVerdict(deployment, verdict, group));
+    group.append(button);
+  }
+  return group;
+}
+
+export function deploymentCard(deployment, extraClass = '', onVerdict = null) {
   const pipeline = deployment.pipeline || {};
+  const verdictClass = VERDICT_CLASSES[deployment.verdict?.verdict] || '';
   return el(
     'li',
-    { class: `card deployment ${extraClass}`.trim(), 'data-deployment-id': deployment.id },
+    {
+      class: ['card deployment', extraClass, verdictClass].filter(Boolean).join(' '),
+      'data-deployment-id': deployment.id,
+    },
     el(
       'div',
       { class: 'deployment-header' },
       el('h3', { class: 'deployment-summary' }, deployment.summary),
+      verdictBadge(deployment.verdict),
       scoreBox(deployment),
     ),
     el(
@@ -96,6 +137,7 @@ export function deploymentCard(deployment, extraClass = '') {
       'div',
       { class: 'deployment-footer' },
       Array.isArray(deployment.links) && deployment.links.length ? linkList(deployment.links, 'row-links') : null,
+      verdictButtons(deployment, onVerdict),
       el('a', { class: 'event-link', href: `/?event=${encodeURIComponent(deployment.id)}` }, 'Open the event'),
     ),
   );
@@ -108,13 +150,14 @@ function withoutHeading(sentence) {
 }
 
 /** The likely cause, highlighted; or "No change stands out" with the enrichment's sentence. Old enrichments say neither. */
-function verdictPanel(enrichment, cause) {
+function verdictPanel(enrichment, cause, onVerdict) {
   if (cause) {
+    const confirmed = cause.verdict?.verdict === 'CAUSED';
     return el(
       'section',
       { class: 'verdict verdict-likely', 'aria-labelledby': 'verdict-title' },
-      el('h2', { id: 'verdict-title', class: 'section-title' }, 'Likely cause'),
-      el('ol', { class: 'deployment-list' }, deploymentCard(cause, 'deployment-cause')),
+      el('h2', { id: 'verdict-title', class: 'section-title' }, confirmed ? 'Confirmed cause' : 'Likely cause'),
+      el('ol', { class: 'deployment-list' }, deploymentCard(cause, 'deployment-cause', onVerdict)),
     );
   }
   if (!enrichment.noLikelyCause) return null;
@@ -144,20 +187,22 @@ function plural(count, word) {
 export function sortChanges(enrichment) {
   const deployments = enrichment.deployments || [];
   const cause = deployments.find((item) => item.id === enrichment.likelyCause && !item.afterAlert) || null;
-  const before = deployments.filter((item) => item !== cause && !item.afterAlert);
+  const ruledOut = (item) => item.verdict?.verdict === 'NOT_RELATED';
+  const before = deployments.filter((item) => item !== cause && !item.afterAlert && !ruledOut(item));
   return {
     cause,
     shown: before.filter((item) => confidenceOf(item) !== 'unlikely'),
     unlikely: before.filter((item) => confidenceOf(item) === 'unlikely'),
+    ruledOut: deployments.filter((item) => !item.afterAlert && ruledOut(item)),
     after: deployments.filter((item) => item.afterAlert),
   };
 }
 
 /** Every element of the alert's changes, in order: the verdict, the other changes, the folded unlikely ones, those after the alert. */
-export function changeSections(enrichment) {
+export function changeSections(enrichment, onVerdict = null) {
   const deployments = enrichment.deployments || [];
-  const { cause, shown, unlikely, after } = sortChanges(enrichment);
-  const sections = [verdictPanel(enrichment, cause)];
+  const { cause, shown, unlikely, ruledOut, after } = sortChanges(enrichment);
+  const sections = [verdictPanel(enrichment, cause, onVerdict)];
   if (deployments.length === 0) {
     sections.push(el('ol', { class: 'deployment-list' }, emptyState(enrichment)));
     return sections.filter(Boolean);
@@ -169,7 +214,7 @@ export function changeSections(enrichment) {
       el(
         'ol',
         { class: 'deployment-list changes-shown' },
-        shown.map((item) => deploymentCard(item)),
+        shown.map((item) => deploymentCard(item, '', onVerdict)),
       ),
     );
   }
@@ -182,8 +227,18 @@ export function changeSections(enrichment) {
         el(
           'ol',
           { class: 'deployment-list' },
-          unlikely.map((item) => deploymentCard(item)),
+          unlikely.map((item) => deploymentCard(item, '', onVerdict)),
         ),
+      ),
+    );
+  }
+  if (ruledOut.length) {
+    sections.push(
+      el('h2', { class: 'section-title' }, `Ruled out by responders (${ruledOut.length})`),
+      el(
+        'ol',
+        { class: 'deployment-list changes-ruled-out' },
+        ruledOut.map((item) => deploymentCard(item, '', onVerdict)),
       ),
     );
   }

@@ -6,4 +6,5 @@
 - ``registry``: teams registered for escalation policies (§4).
 - ``alerts``: alerts onto the bus (§4) and their enrichments (§6).
 - ``services``: the service catalog and its Backstage import (§17).
+- ``verdicts``: responders' verdicts on an alert's changes (§18).
 """

@@ -10,8 +10,12 @@
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``alert_list``: each alert's listing entries (§18), written with its enrichment, and their pages.
 - ``notifications``: each alert's notification claims.
+- ``slack_messages``: where a Slack app's message of an alert is, on its claim (§18).
 - ``alert_rates``: alerts published per alert source and minute.
+- ``alert_groups``: Alertmanager and Grafana groups, each version-guarded (§18).
+- ``notify_rates``: messages per target and minute, and the alerts folded past the limit (§18).
 - ``services``: the service catalog (§17), one partition.
+- ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.

@@ -23,11 +23,8 @@ from shared.adapters.store.client import (
     to_item,
 )
 from shared.domain import keys
-from shared.domain.errors import Busy
 from shared.domain.models.alert_list import AlertListing
 
-ATTEMPTS = 5
-"""How often a write is tried again when another correlation of the alert wrote in between."""
 VERDICTS = "verdicts"
 """The count of an alert's verdicts, on each of its listing entries (§18)."""
 INDEX_KEY = ("PK", "SK", "listPK", "listSK")
@@ -36,6 +33,7 @@ INDEX_KEY = ("PK", "SK", "listPK", "listSK")
 @dataclass(frozen=True)
 class _Previous:
     correlated_at: str | None
+    revision: int
     listed: list[str]
     verdicts: int
 
@@ -46,7 +44,7 @@ def _previous(partition: str) -> _Previous:
         query_items(
             KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
             ExpressionAttributeValues=to_item({":pk": partition, ":first": "ENRICHMENT", ":last": "LISTED$"}),
-            ProjectionExpression="SK, correlatedAt, verdicts",
+            ProjectionExpression="SK, correlatedAt, revision, verdicts",
             ConsistentRead=True,
         )
     )
@@ -54,6 +52,7 @@ def _previous(partition: str) -> _Previous:
     listed = [item for item in items if str(item["SK"]).startswith(keys.LISTED_PREFIX)]
     return _Previous(
         correlated_at=str(enrichment["correlatedAt"]) if enrichment else None,
+        revision=int(enrichment.get("revision") or 0) if enrichment else 0,
         listed=[str(item["SK"]) for item in listed],
         verdicts=max((int(item.get(VERDICTS, 0)) for item in listed), default=0),
     )
@@ -87,22 +86,23 @@ def _entries(
 
 
 @storage_call
-def put_listed(alert_source_id: str | None, alert_id: str, enrichment: dict[str, Any], listing: AlertListing) -> bool:
+def put_listed(
+    alert_source_id: str | None, alert_id: str, enrichment: dict[str, Any], listing: AlertListing, revision: int
+) -> bool:
     """Writes the enrichment item with its alert's listing entries, deleting entries the alert no
-    longer has, unless a later correlation is stored; False then. The verdict count carries over."""
+    longer has, on condition that the stored enrichment is still the one of ``revision`` (written
+    that often) and no later correlation; False otherwise, for the caller to read again. The
+    verdict count carries over."""
     partition = keys.alert_partition(alert_source_id, alert_id)
     stamp = str(from_item(enrichment)["correlatedAt"])
-    for _ in range(ATTEMPTS):
-        previous = _previous(partition)
-        if previous.correlated_at is not None and previous.correlated_at > stamp:
-            return False
-        shared = {"expiresAt": from_item(enrichment)["expiresAt"]}
-        entries = _entries(alert_source_id, alert_id, listing, shared, previous.verdicts)
-        check_fits([enrichment, *entries])
-        kept = {from_item(entry)["SK"] for entry in entries}
-        if _transact(enrichment, entries, [sk for sk in previous.listed if sk not in kept], partition, previous):
-            return True
-    raise Busy("the alert was correlated again while its enrichment was stored; retry")
+    previous = _previous(partition)
+    if previous.revision != revision or (previous.correlated_at is not None and previous.correlated_at > stamp):
+        return False
+    shared = {"expiresAt": from_item(enrichment)["expiresAt"]}
+    entries = _entries(alert_source_id, alert_id, listing, shared, previous.verdicts)
+    check_fits([enrichment, *entries])
+    kept = {from_item(entry)["SK"] for entry in entries}
+    return _transact(enrichment, entries, [sk for sk in previous.listed if sk not in kept], partition, previous)
 
 
 def _transact(
@@ -111,9 +111,14 @@ def _transact(
     """One transaction, on condition that the enrichment is still the one read; False if it is not."""
     if previous.correlated_at is None:
         condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(PK)"}
+    elif previous.revision:
+        condition = {
+            "ConditionExpression": "correlatedAt = :read AND revision = :revision",
+            "ExpressionAttributeValues": to_item({":read": previous.correlated_at, ":revision": previous.revision}),
+        }
     else:
         condition = {
-            "ConditionExpression": "correlatedAt = :read",
+            "ConditionExpression": "correlatedAt = :read AND attribute_not_exists(revision)",
             "ExpressionAttributeValues": to_item({":read": previous.correlated_at}),
         }
     operations = [

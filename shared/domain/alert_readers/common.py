@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.domain.ids import bounded_id
 from shared.domain.models.alert_sources import AlertSourceParams
-from shared.domain.models.alerts import Alert
+from shared.domain.models.alerts import MAX_GROUP_KEY_LENGTH, MAX_GROUP_SIZE, Alert
 from shared.domain.models.common import Team
 from shared.domain.payloads import parse_payload
 
@@ -25,6 +26,21 @@ class SourceView:
     integration_type: str
     teams: list[Team]
     params: AlertSourceParams
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """The group a delivery's alerts belong to (§18): its key in id-safe form, and how many
+    distinct firing alerts the delivery carried."""
+
+    key: str
+    size: int
+
+    @classmethod
+    def of(cls, group_key: str | None, alert_ids: list[str]) -> AlertGroup | None:
+        if not group_key or not group_key.strip() or not alert_ids:
+            return None
+        return cls(bounded_id(group_key, MAX_GROUP_KEY_LENGTH), len(set(alert_ids)))
 
 
 def clean_labels(labels: Mapping[str, Any]) -> dict[str, str]:
@@ -51,6 +67,7 @@ def alert_from(
     labels: Mapping[str, str],
     payload_teams: list[Team] | None = None,
     alert_key: str | None = None,
+    group: AlertGroup | None = None,
     field_prefix: str = "",
 ) -> Alert:
     """The alert as correlation reads it (§11): teams named by the team label win, then
@@ -78,6 +95,9 @@ def alert_from(
             "reportTime": report_time,
             "status": "firing",
             "alertKey": alert_key,
+            "groupKey": group.key if group else None,
+            # A delivery of more alerts is refused whole (§22's 413), after every alert is read.
+            "groupSize": min(group.size, MAX_GROUP_SIZE) if group else None,
             "alertSource": {
                 "id": source.id,
                 "name": source.name,

@@ -8,6 +8,7 @@
 - ``alerts``: alerts in, the registry, enrichments out.
 - ``alert_list``: the alerts list's rows and pages (§18), and where an enrichment lists its alert.
 - ``bus_events``: the events other functions read from the bus.
+- ``verdicts``: verdicts given, stored, listed with their history (§18).
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
 - ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).

@@ -20,6 +20,7 @@ from shared.domain.models.common import ApiModel, ResourceId, ShortText, Team, T
 from shared.domain.models.deployments import ChangeFacts, EventKind, SenderTime
 from shared.domain.models.notifications import TargetView
 from shared.domain.models.pipelines import IntegrationType
+from shared.domain.models.verdicts import VerdictKind
 from shared.domain.payloads import number_as_text
 from shared.domain.timestamps import FUTURE_TOLERANCE, utc_now
 
@@ -53,6 +54,11 @@ def _correlatable(report_time: datetime) -> datetime:
 
 
 ReportTime = Annotated[SenderTime, AfterValidator(_correlatable)]
+MAX_GROUP_KEY_LENGTH = 128
+MAX_GROUP_SIZE = 1000
+"""A delivery holds at most 1,000 alerts (§22)."""
+GroupKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_GROUP_KEY_LENGTH, pattern=r"^[^#]+$")]
+"""Bounded and free of the key separator: it goes into a DynamoDB key (``bounded_id``)."""
 
 
 class AlertResource(ApiModel):
@@ -76,6 +82,10 @@ class Alert(ApiModel):
     """ilert's key of the alert, which a comment on it must name (§13)."""
     alert_source: AlertResource | None = None
     escalation_policy: AlertResource | None = None
+    group_key: GroupKey | None = None
+    """Alertmanager's and Grafana's ``groupKey``, in its id-safe form: the storm it belongs to (§18)."""
+    group_size: Annotated[int, Field(ge=1, le=MAX_GROUP_SIZE)] | None = None
+    """How many distinct firing alerts the delivery of its group carried (§18)."""
     labels: Annotated[dict[Annotated[str, StringConstraints(max_length=128)], LabelValue], Field(max_length=64)] = (
         Field(default_factory=dict)
     )
@@ -143,6 +153,14 @@ class Evidence(ApiModel):
     text: str
 
 
+class VerdictMark(ApiModel):
+    """A responder's verdict on a listed change (§18), as the page and notifications show it."""
+
+    verdict: VerdictKind
+    author: str
+    given_at: UtcTime
+
+
 class RelatedDeployment(ChangeFacts):
     id: str
     summary: str
@@ -157,6 +175,10 @@ class RelatedDeployment(ChangeFacts):
     evidence: list[Evidence] = Field(default_factory=list)
     after_alert: Literal[True] | None = None
     """Set on a change that started after the alert's onset: shown, never the likely cause."""
+    verdict: VerdictMark | None = None
+    """A responder's verdict on this change for this alert (§18)."""
+    model_score: float | None = Field(default=None, ge=0, le=1)
+    """The model's score when verdicts overrule it (§18), kept so that withdrawing restores it."""
 
     def essentials(self) -> RelatedDeployment:
         """The deployment with its first links only: 50 links of 2 KB each would fill the bus."""
@@ -178,8 +200,12 @@ class AlertContext(ApiModel):
     alert_source: AlertResource | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     alert_key: str | None = None
+    group_key: str | None = None
+    """Set for Alertmanager's and Grafana's alerts: their notifications go out per group (§18)."""
+    group_size: int | None = None
 
 
+EnrichmentUpdate = Literal["verdict"]
 _NULL_KEPT = frozenset({"likelyCause", "likely_cause"})
 
 
@@ -206,6 +232,8 @@ class Enrichment(ApiModel):
     ambiguous: bool = False
     no_likely_cause: str | None = None
     """Why no change is named, in one sentence, when ``likely_cause`` is null."""
+    update: EnrichmentUpdate | None = None
+    """On the bus only: what made an enrichment be published again (§18); never stored."""
 
     @model_serializer(mode="wrap")
     def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -237,7 +265,11 @@ class Enrichment(ApiModel):
 
     def reference(self) -> EnrichmentReference:
         return EnrichmentReference(
-            alert_id=self.alert_id, alert_source_id=self.alert_source_id, correlated_at=self.correlated_at, stored=True
+            alert_id=self.alert_id,
+            alert_source_id=self.alert_source_id,
+            correlated_at=self.correlated_at,
+            stored=True,
+            update=self.update,
         )
 
 
@@ -249,6 +281,7 @@ class EnrichmentReference(ApiModel):
     alert_source_id: str | None = None
     correlated_at: UtcTime
     stored: Literal[True]
+    update: EnrichmentUpdate | None = None
 
 
 EnrichmentOnBus = EnrichmentReference | Enrichment

@@ -38,6 +38,20 @@ class SlackTarget(ApiModel):
     """Post even when no deployment is related."""
 
 
+SLACK_BOT_TOKEN_PREFIX = "xoxb-"  # noqa: S105 - a prefix, not a secret
+SlackChannel = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[#@]?[A-Za-z0-9._\-]+$")]
+"""A channel's id (``C0123ABCD``) or name (``#deploys``), as ``chat.postMessage`` takes it."""
+
+
+class SlackAppTarget(ApiModel):
+    """A Slack app's bot (§18): it posts, keeps the message's ``ts`` and edits it later."""
+
+    type: Literal["SLACK_APP"]
+    bot_token: Annotated[HeaderSecret, Field(pattern=rf"^{SLACK_BOT_TOKEN_PREFIX}")] = Field(repr=False)
+    """Sent as ``Authorization: Bearer``; only a bot token (``xoxb-``) posts as the app."""
+    channel: SlackChannel
+
+
 class PagerDutyTarget(ApiModel):
     type: Literal["PAGERDUTY"]
     api_token: HeaderSecret = Field(repr=False)
@@ -58,7 +72,9 @@ class WebhookTarget(ApiModel):
 
 ClaimStatus = Literal["delivered", "failed", "pending"]
 
-NotificationTarget = Annotated[SlackTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")]
+NotificationTarget = Annotated[
+    SlackTarget | SlackAppTarget | PagerDutyTarget | IlertTarget | WebhookTarget, Field(discriminator="type")
+]
 NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_TARGETS)]
 
 
@@ -117,7 +133,7 @@ class SkippedTarget:
 
 
 def _type_of(entry: object) -> str:
-    known = ("SLACK", "PAGERDUTY", "ILERT", "WEBHOOK")
+    known = ("SLACK", "SLACK_APP", "PAGERDUTY", "ILERT", "WEBHOOK")
     if isinstance(entry, dict):
         return entry["type"] if entry.get("type") in known else "unknown"
     return type(entry).__name__
@@ -153,6 +169,8 @@ def target_of(target: NotificationTarget) -> str:
         return str(target.url)
     if isinstance(target, PagerDutyTarget):
         return str(target.from_email)
+    if isinstance(target, SlackAppTarget):
+        return "slack-app:" + target.channel
     return "ilert:" + target.integration_key
 
 
@@ -173,6 +191,8 @@ def view_of(target: StoredTarget) -> TargetView:
     if isinstance(target, SealedTarget):
         return TargetView(type=target.type, target=target.target, always=target.always)
     always = target.always if isinstance(target, SlackTarget) else None
+    if isinstance(target, SlackAppTarget):
+        return TargetView(type=target.type, target=target.channel)
     redacted = redacted_target(TargetType(target.type), target_of(target))
     return TargetView(type=target.type, target=redacted, always=always)
 

@@ -10,8 +10,11 @@ target's limits before it is placed, so no enrichment can make a request the tar
 - ``verdict``: what every message leads with (§17): the likely cause, or that none stands out,
   the possible changes, and how many unlikely ones are left out.
 - ``slack``: the Block Kit message of an incoming webhook.
+- ``slack_app``: a Slack app's message with verdict buttons, its thread replies, and the note
+  naming a confirmed cause (§18).
 - ``plain_text``: the note on a PagerDuty incident and the comment on an ilert alert.
 - ``webhook``: the signed enrichment of §6.
+- ``fold``: the one message of a minute's alerts folded past ``NotificationsPerMinute`` (§18).
 """
 
 from shared.domain.notifications.context import NotificationContext, OutboundRequest

@@ -26,6 +26,18 @@ class OutboundRequest:
 
 
 @dataclass(frozen=True)
+class GroupView:
+    """What a group's message says of its alerts: how many, and the first summaries."""
+
+    key: str
+    alerts: int
+    summaries: tuple[str, ...]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "alerts": self.alerts, "summaries": list(self.summaries)}
+
+
+@dataclass(frozen=True)
 class NotificationContext:
     """What every notification of one alert is made from."""
 
@@ -39,9 +51,13 @@ class NotificationContext:
     """ilert's key of the alert: a comment can only be added to an ilert alert with it."""
     incident_id: str | None = None
     """PagerDuty's incident id: a note can only be added to a PagerDuty incident with it."""
+    group: GroupView | None = None
+    """Set for the message of an alert group (§18): the enrichment then holds the group's changes."""
 
     @classmethod
-    def of(cls, enrichment: Enrichment, page_url: str, incident_id: str | None = None) -> NotificationContext:
+    def of(
+        cls, enrichment: Enrichment, page_url: str, incident_id: str | None = None, group: GroupView | None = None
+    ) -> NotificationContext:
         """The context of an enrichment as stored; one stored before enrichments carried their alert
         gets the end of its window, less the clock skew, as the alert's time."""
         alert = enrichment.alert
@@ -53,6 +69,7 @@ class NotificationContext:
             page_url=page_url,
             alert_key=alert.alert_key if alert else None,
             incident_id=incident_id,
+            group=group,
         )
 
     @property

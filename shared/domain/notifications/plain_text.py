@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from shared.domain.models.alerts import RelatedDeployment
 from shared.domain.notifications.context import NotificationContext, OutboundRequest, json_post
-from shared.domain.notifications.text import cut, nothing_found, one_line, related_count, scope_text
+from shared.domain.notifications.text import cut, group_lines, nothing_found, one_line, related_count, scope_text
 from shared.domain.notifications.verdict import (
     Verdict,
     headline,
@@ -70,11 +70,12 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
     cut in the middle; unlikely ones are counted only (§17)."""
     enrichment = context.enrichment
     footer = f"Details: {cut(context.page_url, PLAIN_LINK_MAX)}"
+    group = [cut(line, PLAIN_SUMMARY_MAX) for line in group_lines(context)]
     if not context.deployments:
-        return cut(f"{nothing_found(context)} ({scope_text(enrichment)})\n{footer}", limit)
+        return cut("\n".join([*group, f"{nothing_found(context)} ({scope_text(enrichment)})", footer]), limit)
     verdict = Verdict.of(enrichment)
     tail = _tail(context, verdict)
-    lines = [_lead(verdict)]
+    lines = [*group, _lead(verdict)]
     if verdict.listed:
         lines.append("Other possible changes:" if verdict.likely_cause else "Possible changes:")
     used = sum(len(line) + 1 for line in [*lines, *tail])
@@ -91,16 +92,21 @@ def plain_text_list(context: NotificationContext, limit: int) -> str:
 
 
 def pagerduty_request(
-    context: NotificationContext, api_url: str, api_token: str, from_email: str
+    context: NotificationContext, api_url: str, api_token: str, from_email: str, content: str | None = None
 ) -> OutboundRequest | None:
     """A note on the PagerDuty incident the alert came from; None for alerts of other sources.
-    With no related deployment the note says so: "nothing changed" helps a responder too."""
+    With no related deployment the note says so: "nothing changed" helps a responder too.
+    ``content`` replaces the list (the confirmed cause of a verdict, §18)."""
     if not context.incident_id:
         return None
     incident = quote(context.incident_id, safe="")
     return json_post(
         f"{api_url.rstrip('/')}/incidents/{incident}/notes",
-        {"note": {"content": plain_text_list(context, PAGERDUTY_NOTE_MAX)}},
+        {
+            "note": {
+                "content": cut(content, PAGERDUTY_NOTE_MAX) if content else plain_text_list(context, PAGERDUTY_NOTE_MAX)
+            }
+        },
         Authorization=f"Token token={api_token}",
         From=from_email,
         Accept=PAGERDUTY_ACCEPT,
@@ -113,16 +119,24 @@ def ilert_summary(context: NotificationContext) -> str:
     return cut(headline(Verdict.of(context.enrichment)), ILERT_SUMMARY_MAX)
 
 
-def ilert_request(context: NotificationContext, api_url: str, integration_key: str) -> OutboundRequest | None:
+def ilert_request(
+    context: NotificationContext, api_url: str, integration_key: str, content: str | None = None
+) -> OutboundRequest | None:
     """A comment on the ilert alert, through the Events API of the alert's own alert source; None
-    for alerts without an ilert ``alertKey``. Sent with no related deployment too, as for PagerDuty."""
+    for alerts without an ilert ``alertKey``. Sent with no related deployment too, as for PagerDuty.
+    ``content`` replaces the list (the confirmed cause of a verdict, §18)."""
     if not context.alert_key:
         return None
     payload = {
         "integrationKey": integration_key,
         "eventType": "COMMENT",
         "alertKey": context.alert_key,
-        "summary": ilert_summary(context),
-        "comments": [{"creator": COMMENT_CREATOR, "content": plain_text_list(context, ILERT_COMMENT_MAX)}],
+        "summary": cut(content, ILERT_SUMMARY_MAX) if content else ilert_summary(context),
+        "comments": [
+            {
+                "creator": COMMENT_CREATOR,
+                "content": cut(content or plain_text_list(context, ILERT_COMMENT_MAX), ILERT_COMMENT_MAX),
+            }
+        ],
     }
     return json_post(f"{api_url.rstrip('/')}/api/events", payload)

@@ -3,6 +3,8 @@ limits: the likely cause or why none stands out, then as many possible changes a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,6 +23,7 @@ from shared.domain.notifications.text import (
     alert_title,
     cut,
     facts_line,
+    group_lines,
     nothing_found,
     one_line,
     related_count,
@@ -50,6 +53,8 @@ SLACK_DEPLOYMENT_SUMMARY_MAX = 300
 SLACK_REASON_MAX = 1000
 SLACK_LINK_MAX = 1000
 """A longer (escaped) link is left out: the summary is shown without it."""
+ChangeActions = Callable[[RelatedDeployment], Block | None]
+"""The blocks a Slack app puts under each listed change (its verdict buttons, §18)."""
 SLACK_FIXED_BLOCKS = 5
 """Header, context, the "more" context, divider and the final link; the sentence when no change
 stands out and the note of unlikely changes take one more each: the rest is for deployments."""
@@ -112,7 +117,7 @@ def _slack_section(context: NotificationContext, deployment: RelatedDeployment, 
     return cut("\n".join(lines), SLACK_SECTION_MAX)
 
 
-def _slack_fallback_text(context: NotificationContext) -> str:
+def slack_fallback_text(context: NotificationContext) -> str:
     title = cut(alert_title(context), SLACK_HEADER_MAX)
     if not context.deployments:
         found = nothing_found(context)
@@ -131,9 +136,37 @@ def _context_block(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
-def _change_blocks(context: NotificationContext) -> list[Block]:
+@dataclass(frozen=True)
+class _Shown:
+    blocks: list[Block]
+    count: int
+    """The changes shown (each a section, and its actions when given)."""
+
+
+def _change_sections(
+    context: NotificationContext, verdict: Verdict, changes: list[RelatedDeployment], actions: ChangeActions | None
+) -> _Shown:
+    """Each change's section (and actions) while the text budget lasts."""
+    budget = SLACK_BLOCKS_TEXT_BUDGET
+    blocks: list[Block] = []
+    count = 0
+    for deployment in changes:
+        text = _slack_section(context, deployment, is_cause=deployment is verdict.likely_cause)
+        if len(text) > budget:
+            break
+        budget -= len(text)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        action_block = actions(deployment) if actions else None
+        if action_block is not None:
+            blocks.append(action_block)
+        count += 1
+    return _Shown(blocks, count)
+
+
+def _change_blocks(context: NotificationContext, actions: ChangeActions | None = None) -> list[Block]:
     """The likely cause's section, or the sentence saying none stands out; then the possible
-    changes, as many as fit; then how many did not fit and how many unlikely ones were left out."""
+    changes, as many as fit (each with its ``actions`` when given); then how many did not fit and
+    how many unlikely ones were left out."""
     if not context.deployments:
         return [SectionBlock(text=MarkdownTextObject(text=slack_escape(nothing_found(context))))]
     verdict = Verdict.of(context.enrichment)
@@ -141,17 +174,12 @@ def _change_blocks(context: NotificationContext) -> list[Block]:
     if verdict.likely_cause is None:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=slack_cut(verdict.no_cause, SLACK_SECTION_MAX))))
     changes = [verdict.likely_cause, *verdict.listed] if verdict.likely_cause else verdict.listed
-    slots = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - len(blocks) - (1 if verdict.left_out else 0)
-    budget = SLACK_BLOCKS_TEXT_BUDGET
-    shown = 0
-    for deployment in changes[:slots]:
-        text = _slack_section(context, deployment, is_cause=deployment is verdict.likely_cause)
-        if len(text) > budget:
-            break
-        budget -= len(text)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        shown += 1
-    left_out = len(changes) - shown
+    reserved = len(blocks) + (1 if verdict.left_out else 0) + (1 if context.group else 0)
+    free = SLACK_MAX_BLOCKS - SLACK_FIXED_BLOCKS - reserved
+    slots = free // 2 if actions else free
+    shown = _change_sections(context, verdict, changes[:slots], actions)
+    blocks.extend(shown.blocks)
+    left_out = len(changes) - shown.count
     if left_out:
         more = f"…and {left_out} more related deployment{'' if left_out == 1 else 's'} on the alert's page."
         blocks.append(_context_block(more))
@@ -161,15 +189,25 @@ def _change_blocks(context: NotificationContext) -> list[Block]:
     return blocks
 
 
-def slack_blocks(context: NotificationContext) -> list[dict[str, Any]]:
+def _group_blocks(context: NotificationContext) -> list[Block]:
+    """A group's alerts (§18), one section: the count and the first summaries, each cut."""
+    lines = [cut(line, SLACK_DEPLOYMENT_SUMMARY_MAX) for line in group_lines(context)]
+    if not lines:
+        return []
+    return [SectionBlock(text=MarkdownTextObject(text=slack_cut("\n".join(lines), SLACK_SECTION_MAX)))]
+
+
+def slack_blocks(context: NotificationContext, actions: ChangeActions | None = None) -> list[dict[str, Any]]:
     """The Block Kit message: header, context, the likely cause or why none stands out, the
-    possible changes (as many as fit), notes of those left out, and the link to the alert's page."""
+    possible changes (as many as fit, each with its ``actions``), notes of those left out, and the
+    link to the alert's page."""
     enrichment = context.enrichment
     counted = f"{scope_text(enrichment)} · {related_count(len(context.deployments))}"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=cut(alert_title(context), SLACK_HEADER_MAX))),
         _context_block(slack_cut(counted, SLACK_CONTEXT_MAX)),
-        *_change_blocks(context),
+        *_group_blocks(context),
+        *_change_blocks(context, actions),
         DividerBlock(),
     ]
     link = slack_link(context.page_url, "Open the alert in Deployment events", SLACK_LINK_MAX)
@@ -182,4 +220,4 @@ def slack_request(context: NotificationContext, webhook_url: str, always: bool) 
     related and the target does not ask for ``always``."""
     if not context.deployments and not always:
         return None
-    return json_post(webhook_url, {"text": _slack_fallback_text(context), "blocks": slack_blocks(context)})
+    return json_post(webhook_url, {"text": slack_fallback_text(context), "blocks": slack_blocks(context)})

@@ -63,8 +63,25 @@ def nothing_found(context: NotificationContext) -> str:
 
 
 def alert_title(context: NotificationContext) -> str:
-    summary = one_line(context.alert_summary or "")
-    return summary or f"Alert {one_line(context.alert_id)}"
+    """The alert's summary; for a group (§18) how many alerts it holds, then its first summary."""
+    summary = one_line(context.alert_summary or "") or f"Alert {one_line(context.alert_id)}"
+    if context.group and context.group.alerts > 1:
+        first = context.group.summaries[0] if context.group.summaries else summary
+        return f"{context.group.alerts} alerts: {one_line(first)}"
+    return summary
+
+
+def group_lines(context: NotificationContext) -> list[str]:
+    """A group's alerts (§18): how many, the first summaries, and how many more there are; nothing
+    for a group of one, whose message is the alert's own."""
+    group = context.group
+    if group is None or group.alerts <= 1:
+        return []
+    lines = [f"{group.alerts} alert{'' if group.alerts == 1 else 's'} in this group:"]
+    lines += [f"• {one_line(summary)}" for summary in group.summaries]
+    if group.alerts > len(group.summaries):
+        lines.append(f"…and {group.alerts - len(group.summaries)} more.")
+    return lines
 
 
 def facts_line(deployment: RelatedDeployment) -> str:

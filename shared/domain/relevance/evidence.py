@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from shared.domain.catalog import Catalog
 from shared.domain.correlation import Plan, describe_offset
 from shared.domain.models.alerts import Alert, Scope
 from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.verdicts import VerdictKind
 
 TIME_SCALE_MINUTES = 10.0
 TIME_NEUTRAL = 2.0
@@ -48,6 +50,7 @@ class EvidenceCode(StrEnum):
     ENVIRONMENT = "ENVIRONMENT"
     TEAM = "TEAM"
     KIND = "KIND"
+    FEEDBACK = "FEEDBACK"
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,13 @@ class AlertFacts:
     versions: frozenset[str]
     plan: Plan
     catalog: Catalog
+    feedback: Mapping[str, VerdictKind] = field(default_factory=dict)
+    """Verdicts on earlier alerts of this alert's kind (§18), by change id."""
 
     @classmethod
-    def of(cls, alert: Alert, plan: Plan, catalog: Catalog) -> AlertFacts:
+    def of(
+        cls, alert: Alert, plan: Plan, catalog: Catalog, feedback: Mapping[str, VerdictKind] | None = None
+    ) -> AlertFacts:
         labels = {name.casefold(): value for name, value in alert.labels.items() if value}
         return cls(
             onset=alert.report_time,
@@ -80,6 +87,7 @@ class AlertFacts:
             versions=frozenset(_version_forms(labels.get(label)) for label in VERSION_LABELS if labels.get(label)),
             plan=plan,
             catalog=catalog,
+            feedback=feedback or {},
         )
 
 
@@ -128,6 +136,7 @@ def terms(facts: AlertFacts, change: DeploymentEvent) -> list[Term]:
     service = _service(facts.catalog, change.service, change.repository)
     found: list[Term | None] = [_time(facts, change), *_service_terms(facts, service), *_kind(change)]
     found += [_version(facts, change, service), _environment_term(facts, change), _team(facts, change)]
+    found.append(_feedback(facts, change))
     return [term for term in found if term is not None and term.value != 0]
 
 
@@ -224,3 +233,15 @@ def _kind(change: DeploymentEvent) -> list[Term]:
         text = f"the {change.kind.value} ended {change.status}: the old version may have kept running"
         found.append(Term(EvidenceCode.KIND, "unsuccessful", 1.0, text))
     return found
+
+
+def _feedback(facts: AlertFacts, change: DeploymentEvent) -> Term | None:
+    """Responders' verdicts on this change for earlier alerts of the same name and service (§18)."""
+    verdict = facts.feedback.get(change.id)
+    if verdict is VerdictKind.CAUSED:
+        return Term(
+            EvidenceCode.FEEDBACK, "feedback_caused", 1.0, "confirmed as the cause of an earlier alert like this"
+        )
+    if verdict is VerdictKind.NOT_RELATED:
+        return Term(EvidenceCode.FEEDBACK, "feedback_not_related", 1.0, "ruled out for an earlier alert like this")
+    return None

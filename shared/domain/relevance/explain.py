@@ -40,8 +40,12 @@ class Explained:
 
 def when(item: Scored, onset: datetime) -> str:
     """``Deployed 14 min before the alert``: the verb of the change's kind and its offset."""
-    offset = onset - item.change.timestamp
-    verb = VERBS[item.change.kind]
+    return when_changed(item.change.kind, item.change.timestamp, onset)
+
+
+def when_changed(kind: EventKind, timestamp: datetime, onset: datetime) -> str:
+    offset = onset - timestamp
+    verb = VERBS[kind]
     if abs(offset) < timedelta(seconds=30):
         return f"{verb} at the time of the alert"
     side = "before" if offset > timedelta(0) else "after"
@@ -69,11 +73,14 @@ def reason(item: Scored, onset: datetime, scope: Scope) -> str:
 
 
 def _described(item: Scored, onset: datetime) -> str:
-    summary = item.change.summary
+    return described(item.change.summary, when(item, onset), item.confidence)
+
+
+def described(summary: str, moment: str, confidence: str) -> str:
+    """A change as the ``noLikelyCause`` sentence names it: its summary, when, and how likely."""
     if len(summary) > SUMMARY_IN_SENTENCE:
         summary = summary[: SUMMARY_IN_SENTENCE - 1] + "…"
-    moment = when(item, onset)
-    return f'"{summary}" ({moment[0].lower()}{moment[1:]}, {item.confidence})'
+    return f'"{summary}" ({moment[0].lower()}{moment[1:]}, {confidence})'
 
 
 def no_likely_cause(assessment: Assessment) -> str | None:

@@ -9,7 +9,7 @@ about 7 in 10 such changes are the cause (checked on the evaluation set, not ass
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from shared.domain.catalog import Catalog
 from shared.domain.correlation import Plan
 from shared.domain.models.alerts import Alert, Confidence
 from shared.domain.models.deployments import DeploymentEvent
+from shared.domain.models.verdicts import VerdictKind
 from shared.domain.relevance.evidence import AlertFacts, Term, after_alert, terms
 from shared.domain.relevance.weights import RelevanceWeights
 
@@ -66,10 +67,16 @@ def log_odds(found: Iterable[Term], weights: RelevanceWeights) -> list[tuple[Ter
 
 
 def assess(
-    alert: Alert, candidates: Iterable[DeploymentEvent], plan: Plan, catalog: Catalog, weights: RelevanceWeights
+    alert: Alert,
+    candidates: Iterable[DeploymentEvent],
+    plan: Plan,
+    catalog: Catalog,
+    weights: RelevanceWeights,
+    feedback: Mapping[str, VerdictKind] | None = None,
 ) -> Assessment:
-    """Every candidate of the plan's window scored, each once, the most probable first."""
-    facts = AlertFacts.of(alert, plan, catalog)
+    """Every candidate of the plan's window scored, each once, the most probable first;
+    ``feedback``: verdicts on earlier alerts of the same kind, by change id (§18)."""
+    facts = AlertFacts.of(alert, plan, catalog, feedback)
     unique = {event.id: event for event in candidates if plan.start <= event.timestamp <= plan.end}
     weighed = [(event, log_odds(terms(facts, event), weights)) for event in unique.values()]
     sums = [sum(contribution for _, contribution in evidence) for _, evidence in weighed]

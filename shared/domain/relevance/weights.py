@@ -53,6 +53,10 @@ class RelevanceWeights(BaseModel):
     """Times the kind's value: deployments and releases 1, workflows 0.5, merges 0.3, pushes 0."""
     unsuccessful: Weight = -0.8
     """The change failed or was cancelled: the old version may have kept running."""
+    feedback_caused: Weight = 3.0
+    """A responder confirmed the change as the cause of an earlier alert of the same kind (§18)."""
+    feedback_not_related: Weight = -3.0
+    """A responder ruled the change out for an earlier alert of the same kind (§18)."""
     none: Weight = 5.38
     """The log-odds that no change caused the alert, against which every change competes."""
 
