@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.adapters.store import enrichments as enrichment_store
 from shared.adapters.store import alert_list as alert_list_store
+from shared.adapters.store import enrichments as enrichment_store
 from shared.adapters.store import verdicts as verdict_store
 from shared.domain.errors import Busy, NotFound
 from shared.domain.models.alerts import AlertAddress, Enrichment
