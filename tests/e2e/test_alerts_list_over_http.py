@@ -53,7 +53,8 @@ def test_alerts_are_listed_by_team_paged_and_under_their_change(system: RunningS
             "labels": {"service": "shop"},
         }
         assert system.request("POST", "/api/alerts", alert).status == 202
-    # When the team's alerts are read two at a time
+    # When all three are listed (correlation runs behind the bus), and read two at a time
+    listed(system, f"team={team}", 3)
     first = listed(system, f"team={team}&max-results=2", 2)
     second = listed(system, f"team={team}&max-results=2&cursor={first['nextCursor']}", 1)
     # Then the pages hold each alert once, newest first, each with the deployment as its likely cause
