@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bench import cold_import, correlation_cost, ingest_overhead, overview_cost, relevance
+from bench import alerts_list_cost, cold_import, correlation_cost, ingest_overhead, overview_cost, relevance
 
 
 def main() -> None:
@@ -48,6 +48,12 @@ def main() -> None:
         f"RetentionDays=3650) {sparse_page:g}, dense (500 events in a day) {dense_page:g}"
     )
 
+    sparse_alerts, dense_alerts = alerts_list_cost.run()
+    print(
+        f"\nAlerts list, queries per page of 50 (all, likely, team, source, service; target <= 2): sparse "
+        f"(10 alerts over 2 years, RetentionDays=3650) {sparse_alerts:g}, dense (150 alerts in a day) {dense_alerts:g}"
+    )
+
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
     for result in imports:
@@ -63,7 +69,8 @@ def main() -> None:
         f"items_read_per_alert_1k={items_1k:g} items_read_per_alert_100k={items_100k:g} "
         f"ingest_overhead_ratio={overhead.ratio:.2f} cold_import_ratio={worst:.2f} "
         f"cold_import_floor_ratio={worst_floor:.2f} queries_per_overview_page_sparse={sparse_page:g} "
-        f"queries_per_overview_page_dense={dense_page:g} {relevance.bench_fields(relevance_rows)}"
+        f"queries_per_overview_page_dense={dense_page:g} queries_per_alerts_page_sparse={sparse_alerts:g} "
+        f"queries_per_alerts_page_dense={dense_alerts:g} {relevance.bench_fields(relevance_rows)}"
     )
 
 

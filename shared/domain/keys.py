@@ -21,6 +21,7 @@ enrichment of an alert        ``ALERT#<sourceId>#<alertId>``     ``ENRICHMENT``
 alert id -> latest source     ``ALERT_LATEST#<alertId>``         ``ALERT_LATEST`` (source id, correlatedAt)
 alerts of a source, a minute  ``ALERT_RATE#<id>#<yyyy-mm-ddThh:mm>`` ``ALERT_RATE`` (a counter)
 service of the catalog        ``SERVICES``                       ``SERVICE#<casefolded name>``
+alert listed under an owner   ``ALERT#<sourceId>#<alertId>``     ``LISTED#<listPK>``
 verdict on an alert's change  ``ALERT#<sourceId>#<alertId>``     ``VERDICT#<eventId>`` (the one standing)
 a verdict given or withdrawn  ``ALERT#<sourceId>#<alertId>``     ``VERDICT_HISTORY#<at>#<eventId>#<action>``
 verdicts on an alert kind     ``FEEDBACK#<kind>``                ``EVENT#<eventId>`` (§17's ``FEEDBACK``)
@@ -34,7 +35,11 @@ that source's id, which never holds ``#``, or empty for an alert that names no s
 
 The ``Listing`` index (``listPK`` / ``listSK`` = ``<timestamp>#<eventId>``) holds each event once
 per owner: ``LIST#PIPELINE#<id>`` (on the canonical item), ``LIST#ACCOUNT`` (on the account copy)
-and ``LIST#TEAM#<id>`` (on each team copy).
+and ``LIST#TEAM#<id>`` (on each team copy). It lists alerts the same way (§18), with ``listSK`` =
+``<reportTime>#<sourceId>#<alertId>``: each alert's ``LISTED#`` items, in its own partition, put
+it under ``LIST#ALERTS#ACCOUNT``, ``…#SOURCE#<id>``, ``…#SERVICE#<casefolded name>`` and
+``…#TEAM#<id>``, again under ``LIST#LIKELY_ALERTS#…`` when it has a likely cause, and under
+``LIST#CHANGE_ALERTS#<eventId>`` for each change it names.
 
 Time buckets are UTC days: a correlation window of N days costs at most N + 2 queries per
 partition (claiming team or account), however many events the table holds, and no partition
@@ -254,3 +259,40 @@ def catalog_service_key(normalised_name: str) -> ItemKey:
     """A service under its name as compared (``shared.domain.catalog.service_key``), so that
     ``Payments`` and ``payments`` are one service."""
     return ItemKey(SERVICES_PK, f"{SERVICE_PREFIX}{normalised_name}")
+
+
+LISTED_PREFIX = "LISTED#"
+ALERT_LISTING_ACCOUNT = "ACCOUNT"
+
+
+def alert_listing_owner(kind: str, owner_id: str) -> str:
+    """An owner of alert listings (§18): ``SOURCE``, ``SERVICE`` or ``TEAM`` and its id."""
+    return f"{kind}#{owner_id}"
+
+
+def alert_listing(owner: str, *, likely: bool = False) -> str:
+    """The ``listPK`` of an owner's alerts, newest first; the likely ones have their own partition,
+    so that a page of them costs one Query however rare they are."""
+    return f"LIST#{'LIKELY_ALERTS' if likely else 'ALERTS'}#{owner}"
+
+
+def change_alerts_listing(event_id: str) -> str:
+    """The ``listPK`` of the alerts that named a change (§18)."""
+    return f"LIST#CHANGE_ALERTS#{event_id}"
+
+
+def alert_listing_sort_key(report_time: datetime, alert_source_id: str | None, alert_id: str) -> str:
+    """By the alert's onset first; the alert's address keeps equal times distinct."""
+    return f"{isoformat(report_time)}#{alert_source_id or NO_ALERT_SOURCE}#{alert_id}"
+
+
+def listed_alert_key(alert_source_id: str | None, alert_id: str, listing: str) -> ItemKey:
+    """An alert's entry in one listing, kept in the alert's partition so that re-correlation finds
+    (and replaces) all of them with one Query."""
+    return ItemKey(alert_partition(alert_source_id, alert_id), f"{LISTED_PREFIX}{listing}")
+
+
+def alert_listing_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """Inclusive ``listSK`` bounds selecting the alerts whose onset is within [start, end]."""
+    # Every sort key of an instant starts "<instant>#"; "$" sorts right after "#", whatever follows.
+    return f"{isoformat(start)}#", f"{isoformat(end)}$"

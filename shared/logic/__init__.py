@@ -20,6 +20,7 @@
 - ``alert_sources``: alert sources with keys (§11).
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).
+- ``alert_list``: the list of alerts and the alerts of a change (§18).
 - ``access``: the admin token (§7).
 - ``services``: the service catalog (§17); ``catalog_import``: its Backstage import.
 """

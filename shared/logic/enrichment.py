@@ -12,6 +12,7 @@ from shared.adapters import bus
 from shared.adapters.store import enrichments as enrichment_store
 from shared.adapters.store import verdicts as verdict_store
 from shared.domain.errors import Busy, NotFound
+from shared.domain.models.alert_list import listing_of
 from shared.domain.models.alerts import (
     ALERT_CORRELATED,
     ALERT_ENRICHED,
@@ -44,7 +45,8 @@ def keep(enrichment: Enrichment) -> Enrichment | None:
         standing = verdict_store.standing(alert) if stored.judged else []
         judged = apply_verdicts(enrichment.model_copy(update={"update": None}), standing)
         body = json.dumps(judged.to_json_dict(), separators=(",", ":"), ensure_ascii=False)
-        if enrichment_store.put_enrichment(*alert, body, judged.correlated_at, stored.revision, stored.judged):
+        listing = listing_of(judged)
+        if enrichment_store.put_enrichment(*alert, body, judged.correlated_at, listing, stored.revision, stored.judged):
             return judged
     raise Busy(f"the enrichment of alert {enrichment.alert_id!r} kept changing while it was stored")
 

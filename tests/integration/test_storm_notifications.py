@@ -101,7 +101,9 @@ def test_a_group_of_twenty_alerts_is_one_message_per_target(
     # sender three writes per target (claim, the minute's counter, the outcome)
     assert counted_calls.count("GetItem") == 20 + 20
     assert counted_calls.count("UpdateItem") == 2 * 3
-    assert counted_calls.count("PutItem") == 20 * 2 + 20
+    # (each enrichment is stored with its listing entries in one transaction, §18)
+    assert counted_calls.count("PutItem") == 20 * 2
+    assert counted_calls.count("TransactWriteItems") == 20
 
 
 def test_a_repeated_group_with_the_same_cause_sends_nothing(

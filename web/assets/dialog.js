@@ -1,5 +1,6 @@
 /* One event's details, in the dialog over the list; its id is in the address (`/?event=…`) while it is open. */
 
+import { alertHref } from './alerts-list.js';
 import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el } from './dom.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
@@ -7,6 +8,8 @@ import { closeDialog, dialog, viewSignal, views } from './page.js';
 
 let shownEventId = null;
 let shownEventRequest = null;
+/** "Alerts after this change" (§18): read once per opened event, kept across the detail's redraws. */
+let eventAlerts = el('section', { class: 'event-alerts' });
 
 function setEventInUrl(eventId) {
   const params = new URLSearchParams(location.search);
@@ -33,6 +36,8 @@ export function openEvent(eventId, known, teamName) {
   shownEventRequest?.abort();
   shownEventRequest = new AbortController();
   const signal = AbortSignal.any([viewSignal(), shownEventRequest.signal]);
+  eventAlerts = el('section', { class: 'event-alerts', 'aria-live': 'polite' });
+  loadEventAlerts(eventId, signal, eventAlerts);
   apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`, signal)
     .then((event) => renderDetail(event, teamName))
     .catch((error) => {
@@ -49,6 +54,37 @@ export function openEvent(eventId, known, teamName) {
           el('p', {}, message),
         ),
       );
+    });
+}
+
+function alertOfChange(alert) {
+  const percent = `${Math.round(alert.score * 100)}%`;
+  return el(
+    'li',
+    { class: 'event-alert' },
+    el('a', { href: alertHref(alert) }, alert.summary || alert.alertId),
+    ' ',
+    el('span', { class: `badge badge-${alert.confidence || 'unlikely'}` }, percent),
+    alert.isLikelyCause ? el('span', { class: 'badge badge-likely' }, 'likely cause') : null,
+    ' ',
+    timeElement(alert.reportTime),
+  );
+}
+
+function loadEventAlerts(eventId, signal, section) {
+  section.replaceChildren(el('h3', { class: 'detail-heading' }, 'Alerts after this change'));
+  apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}/alerts`, signal)
+    .then((page) => {
+      const items = Array.isArray(page.items) ? page.items : [];
+      section.append(
+        items.length
+          ? el('ul', { class: 'event-alerts-list' }, ...items.map(alertOfChange))
+          : el('p', { class: 'muted' }, 'No alert has named this change.'),
+      );
+    })
+    .catch((error) => {
+      if (signal.aborted || handleTokenRejected(error)) return;
+      section.append(el('p', { class: 'muted' }, `The alerts could not be loaded: ${error.message}`));
     });
 }
 
@@ -95,6 +131,7 @@ function renderDetail(event, teamName) {
     details
       ? el('pre', { class: 'json' }, el('code', {}, JSON.stringify(details, null, 2)))
       : el('p', { class: 'muted' }, 'None'),
+    eventAlerts,
   );
 }
 

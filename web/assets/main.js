@@ -4,6 +4,7 @@
  */
 
 import { startAlertView } from './alert.js';
+import { startAlertsView, wireAlertsList } from './alerts-list.js';
 import { requireToken, takeTokenFromFragment, tokenStore } from './api.js';
 import { wireDialog } from './dialog.js';
 import { byId } from './dom.js';
@@ -23,6 +24,7 @@ function route() {
   const params = new URLSearchParams(location.search);
   const alertId = (params.get('alert') || '').trim();
   if (alertId) startAlertView(alertId, (params.get('source') || '').trim() || null);
+  else if (params.get('view') === 'alerts') startAlertsView(params);
   else startListView(params);
 }
 
@@ -46,6 +48,7 @@ function wire() {
     requireToken('The token was forgotten in this tab. Enter it again to continue.', 'info');
   });
   wireList(route);
+  wireAlertsList(route);
   wireDialog();
   wireTools();
   window.addEventListener('popstate', route);

@@ -8,7 +8,12 @@ import { clockFormat } from './format.js';
 
 export const POLL_INTERVAL_MS = 5000;
 
-export const views = { token: byId('token-view'), list: byId('list-view'), alert: byId('alert-view') };
+export const views = {
+  token: byId('token-view'),
+  list: byId('list-view'),
+  alert: byId('alert-view'),
+  alerts: byId('alerts-view'),
+};
 export const dialog = byId('event-dialog');
 
 export function showView(name) {

@@ -1,4 +1,4 @@
-"""Alerts onto the bus (§4) and their enrichments (§6)."""
+"""Alerts onto the bus (§4), their enrichments (§6) and their list (§18)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from shared.domain.models.alert_list import AlertPage
 from shared.domain.models.alerts import Alert, AlertAccepted, Enrichment
 from shared.domain.models.common import ResourceId
 from shared.domain.models.notifications import NotificationStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import alerts, enrichment, notification_status
+from shared.logic import alert_list, alerts, enrichment, notification_status, overview
 
 router = Router()
 AlertSourceQuery = Annotated[
@@ -29,6 +30,33 @@ AlertSourceQuery = Annotated[
 def post_alert(alert: Alert) -> Response[AlertAccepted]:
     event_id = alerts.submit_alert(alert)
     return Response(202, content_types.APPLICATION_JSON, AlertAccepted(alert_id=alert.id, event_id=event_id))
+
+
+@router.get("/api/alerts")
+def list_alerts(
+    team: Annotated[str | None, Query(max_length=128)] = None,
+    service: Annotated[str | None, Query(max_length=128)] = None,
+    source: Annotated[str | None, Query(max_length=128)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
+    until: Annotated[str | None, Query(max_length=64)] = None,
+    likely: Annotated[bool, Query(description="Only alerts with a likely cause (§17).")] = False,
+    max_results: Annotated[
+        int, Query(alias="max-results", ge=1, le=overview.MAX_PAGE_SIZE)
+    ] = overview.DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> AlertPage:
+    """Alerts newest first by ``reportTime`` (§18), paged as the overview (§8)."""
+    return alert_list.list_alerts(
+        now=utc_now(),
+        team_id=team,
+        service=service,
+        source_id=source,
+        likely=likely,
+        start=overview.parse_bound(from_, "from"),
+        end=overview.parse_bound(until, "until"),
+        max_results=max_results,
+        cursor=cursor or None,
+    )
 
 
 @router.post("/api/alerts/preview")

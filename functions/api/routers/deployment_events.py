@@ -1,4 +1,4 @@
-"""The list of deployment events and one event (§8)."""
+"""The list of deployment events, one event (§8), and the alerts that named it (§18)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from shared.domain.models.alert_list import AlertsOfChangePage
 from shared.domain.models.deployments import DeploymentEvent, EventPage
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import overview
+from shared.logic import alert_list, overview
 
 router = Router()
 
@@ -40,3 +41,15 @@ def list_deployment_events(
 @router.get("/api/deployment-events/<eventId>")
 def get_deployment_event(eventId: PathParameter) -> DeploymentEvent:  # noqa: N803 - the path's name
     return overview.get_event(eventId)
+
+
+@router.get("/api/deployment-events/<eventId>/alerts")
+def get_alerts_of_event(
+    eventId: PathParameter,  # noqa: N803 - the path's name
+    max_results: Annotated[
+        int, Query(alias="max-results", ge=1, le=overview.MAX_PAGE_SIZE)
+    ] = overview.DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> AlertsOfChangePage:
+    """The alerts that named this change, newest first, each with the change's score (§18)."""
+    return alert_list.alerts_of_change(eventId, max_results=max_results, cursor=cursor or None)

@@ -8,6 +8,7 @@
 - ``deliveries``: the delivery log of pipelines and alert sources.
 - ``registry``: teams registered for alert sources and escalation policies.
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
+- ``alert_list``: each alert's listing entries (§18), written with its enrichment, and their pages.
 - ``notifications``: each alert's notification claims.
 - ``slack_messages``: where a Slack app's message of an alert is, on its claim (§18).
 - ``alert_rates``: alerts published per alert source and minute.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from shared.adapters.store.alert_list import put_listed
 from shared.adapters.store.client import (
     dynamodb,
     expires_at,
@@ -18,10 +19,9 @@ from shared.adapters.store.client import (
     write_if,
 )
 from shared.domain import keys
+from shared.domain.models.alert_list import AlertListing
 
 LATER_OR_NEW = "attribute_not_exists(PK) OR correlatedAt <= :stamp"
-UNCHANGED_SINCE_READ = " AND revision = :revision"
-NEVER_WRITTEN = " AND attribute_not_exists(revision)"
 
 
 @storage_call
@@ -30,12 +30,13 @@ def put_enrichment(
     alert_id: str,
     enrichment_json: str,
     correlated_at: datetime,
+    listing: AlertListing,
     revision: int = 0,
     judged: bool = False,
 ) -> bool:
-    """Replaces the alert's enrichment unless a later correlation is already stored or it was
-    written since ``revision`` was read (a verdict applied meanwhile, §18: the caller reads the
-    verdicts again), then points the alert id at this source unless another source's alert of
+    """Replaces the alert's enrichment and its listing entries (§18) unless a later correlation is
+    already stored or it was written since ``revision`` was read (a verdict applied meanwhile,
+    §18: the caller reads the verdicts again), then points the alert id at this source unless another source's alert of
     that id was correlated later. The pointer follows the enrichment, so it never names one that
     is not there; a crash between the two writes is mended by the retried invocation, whose
     enrichment write succeeds again."""
@@ -54,14 +55,7 @@ def put_enrichment(
             }
         ),
     }
-    unchanged = f"({LATER_OR_NEW}){UNCHANGED_SINCE_READ}" if revision else f"({LATER_OR_NEW}){NEVER_WRITTEN}"
-    values = {":stamp": stamp, ":revision": revision} if revision else {":stamp": stamp}
-    stored = write_if(
-        dynamodb().put_item,
-        Item=item,
-        ConditionExpression=unchanged,
-        ExpressionAttributeValues=to_item(values),
-    )
+    stored = put_listed(alert_source_id, alert_id, item, listing, revision)
     if stored:
         pointer = {
             **key(keys.latest_alert_key(alert_id)),

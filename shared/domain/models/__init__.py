@@ -6,6 +6,7 @@
 - ``pipelines``: pipeline requests, responses and the stored record.
 - ``alert_sources``: alert-source requests, responses, label mapping and the stored record.
 - ``alerts``: alerts in, the registry, enrichments out.
+- ``alert_list``: the alerts list's rows and pages (§18), and where an enrichment lists its alert.
 - ``bus_events``: the events other functions read from the bus.
 - ``verdicts``: verdicts given, stored, listed with their history (§18).
 - ``deliveries``: one line of a delivery log.
