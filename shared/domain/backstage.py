@@ -14,9 +14,10 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from shared.domain.catalog import Service, ServiceRequest, service_key
+from shared.domain.catalog import Service, ServiceRequest
 from shared.domain.errors import problems_from
 from shared.domain.models.common import ApiModel
+from shared.domain.names import service_key
 
 SERVICE_KINDS = frozenset({"component", "resource"})
 """Backstage compares kinds without regard to case."""

@@ -7,7 +7,6 @@ Names are compared case-insensitively; a dependency may name a service not (yet)
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable
 from typing import Annotated
@@ -15,6 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from shared.domain.models.common import ApiModel, DistinctTeams, UtcTime, not_blank
+from shared.domain.names import repository_key, service_key
 
 MAX_HOPS = 3
 """How far a dependency walk goes: beyond three hops a shared dependency says little."""
@@ -29,11 +29,6 @@ RepositorySlug = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=256, pattern=r"^[^/\s]+(/[^/\s]+)+$")
 ]
 """``owner/repo`` (GitLab's groups may nest: ``group/subgroup/repo``)."""
-
-
-def service_key(name: str) -> str:
-    """The form names are compared and stored in."""
-    return name.strip().casefold()
 
 
 class ServiceRequest(ApiModel):
@@ -54,16 +49,6 @@ class Service(ServiceRequest):
     updated_at: UtcTime | None = None
 
 
-_HOST_PREFIX = re.compile(r"^(?:[a-z+]+://)?(?:[^@/]+@)?[^/:]+\.[^/:]+[:/]")
-"""``https://github.com/``, ``git@gitlab.com:``: where a repository URL names its host."""
-
-
-def _repository_key(repository: str) -> str:
-    """``https://github.com/Acme/Shop.git`` and ``acme/shop`` are the same repository."""
-    text = repository.strip().casefold().removesuffix("/").removesuffix(".git")
-    return _HOST_PREFIX.sub("", text, count=1)
-
-
 class Catalog:
     """The services read for one correlation, as a graph that answers in memory."""
 
@@ -78,7 +63,7 @@ class Catalog:
             for alias in service.aliases:
                 self._canonical.setdefault(service_key(alias), name)
             for repository in service.repositories:
-                self._by_repository.setdefault(_repository_key(repository), name)
+                self._by_repository.setdefault(repository_key(repository), name)
 
     def __bool__(self) -> bool:
         return bool(self._canonical)
@@ -88,8 +73,8 @@ class Catalog:
         one), else its repository; the named service itself when the catalog does not know it."""
         if service and service_key(service) in self._canonical:
             return self._canonical[service_key(service)]
-        if repository and _repository_key(repository) in self._by_repository:
-            return self._by_repository[_repository_key(repository)]
+        if repository and repository_key(repository) in self._by_repository:
+            return self._by_repository[repository_key(repository)]
         return service_key(service) if service else None
 
     def _named(self, name: str) -> str:

@@ -41,6 +41,8 @@ it under ``LIST#ALERTS#ACCOUNT``, ``…#SOURCE#<id>``, ``…#SERVICE#<casefolded
 ``…#TEAM#<id>``, again under ``LIST#LIKELY_ALERTS#…`` when it has a likely cause, and under
 ``LIST#CHANGE_ALERTS#<eventId>`` for each change it names.
 
+§19's change histories have their keys in ``shared.domain.keys_history``.
+
 Time buckets are UTC days: a correlation window of N days costs at most N + 2 queries per
 partition (claiming team or account), however many events the table holds, and no partition
 grows without bound.

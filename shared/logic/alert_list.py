@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from shared.adapters.store import alert_list as listing_store
 from shared.domain import keys
-from shared.domain.catalog import service_key
 from shared.domain.errors import BadRequest
 from shared.domain.models.alert_list import AlertOfChange, AlertPage, AlertsOfChangePage, ListedAlert
+from shared.domain.names import service_key
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.logic.overview import DEFAULT_PAGE_SIZE, EARLIEST, cursor_after, get_event, resume_key
 

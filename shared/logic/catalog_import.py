@@ -7,8 +7,8 @@ from datetime import datetime
 
 from shared.adapters.store import services as service_store
 from shared.domain.backstage import ImportResult, SkippedEntity, services_of
-from shared.domain.catalog import service_key
 from shared.domain.errors import PayloadTooLarge, UnsupportedMediaType
+from shared.domain.names import service_key
 from shared.domain.requests import RawRequest, check_size
 from shared.domain.yaml_documents import load_documents
 

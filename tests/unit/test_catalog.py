@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from shared.domain import keys
-from shared.domain.catalog import MAX_HOPS, Catalog, Service, ServiceRequest, service_key
+from shared.domain.catalog import MAX_HOPS, Catalog, Service, ServiceRequest
+from shared.domain.names import service_key
 
 
 def service(name: str, *depends_on: str, aliases: tuple[str, ...] = (), repositories: tuple[str, ...] = ()) -> Service:

@@ -27,7 +27,7 @@ from shared.adapters.store.client import (
     table,
     to_item,
 )
-from shared.domain import keys
+from shared.domain import keys, keys_history
 from shared.domain.models.deployments import DeploymentEvent, Revision
 from shared.domain.strict_json import dumps
 
@@ -60,7 +60,7 @@ def _event_values(event: DeploymentEvent) -> dict[str, Any]:
 
 def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[str, Any]]:
     """The items one event is stored as: its own, then its account and team bucket copies, each
-    listed under its owner in the Listing index."""
+    listed under its owner in the Listing index, then its copy in its service's history (§19)."""
     shared_values = _event_values(event)
     canonical: dict[str, Any] = {"recordType": "event", **shared_values}
     if revision is not None:
@@ -76,6 +76,10 @@ def event_items(event: DeploymentEvent, revision: Revision | None) -> list[dict[
     ]
     listed_at = keys.timeline_sort_key(event.timestamp, event.id)
     partitions = keys.listing_partitions(event.pipeline_id, event.teams)
+    history = keys_history.history_of(event.service, event.repository, event.environment)
+    if history is not None:
+        items.append({**key(keys_history.history_key(event.id)), **to_item({"recordType": "history", **shared_values})})
+        partitions.append(history)
     return [
         {**item, **to_item({"listPK": partition, "listSK": listed_at})}
         for item, partition in zip(items, partitions, strict=True)
@@ -101,6 +105,8 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
     """Moves an event to its newer state; False if another writer changed it since it was read."""
     previous_keys = set(keys.timeline_keys(previous.event.timestamp, previous.event.id, previous.event.teams))
     current_keys = set(keys.timeline_keys(event.timestamp, event.id, event.teams))
+    if keys_history.history_of(event.service, event.repository, event.environment) is None:
+        previous_keys.add(keys_history.history_key(event.id))
     expected = previous.revision.identity if previous.revision else ""
     items = event_items(event, revision)
     check_fits(items)

@@ -22,7 +22,8 @@ from shared.adapters.store.client import (
 )
 from shared.domain import keys
 from shared.domain.batching import batched
-from shared.domain.catalog import Service, service_key
+from shared.domain.catalog import Service
+from shared.domain.names import service_key
 
 TRANSACTION_ITEMS = 100
 """DynamoDB's most items in one ``TransactWriteItems``."""

@@ -2,6 +2,7 @@
 
 - ``common``: the camelCase base model, teams, links, ids and times.
 - ``deployments``: the facts of a change, the generic API's body, the stored deployment event.
+- ``failures``: what §19 says of a failed change and of its remediation.
 - ``keyed``: what every resource with an integration key stores and answers: key hash, hint, revisions.
 - ``pipelines``: pipeline requests, responses and the stored record.
 - ``alert_sources``: alert-source requests, responses, label mapping and the stored record.

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model
 from pydantic.alias_generators import to_camel
 
 from shared.domain import keys
-from shared.domain.catalog import service_key
 from shared.domain.models.alerts import Confidence, Enrichment, RelatedDeployment, Scope
 from shared.domain.models.common import ApiModel, Team, UtcTime
+from shared.domain.names import service_key
 
 MAX_LISTED_TEAMS = 10
 """Claiming teams an alert is listed under: with the account, source and service listings, their

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from shared.domain.models.common import ApiModel, Link, UtcTime, not_blank
+from shared.domain.models.failures import Failure
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import parse_timestamp
 
@@ -131,6 +132,10 @@ class DeploymentEvent(DeploymentFacts):
     timestamp: UtcTime
     received_at: UtcTime
     teams: list[str]
+    failure: Failure | None = None
+    """Set when §19 detects that this change failed."""
+    remediates: str | None = None
+    """The id of the failed change this one rolled back, reverted or fixed (§19)."""
 
 
 class Revision(BaseModel):

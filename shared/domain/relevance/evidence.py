@@ -18,6 +18,7 @@ from shared.domain.correlation import Plan, describe_offset
 from shared.domain.models.alerts import Alert, Scope
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 from shared.domain.models.verdicts import VerdictKind
+from shared.domain.names import environment_key
 
 TIME_SCALE_MINUTES = 10.0
 TIME_NEUTRAL = 2.0
@@ -36,8 +37,6 @@ KIND_VALUES = {
 KIND_NOUNS = {EventKind.CUSTOM: "deployment", EventKind.WORKFLOW: "workflow run"}
 """Generic events are deployments in ilert's sense, whatever they change."""
 UNSUCCESSFUL = frozenset({"failure", "failed", "error", "errored", "cancelled", "canceled", "aborted", "degraded"})
-ENVIRONMENT_SYNONYMS = {"prod": "production", "prd": "production", "live": "production", "stage": "staging"}
-ENVIRONMENT_SYNONYMS |= {"stg": "staging", "dev": "development", "qa": "test", "testing": "test"}
 VERSION_LABELS = ("version", "image", "commit", "sha")
 _COMMIT_PREFIX = re.compile(r"^[0-9a-f]{7,64}$")
 
@@ -83,7 +82,7 @@ class AlertFacts:
         return cls(
             onset=alert.report_time,
             service=_service(catalog, labels.get("service"), labels.get("repository")),
-            environment=_environment(labels.get("environment")),
+            environment=environment_key(labels.get("environment")),
             versions=frozenset(_version_forms(labels.get(label)) for label in VERSION_LABELS if labels.get(label)),
             plan=plan,
             catalog=catalog,
@@ -109,13 +108,6 @@ def _service(catalog: Catalog, service: str | None, repository: str | None) -> S
         tail = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1].casefold()
         return ServiceName(tail, guessed=True) if tail else None
     return None
-
-
-def _environment(name: str | None) -> str | None:
-    if not name:
-        return None
-    folded = name.strip().casefold()
-    return ENVIRONMENT_SYNONYMS.get(folded, folded)
 
 
 def _version_forms(label: str | None) -> str:
@@ -201,7 +193,7 @@ def _version(facts: AlertFacts, change: DeploymentEvent, service: ServiceName | 
 
 
 def _environment_term(facts: AlertFacts, change: DeploymentEvent) -> Term | None:
-    environment = _environment(change.environment)
+    environment = environment_key(change.environment)
     if facts.environment is None or environment is None:
         return None
     if environment == facts.environment:
