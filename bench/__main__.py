@@ -10,7 +10,15 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bench import alerts_list_cost, cold_import, correlation_cost, ingest_overhead, overview_cost, relevance
+from bench import (
+    alerts_list_cost,
+    cold_import,
+    correlation_cost,
+    ingest_overhead,
+    overview_cost,
+    relevance,
+    verdict_cost,
+)
 
 
 def main() -> None:
@@ -54,6 +62,14 @@ def main() -> None:
         f"(10 alerts over 2 years, RetentionDays=3650) {sparse_alerts:g}, dense (150 alerts in a day) {dense_alerts:g}"
     )
 
+    correlation, verdict = verdict_cost.run()
+    print(
+        f"\nA verdict (§18), all it sets off, on an alert with {verdict_cost.CHANGES} related changes: "
+        f"{verdict.total} DynamoDB calls {verdict.dynamodb_calls}, {verdict.put_events} PutEvents; the alert's "
+        f"correlation: {correlation.total} calls {correlation.dynamodb_calls}, {correlation.put_events} PutEvents "
+        f"(ratio {verdict.total / correlation.total:.2f})"
+    )
+
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
     for result in imports:
@@ -70,7 +86,8 @@ def main() -> None:
         f"ingest_overhead_ratio={overhead.ratio:.2f} cold_import_ratio={worst:.2f} "
         f"cold_import_floor_ratio={worst_floor:.2f} queries_per_overview_page_sparse={sparse_page:g} "
         f"queries_per_overview_page_dense={dense_page:g} queries_per_alerts_page_sparse={sparse_alerts:g} "
-        f"queries_per_alerts_page_dense={dense_alerts:g} {relevance.bench_fields(relevance_rows)}"
+        f"queries_per_alerts_page_dense={dense_alerts:g} dynamodb_calls_per_verdict={verdict.total} "
+        f"put_events_per_verdict={verdict.put_events} {relevance.bench_fields(relevance_rows)}"
     )
 
 

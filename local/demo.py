@@ -1,5 +1,6 @@
 """`make demo`: pipelines, real GitHub and GitLab payloads, three alerts, a real Alertmanager
-delivery notifying a local stand-in for Slack, a CloudWatch alarm through the emulated AWS
+delivery notifying a local stand-in for Slack, a storm of one Alertmanager group becoming one
+Slack app message that a signed click edits (§18), a CloudWatch alarm through the emulated AWS
 endpoint, and what each is enriched with.
 
 It talks HTTP to the system at ``DEMO_URL`` (default ``http://127.0.0.1:$PORT``, the address of
@@ -23,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 
+from local.demo_storm import SlackWebApi, storm_to_slack_app
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
 
@@ -262,10 +264,13 @@ def cloudwatch_alarm(client: Client, aws_endpoint: str) -> None:
 def main() -> None:
     client = Client(os.environ.get("DEMO_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 3000}")
     endpoint: str | None = f"http://127.0.0.1:{os.environ.get('AWS_PORT') or 4566}"
+    slack: SlackWebApi | None = None
     if not client.healthy():
         from local.runner import start  # noqa: PLC0415 - only when no system is running already
 
-        server = start(0, admin_token=ADMIN_TOKEN, aws_port=0)
+        slack = SlackWebApi()
+        quiet = {"SlackApiUrl": slack.url, "LogLevel": "WARNING"}
+        server = start(0, overrides=quiet, admin_token=ADMIN_TOKEN, aws_port=0)
         client = Client(f"http://127.0.0.1:{server.server_port}")
         endpoint = server.aws_endpoint.url if server.aws_endpoint else None
         os.environ["LOCAL_ACCESS_LOG"] = "0"
@@ -274,6 +279,10 @@ def main() -> None:
     send_deployments(client)
     show_enrichments(client)
     alertmanager_to_slack(client, SlackSink())
+    if slack is not None:
+        storm_to_slack_app(client, slack, fixture("alerts/alertmanager/firing.two-alerts.zulip.json"))
+    else:
+        print("\nThe Slack app storm is shown when `make demo` starts its own runner (stop `make run` first).")
     if endpoint:
         cloudwatch_alarm(client, endpoint)
 

@@ -120,6 +120,15 @@ class GroupState:
             }
         )
 
+    def judged(self, enrichment: Enrichment) -> Enrichment:
+        """What the group's message shows after a verdict on one of its alerts (§18): that alert's
+        changes as the verdict left them (a confirmed cause at 1.0, the others of that alert at 0),
+        the group's other changes as they were."""
+        judged = {change.id: change for change in enrichment.deployments}
+        others = [change for change in self.changes if change.id not in judged]
+        changes = _strongest_first([*judged.values(), *others])[:CHANGES_KEPT]
+        return enrichment.model_copy(update={"deployments": changes})
+
     def view(self, group_key: str) -> GroupView:
         return GroupView(group_key, len(self.seen), self.summaries)
 

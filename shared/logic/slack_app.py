@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,9 +25,16 @@ from shared.domain.models.notifications import (
     NotificationTarget,
     PagerDutyTarget,
     SlackAppTarget,
+    WebhookTarget,
     target_id,
 )
-from shared.domain.notifications import NotificationContext, OutboundRequest, ilert_request, pagerduty_request
+from shared.domain.notifications import (
+    NotificationContext,
+    OutboundRequest,
+    ilert_request,
+    pagerduty_request,
+    webhook_request,
+)
 from shared.domain.notifications.slack_app import (
     SlackAppMessage,
     change_line,
@@ -34,6 +42,8 @@ from shared.domain.notifications.slack_app import (
     confirmed_causes,
     slack_app_message,
 )
+from shared.logic.notify_targets import enrichment_webhook
+from shared.logic.storm import JudgedMessage
 from shared.settings import notify_settings
 
 VERDICT_UPDATE = "verdict"
@@ -83,9 +93,15 @@ def first_post(target: SlackAppTarget, context: NotificationContext) -> Send | N
     return post
 
 
-def _update(target: SlackAppTarget, enrichment: Enrichment, update: str | None, message: SlackAppMessage) -> Send:
+def _update(
+    target: SlackAppTarget,
+    enrichment: Enrichment,
+    update: str | None,
+    message: SlackAppMessage,
+    posted_by: AlertAddress,
+) -> Send:
     def edit(claimed: HeldClaim) -> DeliveryResult:
-        posted = slack_messages.posted_message(claimed.alert, target_id(target))
+        posted = slack_messages.posted_message(posted_by, target_id(target))
         if posted is None:
             return DeliveryResult("failed", None, "the Slack message to update is not recorded")
         payload = {"channel": posted.channel, "ts": posted.ts, "text": message.text, "blocks": message.blocks}
@@ -95,25 +111,27 @@ def _update(target: SlackAppTarget, enrichment: Enrichment, update: str | None, 
         reply = {"channel": posted.channel, "thread_ts": posted.ts, "text": change_line(enrichment, update)}
         replied = slack_api.call("chat.postMessage", target.bot_token, _api_url(), reply, claimed.renew)
         if replied.result.status == "delivered":
-            slack_messages.record_digest(claimed.alert, posted.claim_id, message.digest)
+            slack_messages.record_digest(posted_by, posted.claim_id, message.digest)
         return replied.result
 
     return edit
 
 
 def _slack_follow_up(
-    target: SlackAppTarget, enrichment: Enrichment, update: str | None, context: NotificationContext
+    target: SlackAppTarget, enrichment: Enrichment, update: str | None, shown: JudgedMessage
 ) -> Delivery | None:
     """An edit when the message exists and would show something else; its claim is named by
     what it shows, so the same content is never edited in twice. A group's message (§18) follows
-    its group's signature on a re-correlation, so only a verdict edits it."""
+    its group's signature on a re-correlation, so only a verdict edits it, whichever of the
+    group's alerts the verdict is on."""
     if update is None and enrichment.alert is not None and enrichment.alert.group_key:
         return None
-    posted = slack_messages.posted_message(enrichment.address, target_id(target))
-    message = slack_app_message(context)
+    posted = slack_messages.posted_message(shown.posted_by, target_id(target))
+    message = slack_app_message(shown.context)
     if posted is None or message is None or posted.digest == message.digest:
         return None
-    return target, f"{target_id(target)}.update.{message.digest}", _update(target, enrichment, update, message)
+    edit = _update(target, enrichment, update, message, shown.posted_by)
+    return target, f"{target_id(target)}.update.{message.digest}", edit
 
 
 def _cause_note(
@@ -137,15 +155,36 @@ def _cause_note(
     return target, f"{target_id(target)}.cause.{confirmed}", request
 
 
+def _webhook_follow_up(target: WebhookTarget, shown: JudgedMessage, event_id: str) -> Delivery:
+    """A source's webhook gets the enrichment again after a verdict (with ``update``), once for
+    each judgement it shows: the same verdict redelivered, or given twice, is not sent again."""
+    enrichment = shown.context.enrichment
+    judged = [enrichment.likely_cause, *([change.id, change.score] for change in enrichment.deployments)]
+    digest = hashlib.sha256(json.dumps(judged).encode()).hexdigest()[:24]
+    request = webhook_request(shown.context, str(target.url), target.secret, event_id)
+    return target, f"{target_id(target)}.verdict.{digest}", request
+
+
 def follow_ups(
-    enrichment: Enrichment, update: str | None, targets: list[NotificationTarget], context: NotificationContext
+    enrichment: Enrichment,
+    update: str | None,
+    targets: list[NotificationTarget],
+    shown: JudgedMessage,
+    event_id: str,
 ) -> list[Delivery]:
     """What a later enrichment of the alert adds: edits of Slack app messages, and after a
-    verdict that confirmed a cause, the one note or comment naming it."""
+    verdict, the enrichment again for the source's webhooks and, when it confirmed a cause, the
+    one note or comment naming it. (The enrichment webhook of §6 gets every enrichment anyway.)"""
     found: list[Delivery | None] = []
+    every_enrichment = enrichment_webhook()
+    already_sent = target_id(every_enrichment) if every_enrichment else None
     for target in targets:
         if isinstance(target, SlackAppTarget):
-            found.append(_slack_follow_up(target, enrichment, update, context))
-        elif update == VERDICT_UPDATE and isinstance(target, PagerDutyTarget | IlertTarget):
-            found.append(_cause_note(target, enrichment, context))
+            found.append(_slack_follow_up(target, enrichment, update, shown))
+        elif update != VERDICT_UPDATE:
+            continue
+        elif isinstance(target, PagerDutyTarget | IlertTarget):
+            found.append(_cause_note(target, enrichment, shown.context))
+        elif isinstance(target, WebhookTarget) and target_id(target) != already_sent:
+            found.append(_webhook_follow_up(target, shown, event_id))
     return [item for item in found if item is not None]

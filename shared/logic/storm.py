@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared.adapters.store import alert_groups
-from shared.domain.models.alerts import Enrichment
+from shared.domain.models.alerts import AlertAddress, Enrichment
 from shared.domain.notifications.context import GroupView, NotificationContext
 from shared.domain.storm import GroupState
 
@@ -55,6 +55,27 @@ def group_notice(enrichment: Enrichment, now: datetime) -> GroupNotice | None:
         if merged == current or alert_groups.replace_if_current(source, group_key, merged, now):
             return _notice(merged, enrichment, group_key)
     raise GroupBusy("the alert's group changed under every attempt")
+
+
+@dataclass(frozen=True)
+class JudgedMessage:
+    """The message a verdict edits, and the alert whose claims keep where it was posted."""
+
+    context: NotificationContext
+    posted_by: AlertAddress
+
+
+def judged_message(enrichment: Enrichment, context: NotificationContext, update: str | None) -> JudgedMessage:
+    """After a verdict (``update``) on a grouped alert, its group's message (the count, the
+    summaries and the group's changes with the verdict applied), posted by the group's sender;
+    read only, so a verdict never makes a group send again. Otherwise the alert's own message."""
+    if update is None or not is_grouped(enrichment) or enrichment.alert is None:
+        return JudgedMessage(context, enrichment.address)
+    group_key = str(enrichment.alert.group_key)
+    state = alert_groups.load(enrichment.alert_source_id, group_key)
+    grouped = replace(context, enrichment=state.judged(enrichment), group=state.view(group_key))
+    sender = AlertAddress(enrichment.alert_source_id, state.sender) if state.sender else enrichment.address
+    return JudgedMessage(grouped, sender)
 
 
 def _notice(state: GroupState, enrichment: Enrichment, group_key: str) -> GroupNotice:

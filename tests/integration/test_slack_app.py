@@ -19,6 +19,7 @@ from local.template import LOCAL_REGION
 from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import JSON, Api, Aws, Bus
 from tests.fixture_files import fixture_json
+from tests.integration.test_storm_notifications import storm
 from tests.recording_server import Answer, RecordingServer
 from tests.slack_stand_in import API_PATH, calls, slack_error, slack_stand_in
 
@@ -161,6 +162,32 @@ def test_a_verdict_edits_the_message_and_replies_in_its_thread_once(
     assert "confirmed as the cause by ada" in reply["text"]
     # And the first post was never sent again
     assert len(calls(slack, "chat.postMessage")) == 2
+
+
+def test_a_verdict_on_an_alert_of_a_group_edits_the_groups_message_as_a_group(
+    aws: Aws, api: Api, alert_bus: Bus, slack: RecordingServer, deployed: dict[str, Any]
+) -> None:
+    # Given a group of three alerts posted by the Slack app as one message
+    source = slack_app_source(api)
+    path = f"/api/v1/alerts/alertmanager/{source['integrationKey']}"
+    response = api.call("POST", path, storm(3), {**NO_ADMIN, **JSON})
+    alert_ids = response.json()["alerts"]
+    alert_bus.deliver()
+    [posted] = calls(slack, "chat.postMessage")
+    assert "3 alerts in this group" in json.dumps(posted["blocks"])
+    # When a responder confirms the change through the API, on one of the group's alerts
+    event_id = enrichment_of(api, alert_ids[1])["deployments"][0]["id"]
+    verdict_path = f"/api/alerts/{alert_ids[1]}/deployments/{event_id}/verdict"
+    verdict = {"verdict": "CAUSED", "author": "ada"}
+    assert api.call("PUT", verdict_path, verdict, query=f"source={source['id']}").status == 200
+    alert_bus.deliver()
+    # Then the group's one message is edited, still the group's, with the cause confirmed
+    [edited] = calls(slack, "chat.update")
+    shown = json.dumps(edited["blocks"])
+    assert "3 alerts in this group" in shown
+    assert "Likely cause (100%)" in shown
+    assert "confirmed as the cause by ada" in shown
+    assert len(calls(slack, "chat.postMessage")) == 2  # the post and one reply in its thread
 
 
 def test_a_re_correlation_that_changes_nothing_edits_nothing(

@@ -290,3 +290,32 @@ def test_a_verdict_sends_no_second_plain_notification(api: Api, alert_bus: Bus) 
         # Then the update was published, and the webhook got no second message (§13's "once")
         assert alert_bus.observed("Alert Enriched")[-1]["detail"]["update"] == "verdict"
         assert len(slack.requests) == 1
+
+
+def test_a_sources_webhook_follows_each_verdict_once(api: Api, alert_bus: Bus) -> None:
+    # Given an Alertmanager alert whose enrichment was posted to the source's signed webhook
+    with recording_server() as hook:
+        deploy(api, pipeline_key(api, "shop", [PAYMENTS]), "shop v2 to production", 5, service="shop")
+        target = {"type": "WEBHOOK", "url": f"{hook.url}/hook", "secret": "webhook-signing-secret"}
+        source = source_with(api, "ALERTMANAGER", [target])
+        [alert_id] = deliver(api, source, alertmanager_delivery())
+        alert_bus.deliver()
+        [change] = stored(api, alert_id)["deployments"]
+        assert len(hook.requests) == 1
+        # When a responder confirms the change twice (the same verdict), then withdraws it
+        for _ in range(2):
+            assert api.call("PUT", verdict_path(alert_id, change["id"]), {"verdict": "CAUSED"}).status == 200
+            alert_bus.deliver()
+        assert api.call("DELETE", verdict_path(alert_id, change["id"])).status == 204
+        alert_bus.deliver()
+        # Then the webhook got the enrichment again for the confirmation, once, and for the withdrawal
+        first, confirmed, withdrawn = (json.loads(request.body) for request in hook.requests)
+        assert "update" not in first
+        assert (confirmed["update"], confirmed["likelyCause"], confirmed["deployments"][0]["score"]) == (
+            "verdict",
+            change["id"],
+            1.0,
+        )
+        assert withdrawn["update"] == "verdict"
+        assert withdrawn["deployments"][0]["score"] == change["score"]
+        assert all(request.headers["x-signature-256"].startswith("sha256=") for request in hook.requests)
