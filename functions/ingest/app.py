@@ -1,5 +1,5 @@
-"""Deployment events in (§3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
-and PagerDuty-compatible change events.
+"""Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab and Argo CD webhooks,
+PagerDuty-compatible change events, and LaunchDarkly, Unleash and HCP Terraform's webhooks.
 
 The hot path: it imports only what ingest needs, and its policy allows GetItem and
 TransactWriteItems on the table, nothing else.
@@ -72,6 +72,21 @@ def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcom
 @app.post("/api/v1/deployment-events/argocd/<integrationKey>", responses=INGEST_RESPONSES)
 def post_argocd_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest(DEPLOYMENT_SENDERS["argocd"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/launchdarkly/<integrationKey>", responses=INGEST_RESPONSES)
+def post_launchdarkly_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["launchdarkly"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/unleash/<integrationKey>", responses=INGEST_RESPONSES)
+def post_unleash_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["unleash"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/terraform/<integrationKey>", responses=INGEST_RESPONSES)
+def post_terraform_notification(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["terraform"], integrationKey)
 
 
 class PagerDutyAccepted(BaseModel):
