@@ -57,7 +57,8 @@ class UnleashEvent(PayloadModel):
 def _service_tags(tags: list[Tag]) -> list[object]:
     """Unleash shows a tag of type ``service`` and value ``payments`` as ``service:payments``; a
     simple tag may say the same in its value."""
-    return [f"{tag.type}:{tag.value}" if tag.type == "service" else tag.value for tag in tags]
+    values = [(tag.type, number_as_text(tag.value)) for tag in tags]
+    return [f"service:{value}" if kind == "service" and isinstance(value, str) else value for kind, value in values]
 
 
 def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
