@@ -124,22 +124,15 @@ def _serving_changes(accesses: list[Access]) -> list[tuple[str, dict[str, str]]]
 def _flag_change(entry: AuditEntry, names: dict[str, str], fields: list[str], received_at: datetime) -> NormalisedEvent:
     environment = names["env"]
     current, previous = entry.current_version or FlagVersion(), entry.previous_version or FlagVersion()
-    flag_key = current.key or names.get("flag") or entry.name or "flag"
-    flag_name = current.name or entry.name or flag_key
+    flag_key = _flag_key(entry, current, names)
     member = entry.member or Member()
-    author = " ".join(part for part in (member.first_name, member.last_name) if part) or member.email
-    timestamp = parse_time_field(entry.date, "date") if entry.date is not None else received_at
+    author = _author(member)
     return NormalisedEvent(
         kind=EventKind.FLAG,
-        summary=summary_of(
-            author or "Someone",
-            entry.title_verb or "changed the flag",
-            flag_name,
-            f"in {environment}" + (f": {entry.comment}" if entry.comment else ""),
-        ),
-        timestamp=timestamp,
+        summary=_summary(entry, author, current.name or entry.name or flag_key, environment),
+        timestamp=parse_time_field(entry.date, "date") if entry.date is not None else received_at,
         natural_key=f"launchdarkly:{entry.id}" if entry.id else None,
-        service=service_from_tags([*(current.tags or []), *(entry.tags or [])]),
+        service=service_from_tags(_tags(entry, current)),
         service_candidates=catalog_candidates(flag_key, names.get("proj")),
         environment=environment,
         user_name=author,
@@ -156,6 +149,25 @@ def _flag_change(entry: AuditEntry, names: dict[str, str], fields: list[str], re
             comment=entry.comment,
         ),
     )
+
+
+def _flag_key(entry: AuditEntry, current: FlagVersion, names: dict[str, str]) -> str:
+    return current.key or names.get("flag") or entry.name or "flag"
+
+
+def _tags(entry: AuditEntry, current: FlagVersion) -> list[Any]:
+    """The flag's tags: the flag's own, and those an integration's context puts beside it."""
+    return [*(current.tags or []), *(entry.tags or [])]
+
+
+def _author(member: Member) -> str | None:
+    return " ".join(part for part in (member.first_name, member.last_name) if part) or member.email
+
+
+def _summary(entry: AuditEntry, author: str | None, flag_name: str, environment: str) -> str:
+    """``Henrietta Powell turned on the flag Demo flag in production: Do it live!``"""
+    where = f"in {environment}: {entry.comment}" if entry.comment else f"in {environment}"
+    return summary_of(author or "Someone", entry.title_verb or "changed the flag", flag_name, where)
 
 
 def _settings(version: FlagVersion, environment: str, fields: list[str]) -> dict[str, Any] | None:

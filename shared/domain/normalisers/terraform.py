@@ -50,12 +50,16 @@ class RunNotification(PayloadModel):
 def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored:
     body = parse_payload(RunNotification, delivery.payload)
     notifications = body.notifications or []
-    triggers = [notification.trigger for notification in notifications] or [body.trigger]
     applied_or_errored = next((item for item in notifications if _is_change(item)), None)
     if applied_or_errored is None or not body.run_id or not body.workspace_name:
-        named = ", ".join(repr(trigger) for trigger in triggers if trigger) or "no trigger"
-        return Ignored(f"Terraform notification ({named}) is not an applied or errored run", "unsupported_event")
+        return _not_a_change(body, notifications)
     return _run(body, body.run_id, body.workspace_name, applied_or_errored, delivery)
+
+
+def _not_a_change(body: RunNotification, notifications: list[Notification]) -> Ignored:
+    triggers = [notification.trigger for notification in notifications] or [body.trigger]
+    named = ", ".join(repr(trigger) for trigger in triggers if trigger) or "no trigger"
+    return Ignored(f"Terraform notification ({named}) is not an applied or errored run", "unsupported_event")
 
 
 def _is_change(notification: Notification) -> bool:
