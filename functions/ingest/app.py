@@ -1,8 +1,9 @@
 """Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab and Argo CD webhooks,
 PagerDuty-compatible change events, and LaunchDarkly, Unleash and HCP Terraform's webhooks.
 
-The hot path: it imports only what ingest needs, and its policy allows GetItem and
-TransactWriteItems on the table, nothing else.
+The hot path: it imports only what ingest needs (a sender's reader on its first delivery), and its
+policy allows the table's single-item reads and writes and a Query of the service catalog's
+partition only (a feature flag's service, §20), nothing else.
 """
 
 from __future__ import annotations
