@@ -110,6 +110,24 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
         },
         "parameters": [_header("X-Argocd-Token", "The pipeline's webhook secret, where it has one")],
     },
+    ("/api/v1/deployment-events/launchdarkly/{integrationKey}", "post"): {
+        "requestBody": {"required": True, "description": "A LaunchDarkly webhook (§20)", "content": ANY_JSON_OBJECT},
+        "parameters": [_header("X-LD-Signature", "Hex HMAC-SHA256 of the body, where the pipeline has a secret")],
+    },
+    ("/api/v1/deployment-events/unleash/{integrationKey}", "post"): {
+        "requestBody": {"required": True, "description": "An Unleash event (§20)", "content": ANY_JSON_OBJECT},
+        "parameters": [_header("Authorization", "The pipeline's webhook secret, verbatim, where it has one")],
+    },
+    ("/api/v1/deployment-events/terraform/{integrationKey}", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "An HCP Terraform or Terraform Enterprise notification (§20)",
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [
+            _header("X-TFE-Notification-Signature", "Hex HMAC-SHA512 of the body, where the pipeline has a secret")
+        ],
+    },
     ("/api/v1/deployment-events/pagerduty/{integrationKey}", "post"): {
         "requestBody": {"required": True, "description": "A PagerDuty change event", "content": ANY_JSON_OBJECT},
         "parameters": [],

@@ -1,8 +1,9 @@
-"""Deployment events in (§3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
-and PagerDuty-compatible change events.
+"""Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab and Argo CD webhooks,
+PagerDuty-compatible change events, and LaunchDarkly, Unleash and HCP Terraform's webhooks.
 
-The hot path: it imports only what ingest needs, and its policy allows GetItem and
-TransactWriteItems on the table, nothing else.
+The hot path: it imports only what ingest needs (a sender's reader on its first delivery), and its
+policy allows the table's single-item reads and writes and a Query of the service catalog's
+partition only (a feature flag's service, §20), nothing else.
 """
 
 from __future__ import annotations
@@ -72,6 +73,21 @@ def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcom
 @app.post("/api/v1/deployment-events/argocd/<integrationKey>", responses=INGEST_RESPONSES)
 def post_argocd_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest(DEPLOYMENT_SENDERS["argocd"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/launchdarkly/<integrationKey>", responses=INGEST_RESPONSES)
+def post_launchdarkly_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["launchdarkly"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/unleash/<integrationKey>", responses=INGEST_RESPONSES)
+def post_unleash_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["unleash"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/terraform/<integrationKey>", responses=INGEST_RESPONSES)
+def post_terraform_notification(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["terraform"], integrationKey)
 
 
 class PagerDutyAccepted(BaseModel):

@@ -54,11 +54,13 @@ class Catalog:
 
     def __init__(self, services: Iterable[Service]) -> None:
         self._canonical: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self._by_repository: dict[str, str] = {}
         self._depends_on: dict[str, set[str]] = {}
         for service in services:
             name = service_key(service.name)
             self._canonical[name] = name
+            self._names[name] = service.name
             self._depends_on.setdefault(name, set()).update(service_key(dep) for dep in service.depends_on)
             for alias in service.aliases:
                 self._canonical.setdefault(service_key(alias), name)
@@ -76,6 +78,15 @@ class Catalog:
         if repository and repository_key(repository) in self._by_repository:
             return self._by_repository[repository_key(repository)]
         return service_key(service) if service else None
+
+    def first_known(self, names: Iterable[str]) -> str | None:
+        """The service, as the catalog writes its name, that the first of ``names`` the catalog
+        knows (as a name or an alias) means; None when it knows none of them."""
+        for name in names:
+            known = self._canonical.get(service_key(name))
+            if known is not None:
+                return self._names[known]
+        return None
 
     def _named(self, name: str) -> str:
         """The service a name means: a dependency may name a service by one of its aliases."""

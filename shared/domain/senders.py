@@ -110,6 +110,33 @@ SENDERS = (
         key_fields=("routing_key",),
         max_body_bytes=PAGERDUTY_CHANGE_MAX_BODY_BYTES,
     ),
+    # Feature flags and Terraform (§20). LaunchDarkly signs with HMAC-SHA256, hex, no prefix;
+    # Unleash's webhook addon cannot sign and sends its ``authorization`` parameter verbatim;
+    # HCP Terraform signs with HMAC-SHA512. None names its event in a header: the body does.
+    SenderKind(
+        "launchdarkly",
+        LogOwner.PIPELINE,
+        "LAUNCHDARKLY",
+        "shared.domain.normalisers.launchdarkly",
+        verify=HmacHeader("X-LD-Signature", "pipeline"),
+        event_name="launchdarkly-change",
+    ),
+    SenderKind(
+        "unleash",
+        LogOwner.PIPELINE,
+        "UNLEASH",
+        "shared.domain.normalisers.unleash",
+        verify=TokenHeader("Authorization", "pipeline"),
+        event_name="unleash-event",
+    ),
+    SenderKind(
+        "terraform",
+        LogOwner.PIPELINE,
+        "TERRAFORM",
+        "shared.domain.normalisers.terraform",
+        verify=HmacHeader("X-TFE-Notification-Signature", "pipeline", digest="sha512"),
+        event_name="terraform-notification",
+    ),
     # Alertmanager cannot sign: its ``http_config`` sends the secret as a bearer token.
     _alert_sender("alertmanager", "alertmanager", Bearer("alert source")),
     _alert_sender(

@@ -1,14 +1,13 @@
 """How a sender proves it knows the webhook secret of the pipeline or alert source it posts to:
 three kinds of proof, each a small parametric check, so a new sender picks one and names its header.
 
-Secrets are compared in constant time, and HMAC-SHA256 signatures are computed over the body
+Secrets are compared in constant time, and HMAC signatures are computed over the body
 exactly as sent, never a re-serialised one. A failed check raises ``Unauthorized`` (401) saying
 which header was missing or wrong, never what was expected.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from shared.domain.requests import RawRequest, header_value
 
 SecretHolder = Literal["pipeline", "alert source"]
 """What holds the secret, as the messages name it."""
+Digest = Literal["sha256", "sha512"]
+"""The hash functions senders sign with: SHA-256 for most, SHA-512 for HCP Terraform (§20)."""
 
 
 class Verifier(Protocol):
@@ -27,7 +28,11 @@ class Verifier(Protocol):
 
 
 def hmac_sha256_hex(secret: str, body: bytes) -> str:
-    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac_hex(secret, body, "sha256")
+
+
+def hmac_hex(secret: str, body: bytes, digest: Digest) -> str:
+    return hmac.new(secret.encode("utf-8"), body, digest).hexdigest()
 
 
 def same_secret(expected: str, presented: str) -> bool:
@@ -46,13 +51,14 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
 
 @dataclass(frozen=True)
 class HmacHeader:
-    """A header holding the hex HMAC-SHA256 of the body, after a prefix (GitHub's ``sha256=``);
-    with ``listed``, a comma-separated list of them, one per secret while secrets rotate
-    (PagerDuty), any of which may match."""
+    """A header holding the hex HMAC of the body (SHA-256 unless ``digest`` says otherwise), after
+    a prefix (GitHub's ``sha256=``); with ``listed``, a comma-separated list of them, one per secret
+    while secrets rotate (PagerDuty), any of which may match."""
 
     header: str
     owner: SecretHolder
     prefix: str = ""
+    digest: Digest = "sha256"
     listed: bool = False
     case_insensitive: bool = False
     mismatch: str = "{header} does not match the body and the {owner}'s webhook secret"
@@ -68,7 +74,7 @@ class HmacHeader:
         signatures = self._signatures(request)
         if not signatures:
             raise Unauthorized(f"{self.header} is missing; this {self.owner} has a webhook secret")
-        expected = hmac_sha256_hex(secret, request.body)
+        expected = hmac_hex(secret, request.body, self.digest)
         # Every candidate is compared, so the time taken says nothing about which one was close.
         matches = [same_secret(expected, signature) for signature in signatures]
         if not any(matches):

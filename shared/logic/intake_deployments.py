@@ -71,7 +71,17 @@ def _normalise_and_record(
     result = normaliser(Delivery(event_name, payload, request.headers, received_at), pipeline)
     if isinstance(result, Ignored):
         return IngestOutcome(status="ignored", reason=result.reason, reason_code=result.code)
+    if result.service is None and result.service_candidates:
+        result = result.model_copy(update={"service": _catalog_service(result.service_candidates)})
     return record_event(pipeline, result, received_at)
+
+
+def _catalog_service(candidates: tuple[str, ...]) -> str | None:
+    """The service the catalog (§17) knows by one of a change's names (a flag's key, §20). Only
+    such changes read the catalog, so the catalog's modules are imported here, not at cold start."""
+    from shared.logic.services import load_catalog  # noqa: PLC0415 - see the docstring
+
+    return load_catalog().first_known(candidates)
 
 
 DEPLOYMENTS = intake.Sink(owner_of=_pipeline_of, take=_normalise_and_record)

@@ -29,6 +29,9 @@ WEBHOOK_PATHS = {
     IntegrationType.GITLAB: "/api/v1/deployment-events/gitlab/",
     IntegrationType.ARGOCD: "/api/v1/deployment-events/argocd/",
     IntegrationType.PAGERDUTY_CHANGE: "/api/v1/deployment-events/pagerduty/",
+    IntegrationType.LAUNCHDARKLY: "/api/v1/deployment-events/launchdarkly/",
+    IntegrationType.UNLEASH: "/api/v1/deployment-events/unleash/",
+    IntegrationType.TERRAFORM: "/api/v1/deployment-events/terraform/",
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Route, expect
 
 from shared.domain.models.alert_sources import AlertSourceType
+from shared.domain.models.deployments import EventKind
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import isoformat, utc_now
 from tests.browser.conftest import PHONE, Seeder, Tab
@@ -485,6 +486,42 @@ def test_argo_cd_and_pagerduty_change_events_are_called_by_their_senders_names(t
     # And the event's details
     tab.row(synced).get_by_role("button", name=synced).click()
     expect(tab.page.get_by_role("dialog", name=synced).locator(".detail-badges .tag")).to_have_text("Argo CD")
+
+
+def test_every_kind_of_change_has_a_label(tab: Tab) -> None:
+    # When the page's label table of kinds is read
+    tab.open()
+    expect(tab.page.get_by_role("heading", name="Deployment events", level=1)).to_be_visible()
+    labels = tab.page.evaluate("async () => (await import('/assets/labels.js')).KIND_LABELS")
+    # Then every kind has one, and §20's configuration pushes say what they are
+    assert set(labels) == {str(kind) for kind in EventKind}
+    assert (labels["flag"], labels["infra"]) == ("feature flag", "infrastructure")
+
+
+def test_flag_changes_and_terraform_applies_are_labelled_by_sender_and_kind(tab: Tab, seed: Seeder) -> None:
+    # Given an Unleash flag enabled and a Terraform run applied just now, each through its pipeline
+    unleash = typed_pipeline(seed, "UNLEASH", "unleash")
+    terraform = typed_pipeline(seed, "TERRAFORM", "terraform")
+    enabled = fixture_json("changes/unleash/feature-environment-enabled.unleash-docs.json")
+    enabled.update(createdAt=isoformat(utc_now()), featureName=seed.unique("flag"))
+    applied = fixture_json("changes/terraform/run-notification.run-completed-applied.built-from-tfc-docs.json")
+    applied.update(workspace_name=seed.unique("workspace"), run_id=seed.unique("run"))
+    applied["notifications"][0]["run_updated_at"] = isoformat(utc_now())
+    summaries = []
+    for pipeline, source, body in ((unleash, "unleash", enabled), (terraform, "terraform", applied)):
+        path = f"/api/v1/deployment-events/{source}/{pipeline['integrationKey']}"
+        response = seed.system.request("POST", path, body, admin=False)
+        assert response.status == 202, response.body
+        stored = seed.system.request("GET", f"/api/deployment-events/{response.json()['id']}").json()
+        summaries.append(stored["summary"])
+    # When the overview lists them
+    tab.open()
+    # Then each row names its sender and its kind as people do
+    flag_row, infra_row = tab.row(summaries[0]), tab.row(summaries[1])
+    expect(flag_row.locator(".cell-pipeline .tag")).to_have_text("Unleash")
+    expect(flag_row.locator(".cell-kind")).to_have_text("feature flag")
+    expect(infra_row.locator(".cell-pipeline .tag")).to_have_text("HCP Terraform")
+    expect(infra_row.locator(".cell-kind")).to_have_text("infrastructure")
 
 
 def test_the_alert_view_is_titled_by_the_alerts_summary_with_its_id_beside_it(tab: Tab, seed: Seeder) -> None:

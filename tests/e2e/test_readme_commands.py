@@ -105,7 +105,7 @@ def send_event(system: RunningSystem, integration_key: str, summary: str) -> str
 
 def placeholders(system: RunningSystem) -> dict[str, str]:
     """What a reader copies from earlier answers: a pipeline's id (which the README updates,
-    rotates and deletes), an event and a cursor of it, and the keys of three other pipelines."""
+    rotates and deletes), an event and a cursor of it, and the keys of four other pipelines."""
     listed = create_pipeline(system, "readme-listed", "API")
     event_id = send_event(system, listed["integrationKey"], "README placeholder, first")
     send_event(system, listed["integrationKey"], "README placeholder, second")
@@ -118,6 +118,7 @@ def placeholders(system: RunningSystem) -> dict[str, str]:
         "KEY": create_pipeline(system, "readme-generic", "API")["integrationKey"],
         "GITHUB_KEY": create_pipeline(system, "readme-github", "GITHUB")["integrationKey"],
         "GITLAB_KEY": create_pipeline(system, "readme-gitlab", "GITLAB")["integrationKey"],
+        "UNLEASH_KEY": create_pipeline(system, "readme-unleash", "UNLEASH")["integrationKey"],
     }
 
 

@@ -30,7 +30,12 @@ EXPECTED_BUS_RESULTS = {
     "enrich-verdict-given.json": {"alertId": "12345", "recorded": False},
     "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
 }
-EXAMPLE_KEYS = {"API": "dpl_example-api-key", "GITHUB": "dpl_example-github-key", "GITLAB": "dpl_example-gitlab-key"}
+EXAMPLE_KEYS = {
+    "API": "dpl_example-api-key",
+    "GITHUB": "dpl_example-github-key",
+    "GITLAB": "dpl_example-gitlab-key",
+    "TERRAFORM": "dpl_example-terraform-key",
+}
 EXAMPLE_ALERT_SOURCE_KEY = "als_example-alertmanager-key"
 SAMPLE_ADMIN_TOKEN = "Bearer local-dev-token"
 """The samples carry `make run`'s admin token; here the tests' own stands in for it."""

@@ -159,7 +159,7 @@ def test_gitlab_webhook_answers_any_body(
 
 
 def change_payloads(folder: str) -> tuple[RealPayload, ...]:
-    """The real Argo CD and PagerDuty bodies of tests/fixtures, to be broken on purpose."""
+    """The real bodies of a folder of tests/fixtures (Argo CD, PagerDuty, §20's sources), to be broken on purpose."""
     found = []
     for body in sorted((FIXTURES / folder).glob("*.json")):
         if not body.name.endswith(".headers.json"):
@@ -206,3 +206,45 @@ def test_pagerduty_change_endpoints_answer_any_body(
     else:
         assert after == before
         assert answer.get("errors") or answer.get("message")
+
+
+CHANGE_SOURCES = {"launchdarkly": "LAUNCHDARKLY", "unleash": "UNLEASH", "terraform": "TERRAFORM"}
+"""§20's webhooks, each read with its own fixtures broken on purpose."""
+
+
+@pytest.fixture
+def change_source_paths(api: Api) -> dict[str, str]:
+    return {
+        source: f"/api/v1/deployment-events/{source}/{api.create_pipeline(kind)['integrationKey']}"
+        for source, kind in CHANGE_SOURCES.items()
+    }
+
+
+@bounded(max_examples=100)
+@given(delivery=wire_deliveries(change_payloads("changes/launchdarkly")))
+def test_launchdarkly_webhook_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, change_source_paths: dict[str, str], delivery: WireDelivery
+) -> None:
+    # Given random bytes, random JSON, or a LaunchDarkly flag change broken on purpose
+    path, headers = change_source_paths["launchdarkly"], request_headers(delivery, {})
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", path, "", headers, delivery.body))
+
+
+@bounded(max_examples=100)
+@given(delivery=wire_deliveries(change_payloads("changes/unleash")))
+def test_unleash_webhook_answers_any_body(
+    gateway: Gateway, stored_events: StoredEvents, change_source_paths: dict[str, str], delivery: WireDelivery
+) -> None:
+    # Given random bytes, random JSON, or an Unleash event broken on purpose
+    path, headers = change_source_paths["unleash"], request_headers(delivery, {})
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", path, "", headers, delivery.body))
+
+
+@bounded(max_examples=100)
+@given(delivery=wire_deliveries(change_payloads("changes/terraform")))
+def test_terraform_notifications_answer_any_body(
+    gateway: Gateway, stored_events: StoredEvents, change_source_paths: dict[str, str], delivery: WireDelivery
+) -> None:
+    # Given random bytes, random JSON, or an HCP Terraform notification broken on purpose
+    path, headers = change_source_paths["terraform"], request_headers(delivery, {})
+    assert_answered_safely(stored_events, lambda: gateway.handle("POST", path, "", headers, delivery.body))

@@ -182,6 +182,18 @@ def test_deployments_weigh_more_than_merges_and_merges_more_than_pushes() -> Non
     assert [item.change.id for item in ranked] == ["deploy", "merge", "push"]
 
 
+@pytest.mark.parametrize(
+    ("kind", "noun"), [(EventKind.FLAG, "feature flag change"), (EventKind.INFRA, "infrastructure change")]
+)
+def test_flag_changes_and_infrastructure_applies_weigh_as_deployments(kind: EventKind, noun: str) -> None:
+    # Given a configuration push (§20) and a deployment, as close to the alert
+    subject = alert()
+    pushed, deployed = found(subject, change("config", 10, kind=kind)), found(subject, change("deploy", 10))
+    # Then its kind weighs as much, and says what it is
+    assert pushed["kind"].value == deployed["kind"].value == 1.0
+    assert pushed["kind"].text == f"a {noun}"
+
+
 def test_a_failed_deployment_weighs_less_than_a_successful_one() -> None:
     scores = by_id(assessed(alert(), change("ok", 10, status="success"), change("failed", 10, status="failure")))
     assert scores["ok"].probability > scores["failed"].probability
@@ -263,6 +275,15 @@ def test_a_lone_old_unrelated_change_is_not_named() -> None:
     assert explained.no_likely_cause == (
         'No change stands out: the closest is "change old" (pushed 2 days before the alert, unlikely).'
     )
+
+
+@pytest.mark.parametrize(("kind", "verb"), [(EventKind.FLAG, "Changed a flag"), (EventKind.INFRA, "Applied")])
+def test_a_configuration_pushs_reason_says_what_was_done(kind: EventKind, verb: str) -> None:
+    # Given a flag change or an infrastructure apply 5 minutes before the alert
+    result = assessed(alert(service="shop"), change("c", 5, kind=kind, service="shop"))
+    # Then the reason starts with what was done
+    [listed] = explain(result, plan(alert()).scope, 3).deployments
+    assert listed.reason.startswith(f"{verb} 5 min before the alert")
 
 
 def test_an_empty_window_says_so() -> None:

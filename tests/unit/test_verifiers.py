@@ -153,3 +153,53 @@ def test_each_refusal_names_the_header(sender: str, headers: dict[str, str], mes
     with pytest.raises(Unauthorized) as refused:
         verify("s3cret", RawRequest(body=BODY, headers=headers))
     assert refused.value.message == message
+
+
+TERRAFORM_APPLIED = "changes/terraform/run-notification.run-completed-applied.built-from-tfc-docs.json"
+
+
+@pytest.mark.parametrize(
+    ("sender", "header", "digest"),
+    [("launchdarkly", "x-ld-signature", hashlib.sha256), ("terraform", "x-tfe-notification-signature", hashlib.sha512)],
+)
+def test_change_sources_sign_the_raw_body_with_their_digest(sender: str, header: str, digest: type) -> None:
+    # Given a real body and its hex HMAC, SHA-256 for LaunchDarkly, SHA-512 for HCP Terraform (§20)
+    body = fixture_bytes(TERRAFORM_APPLIED)
+    signature = hmac.new(b"s3cret", body, digest).hexdigest()
+    # Then it verifies, with no prefix
+    verifier_of(sender)("s3cret", RawRequest(body=body, headers={header: signature}))
+    # And the other digest, or another body, does not
+    other = hashlib.sha512 if digest is hashlib.sha256 else hashlib.sha256
+    for wrong in (hmac.new(b"s3cret", body, other).hexdigest(), hmac.new(b"s3cret", body + b" ", digest).hexdigest()):
+        with pytest.raises(Unauthorized):
+            verifier_of(sender)("s3cret", RawRequest(body=body, headers={header: wrong}))
+
+
+CHANGE_REFUSALS = [
+    ("launchdarkly", {}, "X-LD-Signature is missing; this pipeline has a webhook secret"),
+    (
+        "launchdarkly",
+        {"x-ld-signature": "0" * 64},
+        "X-LD-Signature does not match the body and the pipeline's webhook secret",
+    ),
+    ("unleash", {}, "Authorization is missing; this pipeline has a webhook secret"),
+    ("unleash", {"authorization": "Bearer s3cret"}, "Authorization does not match the pipeline's webhook secret"),
+    ("terraform", {}, "X-TFE-Notification-Signature is missing; this pipeline has a webhook secret"),
+    (
+        "terraform",
+        {"x-tfe-notification-signature": "0" * 128},
+        "X-TFE-Notification-Signature does not match the body and the pipeline's webhook secret",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sender", "headers", "message"), CHANGE_REFUSALS, ids=[case[2] for case in CHANGE_REFUSALS])
+def test_change_sources_refusals_name_the_header(sender: str, headers: dict[str, str], message: str) -> None:
+    with pytest.raises(Unauthorized) as refused:
+        verifier_of(sender)("s3cret", RawRequest(body=BODY, headers=headers))
+    assert refused.value.message == message
+
+
+def test_unleash_sends_its_authorization_verbatim() -> None:
+    # Given an Unleash addon whose authorization parameter is the pipeline's secret, as set
+    verifier_of("unleash")("Bearer s3cret", RawRequest(body=BODY, headers={"authorization": "Bearer s3cret"}))

@@ -1,7 +1,7 @@
 /* How values from the API look: badges, links and times, built as elements. */
 
 import { el, none } from './dom.js';
-import { integrationLabel } from './labels.js';
+import { integrationLabel, kindLabel } from './labels.js';
 
 const STATUS_TONES = [
   ['success', /^(success|succeeded|successful|passed|ok|completed?|deployed|done|released|merged)$/],
@@ -40,7 +40,7 @@ export function statusBadge(status) {
 }
 
 export function kindBadge(kind) {
-  return el('span', { class: 'badge kind' }, kind);
+  return el('span', { class: `badge kind kind-${kind}` }, kindLabel(kind));
 }
 
 export function integrationTag(type) {

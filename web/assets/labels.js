@@ -1,6 +1,7 @@
 /*
- * What every integration type is called on the page: the pipelines' senders (§2, §15) and the
- * alert sources' systems (§11). Every place that shows a type reads it here.
+ * What every integration type is called on the page: the pipelines' senders (§2, §15, §20) and the
+ * alert sources' systems (§11), and what each kind of change is called (§3, §20). Every place that
+ * shows a type or a kind reads it here.
  */
 
 export const INTEGRATION_LABELS = Object.freeze({
@@ -9,6 +10,9 @@ export const INTEGRATION_LABELS = Object.freeze({
   GITLAB: 'GitLab',
   ARGOCD: 'Argo CD',
   PAGERDUTY_CHANGE: 'PagerDuty Change Events',
+  LAUNCHDARKLY: 'LaunchDarkly',
+  UNLEASH: 'Unleash',
+  TERRAFORM: 'HCP Terraform',
   ALERTMANAGER: 'Alertmanager',
   GRAFANA: 'Grafana',
   PAGERDUTY: 'PagerDuty',
@@ -20,4 +24,20 @@ export const INTEGRATION_LABELS = Object.freeze({
 /** A type this page does not know yet (a newer server) shows as the API names it. */
 export function integrationLabel(type) {
   return INTEGRATION_LABELS[type] || type;
+}
+
+/** Each kind of change as its badge names it; a flag change and an infrastructure apply (§20) say what they are. */
+export const KIND_LABELS = Object.freeze({
+  deployment: 'deployment',
+  release: 'release',
+  merge: 'merge',
+  push: 'push',
+  workflow: 'workflow',
+  custom: 'custom',
+  flag: 'feature flag',
+  infra: 'infrastructure',
+});
+
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] || kind;
 }

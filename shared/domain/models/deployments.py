@@ -29,6 +29,10 @@ class EventKind(StrEnum):
     DEPLOYMENT = "deployment"
     WORKFLOW = "workflow"
     CUSTOM = "custom"
+    FLAG = "flag"
+    """A feature flag turned on or off, or what it serves changed, in an environment (§20)."""
+    INFRA = "infra"
+    """Infrastructure applied, such as a Terraform run (§20)."""
 
 
 def _valid_email(value: str) -> str:

@@ -17,6 +17,9 @@ class IntegrationType(StrEnum):
     GITLAB = "GITLAB"
     ARGOCD = "ARGOCD"
     PAGERDUTY_CHANGE = "PAGERDUTY_CHANGE"
+    LAUNCHDARKLY = "LAUNCHDARKLY"
+    UNLEASH = "UNLEASH"
+    TERRAFORM = "TERRAFORM"
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -27,6 +30,9 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.GITLAB: ["Push Hook", "Merge Request Hook", "Release Hook", "Deployment Hook"],
     IntegrationType.ARGOCD: [],
     IntegrationType.PAGERDUTY_CHANGE: [],
+    IntegrationType.LAUNCHDARKLY: [],
+    IntegrationType.UNLEASH: [],
+    IntegrationType.TERRAFORM: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
@@ -34,6 +40,9 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.GITLAB: GITLAB_EVENTS,
     IntegrationType.ARGOCD: (),
     IntegrationType.PAGERDUTY_CHANGE: (),
+    IntegrationType.LAUNCHDARKLY: (),
+    IntegrationType.UNLEASH: (),
+    IntegrationType.TERRAFORM: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 

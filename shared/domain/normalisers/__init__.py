@@ -8,4 +8,7 @@
 - ``gitlab``: GitLab webhooks (§3.3), laid out as ``github``.
 - ``argocd``: Argo CD syncs, as ilert's argocd-notifications template sends them (§15).
 - ``pagerduty_change``: PagerDuty Change Events v2 (§15).
+- ``flags``: what LaunchDarkly's and Unleash's flag changes share: a flag's service (§20).
+- ``launchdarkly``, ``unleash``: feature flag changes (§20).
+- ``terraform``: HCP Terraform and Terraform Enterprise run notifications (§20).
 """

@@ -61,6 +61,9 @@ class NormalisedEvent(DeploymentFacts):
     """The same change redelivered maps to the same key, and so to the same stored event."""
     revision: Revision | None = Field(default=None, exclude=True)
     """Set for events that change state (deployments): the newest state wins."""
+    service_candidates: tuple[str, ...] = Field(default=(), exclude=True)
+    """Names the service catalog (§17) may know the change's service by, when the payload names
+    none (a feature flag's key and project, §20): the first the catalog knows is the service."""
 
     @field_validator(*TEXT_FACTS, mode="before")
     @classmethod

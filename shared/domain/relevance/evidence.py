@@ -30,12 +30,21 @@ KIND_VALUES = {
     EventKind.DEPLOYMENT: 1.0,
     EventKind.RELEASE: 1.0,
     EventKind.CUSTOM: 1.0,
+    EventKind.FLAG: 1.0,
+    EventKind.INFRA: 1.0,
     EventKind.WORKFLOW: 0.5,
     EventKind.MERGE: 0.3,
     EventKind.PUSH: 0.0,
 }
-KIND_NOUNS = {EventKind.CUSTOM: "deployment", EventKind.WORKFLOW: "workflow run"}
-"""Generic events are deployments in ilert's sense, whatever they change."""
+KIND_NOUNS = {
+    EventKind.CUSTOM: "deployment",
+    EventKind.WORKFLOW: "workflow run",
+    EventKind.FLAG: "feature flag change",
+    EventKind.INFRA: "infrastructure change",
+}
+"""Generic events are deployments in ilert's sense, whatever they change. A flag change and an
+infrastructure apply are configuration pushes, which cause outages about as often as binary
+pushes (§20): they weigh as deployments do."""
 UNSUCCESSFUL = frozenset({"failure", "failed", "error", "errored", "cancelled", "canceled", "aborted", "degraded"})
 VERSION_LABELS = ("version", "image", "commit", "sha")
 _COMMIT_PREFIX = re.compile(r"^[0-9a-f]{7,64}$")

@@ -19,6 +19,8 @@ VERBS = {
     EventKind.PUSH: "Pushed",
     EventKind.WORKFLOW: "Finished",
     EventKind.CUSTOM: "Deployed",
+    EventKind.FLAG: "Changed a flag",
+    EventKind.INFRA: "Applied",
 }
 """How a reason starts; generic events are "deployments" in ilert's sense, whatever they change."""
 REASON_CLAUSES = 2
