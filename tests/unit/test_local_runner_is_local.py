@@ -103,3 +103,20 @@ def test_the_invoke_relay_reaches_the_endpoint_as_a_loopback_client(endpoint: Aw
         # Then the endpoint refuses it straight, and answers it through the relay
         assert list_tables(endpoint.port, bridge_host) == 403
         assert list_tables(relay_port, bridge_host) == 200
+
+
+def test_a_client_that_hung_up_is_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from local.runner import LocalServer  # noqa: PLC0415 - the server class alone, no stack started
+
+    server = object.__new__(LocalServer)
+    # Given a client that hung up before its answer was written, and a handler that failed
+    for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), ValueError("a bug")):
+        try:
+            raise error
+        except Exception:  # noqa: BLE001 - what socketserver hands to handle_error
+            # When the server is told of it
+            server.handle_error(None, ("127.0.0.1", 40000))
+    # Then only the handler's failure is printed, as socketserver prints it
+    printed = capsys.readouterr().err
+    assert printed.count("Traceback") == 1
+    assert "ValueError: a bug" in printed
