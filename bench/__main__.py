@@ -10,7 +10,15 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bench import alerts_list_cost, cold_import, correlation_cost, ingest_overhead, overview_cost, relevance
+from bench import (
+    alerts_list_cost,
+    cold_import,
+    correlation_cost,
+    delivery_cost,
+    ingest_overhead,
+    overview_cost,
+    relevance,
+)
 
 
 def main() -> None:
@@ -53,6 +61,8 @@ def main() -> None:
         f"\nAlerts list, queries per page of 50 (all, likely, team, source, service; target <= 2): sparse "
         f"(10 alerts over 2 years, RetentionDays=3650) {sparse_alerts:g}, dense (150 alerts in a day) {dense_alerts:g}"
     )
+
+    print(delivery_cost.summary())
 
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
