@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shared.adapters.store import events as event_store
 from shared.domain import keys, keys_history
@@ -34,6 +34,8 @@ from shared.domain.lead_time import FIRST_DEPLOYMENT_LOOKBACK, lead_time_samples
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.names import environment_key, repository_key
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 DEFAULT_WINDOW = timedelta(days=30)
 MAX_WINDOW = timedelta(days=180)
 """A longer report would read more than a Lambda answers in time; a window is at most half a year."""
@@ -75,8 +77,16 @@ def scope_of(service: str | None, team: str | None, pipeline: str | None) -> Sco
     return Scope(**named)
 
 
+def _within_bounds(moment: datetime | None, name: str) -> None:
+    """A window and its reach back stay within the dates a datetime holds."""
+    if moment is not None and not EARLIEST <= moment <= LATEST:
+        raise BadRequest(f"{name}: must be between {EARLIEST.year} and {LATEST.year}")
+
+
 def window_of(start: datetime | None, until: datetime | None, now: datetime) -> Period:
     """The last 30 days by default; ``from`` after ``until`` or a window over 180 days is refused."""
+    _within_bounds(start, "from")
+    _within_bounds(until, "until")
     end = until or now
     begin = start or end - DEFAULT_WINDOW
     if begin > end:

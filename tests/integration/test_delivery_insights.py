@@ -143,11 +143,13 @@ def test_the_window_is_the_last_30_days_unless_asked(api: Api) -> None:
         "service=shop&from=yesterday",
         f"service=shop&from={isoformat(NOW)}&until={isoformat(_days_ago(1))}",
         f"service=shop&from={isoformat(_days_ago(181))}",
+        "service=shop&until=0001-01-02T00:00:00Z",
+        "service=shop&from=9999-12-30T00:00:00Z&until=9999-12-31T00:00:00Z",
     ],
 )
 def test_a_bad_request_is_a_400(api: Api, query: str) -> None:
-    # Given no scope, two, a team id that cannot be one, a bad date, from after until or a
-    # window over 180 days
+    # Given no scope, two, a team id that cannot be one, a bad date, from after until, a
+    # window over 180 days, or dates a window cannot reach back from or run to
     response = api.call("GET", PATH, query=query)
     # Then the answer is 400 with §3's error body
     assert response.status == 400
