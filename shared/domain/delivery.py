@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from shared.domain.models.common import ApiModel, UtcTime
 
@@ -30,7 +30,16 @@ class Band(StrEnum):
     LOW = "low"
 
 
-class WeekPoint(ApiModel):
+class _StatedValue(ApiModel):
+    """§19 answers ``value: null`` where there is too little data: the value is never left out."""
+
+    @model_serializer(mode="wrap")
+    def _omit_missing_values(self, serialize: SerializerFunctionWrapHandler) -> dict[str, object]:
+        values: dict[str, object] = serialize(self)
+        return {name: value for name, value in values.items() if value is not None or name == "value"}
+
+
+class WeekPoint(_StatedValue):
     """One week of a metric's series: the same definition on that week's deployments."""
 
     start: UtcTime
@@ -39,7 +48,7 @@ class WeekPoint(ApiModel):
     denominator: float | None = None
 
 
-class Metric(ApiModel):
+class Metric(_StatedValue):
     """One figure: its value and what it is made of, or ``value: null`` with the reason."""
 
     value: float | None = None

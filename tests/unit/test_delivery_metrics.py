@@ -133,8 +133,15 @@ def test_too_little_data_is_a_null_with_its_reason() -> None:
         metric(history, FOUR_WEEKS)
         for metric in (deployment_frequency_of, change_fail_rate_of, recovery_time_of, rework_rate_of)
     ]
-    # Then each is null, says why, and has no band
+    # Then each is null, says why, and has no band; the answer states the null
     assert all(metric.value is None and metric.reason and metric.band is None for metric in metrics)
+    assert all(metric.to_json_dict()["value"] is None for metric in metrics)
+    assert metrics[0].model_dump(mode="json", by_alias=True)["series"][0] == {
+        "start": "2026-11-02T00:00:00.000Z",
+        "value": None,
+        "numerator": 0,
+        "denominator": 7,
+    }
 
 
 def test_deployments_outside_the_window_do_not_count() -> None:
