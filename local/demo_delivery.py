@@ -117,7 +117,8 @@ def _figure(metric: dict[str, Any]) -> str:
     if metric.get("value") is None:
         return f"none ({metric.get('reason')})"
     band = metric.get("band") or "no band"
-    return f"{metric['value']:.3g} {metric['unit']}, {band} ({metric['numerator']:g} of {metric['denominator']:g})"
+    value = f"{metric['value']:.1%}" if metric["unit"] == "ratio" else f"{metric['value']:.3g} {metric['unit']}"
+    return f"{value}, {band} ({metric['numerator']:g} of {metric['denominator']:g})"
 
 
 def delivery_demo(client: Client) -> None:
