@@ -9,6 +9,7 @@ import pytest
 
 from shared.domain.delivery_metrics import History, Period, change_lead_time_of
 from shared.domain.lead_time import lead_time_samples
+from shared.domain.normalisers.code_hosts import Commit, first_commit_at
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 from tests.delivery_histories import START, change
 
@@ -79,3 +80,16 @@ def test_the_metric_is_the_median_and_names_its_methods() -> None:
     assert metric.value == pytest.approx(120.0)
     assert metric.method == "from the first commit (2), the push (1)"
     assert metric.band == "elite"
+
+
+def test_a_pushs_first_commit_is_the_earliest_readable_time() -> None:
+    # Given a push's commits, some with times a sender should not send
+    commits = [
+        Commit(id="a", timestamp="2018-06-15T13:01:51-07:00"),
+        Commit(id="b", timestamp="2018-06-15T12:00:00-07:00"),
+        Commit(id="c", timestamp=True),
+        Commit(id="d", timestamp="not a time"),
+    ]
+    # Then the earliest readable one is its first commit's time, and none without any
+    assert first_commit_at(commits) == "2018-06-15T19:00:00.000Z"
+    assert first_commit_at([Commit(id="e", timestamp={"at": 1})]) is None

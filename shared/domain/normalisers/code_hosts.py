@@ -5,6 +5,7 @@ thing the same way."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from typing import Any
 
 from shared.domain.normalisers.common import count_of, first_line, quoted, summary_of
 from shared.domain.payloads import Ignored, PayloadModel
@@ -17,7 +18,8 @@ class Commit(PayloadModel):
     id: str
     message: str = ""
     url: str | None = None
-    timestamp: str | None = None
+    timestamp: Any = None
+    """Read only for §19's lead time: a push whose commit times cannot be read is still a push."""
 
 
 def first_commit_at(commits: list[Commit]) -> str | None:
