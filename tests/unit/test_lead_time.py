@@ -9,8 +9,8 @@ import pytest
 
 from shared.domain.delivery_metrics import History, Period, change_lead_time_of
 from shared.domain.lead_time import lead_time_samples
-from shared.domain.normalisers.code_hosts import Commit, first_commit_at
 from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.normalisers.code_hosts import Commit, first_commit_at
 from tests.delivery_histories import START, change
 
 REPOSITORY = "acme/shop"
