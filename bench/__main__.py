@@ -14,6 +14,7 @@ from bench import (
     alerts_list_cost,
     cold_import,
     correlation_cost,
+    delivery_cost,
     ingest_overhead,
     overview_cost,
     relevance,
@@ -69,6 +70,7 @@ def main() -> None:
         f"correlation: {correlation.total} calls {correlation.dynamodb_calls}, {correlation.put_events} PutEvents "
         f"(ratio {verdict.total / correlation.total:.2f})"
     )
+    print(delivery_cost.summary())
 
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")

@@ -13,6 +13,8 @@ from local.stack import EmulatedStack, emulated_stack
 from shared.adapters.store import client as store
 
 ADMIN_TOKEN = "bench-admin-token"
+INDEX_NAME_POSITION = 6
+"""Where moto's backend passes ``index_name`` to ``Table.query`` (positionally, after the hash key)."""
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}", "content-type": "application/json"}
 
 
@@ -27,7 +29,10 @@ def query_partitions_directly() -> None:
     emulated_query = Table.query
 
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("index_name") or hash_key is None or not self.range_key_attr:
+        index_name = kwargs.get("index_name") or (
+            args[INDEX_NAME_POSITION] if len(args) > INDEX_NAME_POSITION else None
+        )
+        if index_name or hash_key is None or not self.range_key_attr:
             return emulated_query(self, hash_key, *args, **kwargs)
         partition = list(self.items.get(hash_key, {}).values())
         self.all_items = lambda: sorted(partition, key=lambda item: item.range_key)

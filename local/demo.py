@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 
+from local.demo_delivery import delivery_demo
 from local.demo_storm import SlackWebApi, storm_to_slack_app
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
@@ -285,6 +286,7 @@ def main() -> None:
         print("\nThe Slack app storm is shown when `make demo` starts its own runner (stop `make run` first).")
     if endpoint:
         cloudwatch_alarm(client, endpoint)
+    delivery_demo(client)
 
 
 if __name__ == "__main__":

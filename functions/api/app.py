@@ -7,12 +7,12 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from routers import alert_sources, alerts, deployment_events, pipelines, registry, services, verdicts
+from routers import alert_sources, alerts, deployment_events, insights, pipelines, registry, services, verdicts
 from shared.http.resolver import create_resolver, resolve_admin
 from shared.observability import logger, metrics, tracer
 
 app = create_resolver()
-for area in (pipelines, deployment_events, alert_sources, registry, alerts, services, verdicts):
+for area in (pipelines, deployment_events, alert_sources, registry, alerts, services, verdicts, insights):
     app.include_router(area.router)
 
 

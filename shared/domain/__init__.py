@@ -18,6 +18,8 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``slack_interactions``: Slack's signed interaction requests read as verdicts (§18).
 - ``storm``: an alert group's state, its signature and its sender (§18).
+- ``delivery``: a delivery report's shape and DORA's bands (§19); ``delivery_metrics`` its five metrics;
+  ``lead_time`` which commits a deployment carried.
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place; ``keys_history`` those of §19's change histories.
 - ``names``: the compared form of service, repository and environment names.

@@ -21,6 +21,7 @@
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).
 - ``alert_list``: the list of alerts and the alerts of a change (§18).
+- ``delivery``: DORA's five metrics of a service, team or pipeline, read with Query only (§19).
 - ``access``: the admin token (§7).
 - ``services``: the service catalog (§17); ``catalog_import``: its Backstage import.
 """

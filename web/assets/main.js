@@ -6,6 +6,7 @@
 import { startAlertView } from './alert.js';
 import { startAlertsView, wireAlertsList } from './alerts-list.js';
 import { requireToken, takeTokenFromFragment, tokenStore } from './api.js';
+import { startDeliveryView, wireDelivery } from './delivery.js';
 import { wireDialog } from './dialog.js';
 import { byId } from './dom.js';
 import { startListView, wireList } from './list.js';
@@ -25,6 +26,7 @@ function route() {
   const alertId = (params.get('alert') || '').trim();
   if (alertId) startAlertView(alertId, (params.get('source') || '').trim() || null);
   else if (params.get('view') === 'alerts') startAlertsView(params);
+  else if (params.get('view') === 'delivery') startDeliveryView(params);
   else startListView(params);
 }
 
@@ -49,6 +51,7 @@ function wire() {
   });
   wireList(route);
   wireAlertsList(route);
+  wireDelivery(route);
   wireDialog();
   wireTools();
   window.addEventListener('popstate', route);

@@ -13,6 +13,7 @@ export const views = {
   list: byId('list-view'),
   alert: byId('alert-view'),
   alerts: byId('alerts-view'),
+  delivery: byId('delivery-view'),
 };
 export const dialog = byId('event-dialog');
 

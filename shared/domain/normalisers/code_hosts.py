@@ -5,9 +5,11 @@ thing the same way."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from typing import Any
 
 from shared.domain.normalisers.common import count_of, first_line, quoted, summary_of
 from shared.domain.payloads import Ignored, PayloadModel
+from shared.domain.timestamps import TimestampError, isoformat, parse_timestamp
 
 BRANCH_REF = "refs/heads/"
 
@@ -16,6 +18,20 @@ class Commit(PayloadModel):
     id: str
     message: str = ""
     url: str | None = None
+    timestamp: Any = None
+    """Read only for §19's lead time: a push whose commit times cannot be read is still a push."""
+
+
+def first_commit_at(commits: list[Commit]) -> str | None:
+    """The earliest time a push's commits were made, for §19's lead time; none when no commit
+    says (a host cuts its list at 20 commits, so this is the earliest of those listed)."""
+    times = []
+    for commit in commits:
+        try:
+            times.append(parse_timestamp(commit.timestamp))
+        except TimestampError:
+            continue
+    return isoformat(min(times)) if times else None
 
 
 class Push(PayloadModel):

@@ -6,7 +6,13 @@ import re
 from typing import Any
 
 from shared.domain.models.deployments import EventKind, Revision
-from shared.domain.normalisers.code_hosts import deployment_summary, merge_summary, push_summary, release_summary
+from shared.domain.normalisers.code_hosts import (
+    deployment_summary,
+    first_commit_at,
+    merge_summary,
+    push_summary,
+    release_summary,
+)
 from shared.domain.normalisers.common import (
     Delivery,
     NormalisedEvent,
@@ -60,7 +66,9 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
         user_name=pusher,
         user_email=push.pusher.email if push.pusher else None,
         links=link(push.compare, "Compare changes") or link(head.url if head else None, "Head commit"),
-        custom_details=_details(delivery, commits=len(push.commits), forced=push.forced),
+        custom_details=_details(
+            delivery, commits=len(push.commits), forced=push.forced, firstCommitAt=first_commit_at(push.commits)
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.normalisers.code_hosts import (
     Commit,
     deployment_summary,
+    first_commit_at,
     merge_summary,
     push_summary,
     release_summary,
@@ -61,7 +62,12 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
         user_name=pusher,
         user_email=_public_email(push.user_email),
         links=link(head.url if head else None, "Head commit"),
-        custom_details=_details(delivery, commits=count, projectId=push.project.id or push.project_id),
+        custom_details=_details(
+            delivery,
+            commits=count,
+            projectId=push.project.id or push.project_id,
+            firstCommitAt=first_commit_at(push.commits),
+        ),
     )
 
 
