@@ -2,7 +2,7 @@
 and PagerDuty-compatible change events.
 
 The hot path: it imports only what ingest needs, and its policy allows GetItem and
-TransactWriteItems on the table, nothing else.
+TransactWriteItems on the table and Query on its Listing index (§19's histories), nothing else.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
 from shared.logic.intake_deployments import IngestOutcome, ingest
 from shared.observability import count, logger, metrics, tracer
+from shared.settings import hotfix_pattern
 
 app = create_resolver()
+hotfix_pattern()
+"""§19's ``HotfixPattern``, checked at the function's start."""
 
 IntegrationKey = PathParameter
 """Any value: an unknown or malformed key is a 404 like any other unknown key (§7)."""

@@ -25,6 +25,7 @@ from shared.domain.models.deployments import (
     cut_summary,
 )
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.models.signals import ChangeSignals
 from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
@@ -61,6 +62,8 @@ class NormalisedEvent(DeploymentFacts):
     """The same change redelivered maps to the same key, and so to the same stored event."""
     revision: Revision | None = Field(default=None, exclude=True)
     """Set for events that change state (deployments): the newest state wins."""
+    signals: ChangeSignals | None = None
+    """What the change says of earlier ones (a revert, a rollback, a fix): §19's detection reads it."""
 
     @field_validator(*TEXT_FACTS, mode="before")
     @classmethod

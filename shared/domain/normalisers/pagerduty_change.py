@@ -87,7 +87,7 @@ def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent |
     )
 
 
-def _facts_from(details: dict[str, Any]) -> dict[str, str]:
+def _facts_from(details: dict[str, Any]) -> dict[str, Any]:
     """Takes the agreed keys out of ``details``: what is left stays custom."""
     facts: dict[str, str] = {}
     for key, fact in FACT_KEYS.items():

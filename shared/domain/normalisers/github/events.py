@@ -6,7 +6,14 @@ import re
 from typing import Any
 
 from shared.domain.models.deployments import EventKind, Revision
-from shared.domain.normalisers.code_hosts import deployment_summary, merge_summary, push_summary, release_summary
+from shared.domain.normalisers.code_hosts import (
+    deployment_summary,
+    merge_signals,
+    merge_summary,
+    push_signals,
+    push_summary,
+    release_summary,
+)
 from shared.domain.normalisers.common import (
     Delivery,
     NormalisedEvent,
@@ -61,6 +68,7 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
         user_email=push.pusher.email if push.pusher else None,
         links=link(push.compare, "Compare changes") or link(head.url if head else None, "Head commit"),
         custom_details=_details(delivery, commits=len(push.commits), forced=push.forced),
+        signals=push_signals(push.commits, head),
     )
 
 
@@ -100,6 +108,7 @@ def pull_request(event: PullRequestEvent, delivery: Delivery) -> NormalisedEvent
             author=pull.user.login if pull.user else None,
             headBranch=pull.head.ref if pull.head else None,
         ),
+        signals=merge_signals(pull.title),
     )
 
 

@@ -8,7 +8,9 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.normalisers.code_hosts import (
     Commit,
     deployment_summary,
+    merge_signals,
     merge_summary,
+    push_signals,
     push_summary,
     release_summary,
 )
@@ -62,6 +64,7 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
         user_email=_public_email(push.user_email),
         links=link(head.url if head else None, "Head commit"),
         custom_details=_details(delivery, commits=count, projectId=push.project.id or push.project_id),
+        signals=push_signals(push.commits, head),
     )
 
 
@@ -102,6 +105,7 @@ def merge_request(event: MergeRequestEvent, delivery: Delivery) -> NormalisedEve
         user_email=_public_email(event.user.email if event.user else None),
         links=link(merge.url, f"Merge request !{merge.iid}"),
         custom_details=_details(delivery, mergeRequest=merge.iid, sourceBranch=merge.source_branch),
+        signals=merge_signals(merge.title),
     )
 
 
