@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shared import settings
 from shared.domain.failures import DEFAULT_HOTFIX_PATTERN, Change, Marks, plan_marks, remediation_of
 from shared.domain.models.deployments import EventKind
 from shared.domain.models.failures import Failure, FailureDetection
@@ -201,3 +202,22 @@ def test_a_detection_replaces_a_verdict_and_stands_before_another() -> None:
     marks = marks_of([deployed("a", "v1", 0), v2, deployed("c", "v1", 20)], first_judged=2)
     # Then the rollback says more than the verdict, and replaces it
     assert marks["b"].failure == failed(FailureDetection.ROLLBACK, "c", 10.0)
+
+
+@pytest.mark.parametrize(
+    ("configured", "matches"),
+    [("", "release-hotfix"), ("(?i)^hf-", "HF-12"), ("([unclosed", "release-hotfix")],
+    ids=["default", "configured", "invalid: the default"],
+)
+def test_the_hotfix_pattern_is_read_once_and_checked(
+    monkeypatch: pytest.MonkeyPatch, configured: str, matches: str
+) -> None:
+    # Given HotfixPattern as the template passes it
+    monkeypatch.setenv("HOTFIX_PATTERN", configured)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "DeploymentEvents")
+    settings.reset_settings_cache()
+    # When the function starts and reads it
+    pattern = settings.hotfix_pattern()
+    settings.reset_settings_cache()
+    # Then a pattern that does not compile leaves the default in place
+    assert pattern.search(matches)
