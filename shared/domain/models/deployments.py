@@ -119,11 +119,15 @@ class GenericEventRequest(DeploymentFacts):
     summary: Summary
     timestamp: SenderTime | None = None
     dedup_key: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
-    kind: Literal["rollback"] | None = None
-    """``rollback``: this change rolled back the deployment before it (§19); the stored event
-    stays of kind ``custom``."""
-    fixes: FactText | None = None
-    """The event id, or the version, of the change this one fixes (§19)."""
+    kind: Literal["rollback"] | None = Field(
+        default=None,
+        description="'rollback': this change rolled back the deployment before it, which is marked failed "
+        "(§19); the stored event stays of kind custom.",
+    )
+    fixes: FactText | None = Field(
+        default=None,
+        description="The event id, or the version, of the change this one fixes; that change is marked failed (§19).",
+    )
 
 
 class DeploymentEvent(DeploymentFacts):
