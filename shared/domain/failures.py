@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from shared.domain.keys_history import history_of
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 from shared.domain.models.failures import Failure, FailureDetection
 from shared.domain.models.signals import ChangeSignals
@@ -230,3 +231,24 @@ def plan_marks(
         for change_id, change in current.items()
         if (change.failure, change.remediates) != (original[change_id].failure, original[change_id].remediates)
     }
+
+
+def detected_failures(changes: Sequence[DeploymentEvent], pattern: re.Pattern[str]) -> list[DeploymentEvent]:
+    """The changes with the marks ingest would have written had they arrived in time order,
+    each judged within its history: the evaluation replays a case's changes known at an alert's
+    onset with it, so that §17's ``ROLLED_BACK`` sees no more than correlation would."""
+    histories: dict[str, list[Change]] = {}
+    for event in changes:
+        history = history_of(event.service, event.repository, event.environment)
+        if history is not None:
+            histories.setdefault(history, []).append(Change.of_event(event))
+    marks: dict[str, Marks] = {}
+    for history_changes in histories.values():
+        ordered = sorted(history_changes, key=lambda change: (change.timestamp, change.id))
+        marks.update(plan_marks(ordered, 0, pattern))
+    return [
+        event.model_copy(update={"failure": marks[event.id].failure, "remediates": marks[event.id].remediates})
+        if event.id in marks
+        else event
+        for event in changes
+    ]

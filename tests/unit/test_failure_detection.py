@@ -10,10 +10,21 @@ from typing import Any
 import pytest
 
 from shared import settings
-from shared.domain.failures import DEFAULT_HOTFIX_PATTERN, Change, Marks, plan_marks, remediation_of
+from shared.domain.catalog import Catalog
+from shared.domain.failures import (
+    DEFAULT_HOTFIX_PATTERN,
+    Change,
+    Marks,
+    detected_failures,
+    plan_marks,
+    remediation_of,
+)
 from shared.domain.models.deployments import EventKind
 from shared.domain.models.failures import Failure, FailureDetection
 from shared.domain.models.signals import ChangeSignals, explicit_signal
+from shared.domain.relevance.model import assess
+from shared.domain.relevance.weights import DEFAULT_WEIGHTS
+from tests.unit import test_relevance as relevance
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOTFIX = re.compile(DEFAULT_HOTFIX_PATTERN)
@@ -221,3 +232,32 @@ def test_the_hotfix_pattern_is_read_once_and_checked(
     settings.reset_settings_cache()
     # Then a pattern that does not compile leaves the default in place
     assert pattern.search(matches)
+
+
+def test_a_failed_change_is_more_likely_the_cause() -> None:
+    # Given two changes of shop alike, but that the older one was rolled back before the alert
+    rolled_back = relevance.change(
+        "failed", 20, service="shop", failure=Failure(detected_by=FailureDetection.ROLLBACK, remediated_by="x")
+    )
+    steady = relevance.change("steady", 20, service="shop")
+    subject = relevance.alert(service="shop")
+    # When the alert is assessed
+    result = assess(subject, [rolled_back, steady], relevance.plan(subject), Catalog([]), DEFAULT_WEIGHTS)
+    by_id = {item.change.id: item for item in result.ranked}
+    # Then the failed one carries ROLLED_BACK evidence and the higher score
+    evidence = [(term.code, term.text, weight) for term, weight in by_id["failed"].evidence]
+    assert ("ROLLED_BACK", "rolled back: it failed", DEFAULT_WEIGHTS.rolled_back) in evidence
+    assert by_id["failed"].probability > by_id["steady"].probability
+
+
+def test_the_evaluation_sees_failures_known_at_the_onset_only() -> None:
+    # Given v1, v2 before an alert and v1 again after it (the response to the alert)
+    v1 = relevance.change("v1", 30, service="shop", version="v1")
+    v2 = relevance.change("v2", 10, service="shop", version="v2")
+    back = relevance.change("back", -5, service="shop", version="v1")
+    # When the changes known at the onset are judged, and then all of them
+    known = detected_failures([v1, v2], HOTFIX)
+    hindsight = detected_failures([v1, v2, back], HOTFIX)
+    # Then v2 has no failure yet at the onset; only hindsight knows it was rolled back
+    assert [event.failure for event in known] == [None, None]
+    assert hindsight[1].failure == failed(FailureDetection.ROLLBACK, "back", 15.0)

@@ -21,3 +21,17 @@ export const INTEGRATION_LABELS = Object.freeze({
 export function integrationLabel(type) {
   return INTEGRATION_LABELS[type] || type;
 }
+
+/** How a failed change (§19) was found out, as its badge and its detail line say it. */
+export const FAILURE_LABELS = Object.freeze({
+  ROLLBACK: { badge: 'rolled back', verb: 'rolled back by' },
+  REVERT: { badge: 'reverted', verb: 'reverted by' },
+  HOTFIX: { badge: 'hotfixed', verb: 'hotfixed by' },
+  EXPLICIT: { badge: 'fixed', verb: 'fixed by' },
+  VERDICT: { badge: 'caused an alert', verb: 'confirmed as the cause of an alert' },
+});
+
+/** A detection this page does not know yet (a newer server) still shows that the change failed. */
+export function failureLabel(detectedBy) {
+  return FAILURE_LABELS[detectedBy] || { badge: 'failed', verb: 'remediated by' };
+}
