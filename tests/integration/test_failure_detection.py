@@ -199,3 +199,15 @@ def test_detection_reads_a_bounded_number_of_queries(api: Api, key: str, request
     assert requests.operations.count("Query") == 2
     assert requests.operations.count("Scan") == 0
     assert requests.operations.count("TransactWriteItems") <= 2
+
+
+def test_a_newer_state_of_a_failed_change_keeps_its_failure(api: Api, aws: Aws, key: str) -> None:
+    # Given V1, V2 (updatable by its dedupKey) and V1 again: V2 was rolled back
+    send(api, key, 0, version="v1")
+    v2 = send(api, key, 10, version="v2", dedupKey="shop-v2")
+    back = send(api, key, 20, version="v1")
+    # When V2's sender updates it with a later status, a minute later
+    assert send(api, key, 11, version="v2", dedupKey="shop-v2", status="success") == v2
+    # Then V2 is still the failed one, on every copy
+    assert shown(api, v2)["status"] == "success"
+    assert [event["failure"]["remediatedBy"] for event in copies(aws, v2)] == [back] * 4
