@@ -201,6 +201,13 @@ def _failure_after(failed: Change, remediation: Change, detected_by: FailureDete
     )
 
 
+def _withdraw(current: dict[str, Change], remediation: Change) -> None:
+    """The failure a remediation gave, removed once it no longer remediates that change."""
+    withdrawn = current.get(remediation.remediates or "")
+    if withdrawn is not None and withdrawn.failure is not None and withdrawn.failure.remediated_by == remediation.id:
+        current[withdrawn.id] = replace(withdrawn, failure=None)
+
+
 def plan_marks(
     history: Sequence[Change],
     first_judged: int,
@@ -218,10 +225,8 @@ def plan_marks(
         change = current[history[index].id]
         found = _remediation(change, [current[earlier.id] for earlier in history[:index]], pattern, elsewhere)
         target = found.failed_id if found else None
-        withdrawn = current.get(change.remediates or "")
-        owned = withdrawn is not None and withdrawn.failure is not None and withdrawn.failure.remediated_by == change.id
-        if change.remediates != target and withdrawn is not None and owned:
-            current[withdrawn.id] = replace(withdrawn, failure=None)
+        if change.remediates != target:
+            _withdraw(current, change)
         current[change.id] = change = replace(change, remediates=target)
         if found is not None:
             failed = current[found.failed_id]

@@ -59,14 +59,15 @@ def _history_around(stored: StoredChange, partition: str) -> tuple[list[StoredCh
     return ordered, ordered.index(stored)
 
 
+def _named_by(change: Change, fixes: str) -> bool:
+    return change.id == fixes or (change.version or "").casefold() == fixes.casefold()
+
+
 def _named_elsewhere(change: Change, history: list[StoredChange]) -> dict[str, StoredChange]:
     """The event a ``fixes`` names by id when it is not in this history (one GetItem)."""
     fixes = change.signals.fixes if change.signals else None
-    if not fixes or len(fixes) > MAX_EVENT_ID_LENGTH or "#" in fixes:
-        return {}
-    if any(
-        entry.change.id == fixes or (entry.change.version or "").casefold() == fixes.casefold() for entry in history
-    ):
+    could_be_an_id = fixes is not None and len(fixes) <= MAX_EVENT_ID_LENGTH and "#" not in fixes
+    if fixes is None or not could_be_an_id or any(_named_by(entry.change, fixes) for entry in history):
         return {}
     found = failure_store.stored_change(fixes)
     return {fixes: found} if found is not None and found.change.timestamp <= change.timestamp else {}
