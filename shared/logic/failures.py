@@ -76,8 +76,8 @@ def _named_elsewhere(change: Change, history: list[StoredChange]) -> dict[str, S
 def _judged(stored: StoredChange) -> bool:
     """One reading and one conditional write; False when another writer got in between."""
     change = stored.change
-    event = DeploymentEvent.model_validate(json.loads(stored.stored))
-    partition = keys_history.history_of(event.service, event.repository, event.environment)
+    facts = json.loads(stored.stored)
+    partition = keys_history.history_of(facts.get("service"), facts.get("repository"), facts.get("environment"))
     history, position = _history_around(stored, partition) if partition else ([stored], 0)
     elsewhere = _named_elsewhere(change, history)
     by_id = {entry.change.id: entry for entry in (*elsewhere.values(), *history)}
