@@ -8,6 +8,7 @@ A ranker is any function from an ``EvaluationCase`` to an ``Answer``; add one to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from datetime import timedelta
 from bench import baseline_ranking
 from bench.relevance_metrics import Answer, Figures, Outcome, abstention, figures
 from shared.domain.correlation import CorrelationRules, Plan, alert_teams, plan_for
+from shared.domain.failures import DEFAULT_HOTFIX_PATTERN, detected_failures
 from shared.domain.models.alerts import Scope
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.relevance.model import assess
@@ -37,17 +39,23 @@ def _today_rules() -> CorrelationRules:
 
 
 TODAY_RULES = _today_rules()
+HOTFIX_PATTERN = re.compile(DEFAULT_HOTFIX_PATTERN)
 
 
 def planned(case: EvaluationCase) -> tuple[Plan, list[DeploymentEvent]]:
     """§5's plan for the case's alert, and the candidates the store would read for it (the
-    claiming teams' changes in TEAM scope, every change in ACCOUNT scope)."""
+    claiming teams' changes in TEAM scope, every change in ACCOUNT scope), each with the failure
+    §19's detection would have found by the alert's onset, from the changes known then only."""
     alert = case.domain_alert
     owners = {team for change in case.changes for team in change.pipeline_teams}
     plan = plan_for(alert, alert_teams(alert), owners, TODAY_RULES)
     claiming = {team.id for team in plan.claiming_teams}
+    known = [event for event in case.domain_changes if event.timestamp <= alert.report_time]
+    marked = {event.id: event for event in detected_failures(known, HOTFIX_PATTERN)}
     candidates = [
-        event for event in case.domain_changes if plan.scope is Scope.ACCOUNT or claiming.intersection(event.teams)
+        marked.get(event.id, event)
+        for event in case.domain_changes
+        if plan.scope is Scope.ACCOUNT or claiming.intersection(event.teams)
     ]
     return plan, candidates
 

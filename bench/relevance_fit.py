@@ -34,6 +34,7 @@ PRIORS = RelevanceWeights(
     team=0.4,
     kind=1.4,
     unsuccessful=-0.8,
+    rolled_back=1.5,
     feedback_caused=3.0,
     feedback_not_related=-3.0,
     none=2.8,
@@ -48,10 +49,11 @@ AGAINST = frozenset(
 )
 """Evidence against: these weights stay at or below 0, every other one (but ``none``) at or above 0,
 so that each term keeps the meaning the documentation gives it whatever the cases say."""
-FIXED = frozenset({"dependent", "feedback_caused", "feedback_not_related"})
+FIXED = frozenset({"dependent", "feedback_caused", "feedback_not_related", "rolled_back"})
 """Kept at their documented priors: the set exercises ``dependent`` only as a bystander's
 evidence, by the construction of one synthetic pattern, which says nothing about real dependents,
-and holds no responders' verdicts (§18) to fit the ``feedback_*`` weights on."""
+holds no responders' verdicts (§18) to fit the ``feedback_*`` weights on, and no culprit whose
+failure (§19) was known before its alert to fit ``rolled_back`` on."""
 STEPS = 1500
 LEARNING_RATE = 0.05
 

@@ -6,6 +6,7 @@ Each concern has its own small model so a function only needs the variables it u
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -43,6 +44,10 @@ class CorrelationSettings(_EnvironmentSettings):
     account_lookback_minutes: int = Field(alias="ACCOUNT_LOOKBACK_MINUTES", default=120, ge=1, le=525600)
     max_related_deployments: int = Field(alias="MAX_RELATED_DEPLOYMENTS", default=3, ge=1, le=20)
     relevance_weights: str = Field(alias="RELEVANCE_WEIGHTS", default="")
+
+
+class FailureSettings(_EnvironmentSettings):
+    hotfix_pattern: str = Field(alias="HOTFIX_PATTERN", default="")
 
 
 class AlertIntakeSettings(_EnvironmentSettings):
@@ -130,6 +135,22 @@ def _relevance_weights(text: str) -> RelevanceWeights:
 
 
 @cache
+def hotfix_pattern() -> re.Pattern[str]:
+    """``HotfixPattern`` (§19), compiled at the ingest function's start; one that does not compile
+    leaves the default in place with an error line and a metric, so a typo cannot stop ingest."""
+    from shared.domain.failures import DEFAULT_HOTFIX_PATTERN  # noqa: PLC0415
+    from shared.observability import count, logger  # noqa: PLC0415
+
+    configured = FailureSettings.model_validate(os.environ).hotfix_pattern or DEFAULT_HOTFIX_PATTERN
+    try:
+        return re.compile(configured)
+    except re.error as error:
+        count("HotfixPatternInvalid")
+        logger.error("HotfixPattern is invalid; the default is used", extra={"problem": type(error).__name__})
+        return re.compile(DEFAULT_HOTFIX_PATTERN)
+
+
+@cache
 def alert_intake_settings() -> AlertIntakeSettings:
     return AlertIntakeSettings.model_validate(os.environ)
 
@@ -175,5 +196,6 @@ def default_notification_targets() -> tuple[NotificationTarget, ...]:
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
-    for loader in (*loaders, alert_intake_settings, slack_settings, secrets_settings, default_notification_targets):
+    others = (alert_intake_settings, slack_settings, secrets_settings, default_notification_targets, hotfix_pattern)
+    for loader in (*loaders, *others):
         loader.cache_clear()

@@ -2,8 +2,8 @@
 PagerDuty-compatible change events, and LaunchDarkly, Unleash and HCP Terraform's webhooks.
 
 The hot path: it imports only what ingest needs (a sender's reader on its first delivery), and its
-policy allows the table's single-item reads and writes and a Query of the service catalog's
-partition only (a feature flag's service, §20), nothing else.
+policy allows the table's single-item reads and writes, a Query of the service catalog's partition
+only (a feature flag's service, §20), and Query on its Listing index (§19's histories), nothing else.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from shared.http.raw_request import raw_request
 from shared.http.resolver import PathParameter, create_resolver, resolve
 from shared.logic.intake_deployments import IngestOutcome, ingest
 from shared.observability import count, logger, metrics, tracer
+from shared.settings import hotfix_pattern
 
 app = create_resolver()
+hotfix_pattern()
+"""§19's ``HotfixPattern``, checked at the function's start."""
 
 IntegrationKey = PathParameter
 """Any value: an unknown or malformed key is a 404 like any other unknown key (§7)."""

@@ -12,6 +12,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``correlation``: §5 as pure functions (claim, window).
 - ``relevance``: §17, which change most likely caused an alert, as probabilities with evidence.
 - ``verdicts``: responders' verdicts applied to an enrichment, and what makes alerts of one kind (§18).
+- ``failures``: §19's detection rules, which earlier change a rollback, revert, hotfix or fix says failed.
 - ``catalog``: the service catalog as a graph: which service a change names, how many hops apart (§17).
 - ``backstage``: a Backstage catalog's entities read as services (§17).
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).

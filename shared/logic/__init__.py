@@ -10,6 +10,7 @@
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (§6).
 - ``verdicts``: verdicts given, withdrawn and listed, and applied to the enrichment (§18).
+- ``failures``: §19's detection at ingest, and the failure a ``CAUSED`` verdict marks.
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notify_targets``: who an alert's notifications go to, and who gets a group's message (§13, §18).
 - ``notification_status``: where each alert's enrichment was posted.

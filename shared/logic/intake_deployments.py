@@ -24,7 +24,9 @@ from shared.domain.requests import RawRequest
 from shared.domain.senders import SenderKind
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.logic import intake
+from shared.logic.failures import detect_failures
 from shared.logic.pipelines import resolve_pipeline
+from shared.observability import count, logger
 
 MAX_WRITE_ATTEMPTS = 5
 
@@ -106,6 +108,7 @@ def _deployment_event(pipeline: PipelineRecord, normalised: NormalisedEvent, rec
         timestamp=normalised.timestamp,
         received_at=received_at,
         teams=pipeline.team_ids,
+        signals=normalised.signals,
     )
 
 
@@ -122,19 +125,34 @@ def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received
     event = _deployment_event(pipeline, normalised, received_at)
     for attempt in range(MAX_WRITE_ATTEMPTS):
         try:
-            outcome = _write_once(event, normalised.revision)
+            written = _write_once(event, normalised.revision)
         except WriteConflict:
             time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
             continue
-        if outcome is not None:
-            return outcome
+        if isinstance(written, DeploymentEvent):
+            _detect(written)
+            return IngestOutcome(status="accepted", id=event.id)
+        if written is not None:
+            return written
     raise Busy("the event is being updated by concurrent deliveries; retry")
 
 
-def _write_once(event: DeploymentEvent, revision: Revision | None) -> IngestOutcome | None:
-    """One conditional attempt; None when another writer got in between and it is worth retrying."""
+def _detect(stored: DeploymentEvent) -> None:
+    """§19's detection once the change is stored; its fault must not turn a stored change into a
+    5xx (the sender's retry would be a duplicate, and detect nothing more)."""
+    try:
+        detect_failures(stored)
+    except Exception as error:  # noqa: BLE001 - named by type; the change is stored, detection is redone by later ones
+        count("FailureDetectionFailed")
+        logger.warning("failure detection failed", extra={"id": stored.id, "error": type(error).__name__})
+
+
+def _write_once(event: DeploymentEvent, revision: Revision | None) -> DeploymentEvent | IngestOutcome | None:
+    """One conditional attempt: the event as stored when accepted, the answer when it was not,
+    None when another writer got in between and it is worth retrying. A newer state keeps the
+    failure and remediation marks §19 wrote on the older one."""
     if event_store.insert_event(event, revision):
-        return IngestOutcome(status="accepted", id=event.id)
+        return event
     if revision is None:
         return IngestOutcome(status="duplicate", id=event.id)
     current = event_store.get_event(event.id)
@@ -144,6 +162,5 @@ def _write_once(event: DeploymentEvent, revision: Revision | None) -> IngestOutc
         return IngestOutcome(status="duplicate", id=event.id)
     if not revision.is_newer_than(current.revision):
         return IngestOutcome(status="ignored", reason="stale status", reason_code="stale_status")
-    return (
-        IngestOutcome(status="accepted", id=event.id) if event_store.replace_event(current, event, revision) else None
-    )
+    marked = event.model_copy(update={"failure": current.event.failure, "remediates": current.event.remediates})
+    return marked if event_store.replace_event(current, marked, revision) else None

@@ -22,6 +22,7 @@ from shared.domain.models.verdicts import (
 )
 from shared.domain.verdicts import alert_kind
 from shared.logic.enrichment import KEEP_ATTEMPTS, get_enrichment, keep, republish, source_of
+from shared.logic.failures import mark_verdict
 from shared.observability import count, logger
 
 
@@ -57,6 +58,7 @@ def record_verdict(alert: AlertAddress, event_id: str, request: VerdictRequest, 
         note=request.note,
     )
     verdict_store.give(alert, verdict, current.correlated_at)
+    mark_verdict(event_id, caused=verdict.verdict == VerdictKind.CAUSED)
     kind = _kind_of(current)
     if kind is not None:
         verdict_store.note_feedback(kind, alert, verdict, now)
@@ -82,6 +84,7 @@ def withdraw_verdict(alert_id: str, alert_source_id: str | None, event_id: str, 
     )
     if withdrawn is None:
         raise NotFound(f"no verdict stands on change {event_id!r} of alert {alert_id!r}")
+    mark_verdict(event_id, caused=False)
     kind = _kind_of(current)
     if kind is not None:
         verdict_store.forget_feedback(kind, alert, event_id)

@@ -29,6 +29,8 @@ from tests.deploy.parameters import ParameterRefused, constraint_problems, refus
         ),
         ({"AdminTokenParameter": "admin-token"}, "Parameter 'AdminTokenParameter' must match pattern"),
         ({"LookbackMinutes": "60"}, "do not exist in the template"),
+        ({"HotfixPattern": ""}, "Parameter 'HotfixPattern' must match pattern"),
+        ({"HotfixPattern": "hotfix\nrelease"}, "Parameter 'HotfixPattern' must match pattern"),
     ],
 )
 def test_an_invalid_value_refuses_the_stack_before_anything_is_created(
@@ -50,6 +52,7 @@ def test_an_invalid_value_refuses_the_stack_before_anything_is_created(
         {"LogRetentionDays": "3653", "LogLevel": "DEBUG", "AlertEventBusName": "a" * 256},
         {"EnrichmentWebhookUrl": "https://hooks.example.com/x", "EnrichmentWebhookSecretParameter": "/hooks/key"},
         {"RetentionDays": "1.5e2"},
+        {"HotfixPattern": "(?i)^(hotfix|hf)[-/]" + "x" * 180},
     ],
 )
 def test_values_at_the_edges_are_accepted(overrides: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from tests.unit.test_relevance import alert, change, plan
 
 REFERENCE = Path(__file__).parents[2] / "docs" / "relevance.md"
 README = Path(__file__).parents[2] / "README.md"
-ROW = re.compile(r"^\| `?[A-Z()a-z]+`? \| `(?P<name>[a-z_]+)` \| .* \| (?P<default>-?[0-9.]+) \|$", re.MULTILINE)
+ROW = re.compile(r"^\| `?[A-Z()a-z_]+`? \| `(?P<name>[a-z_]+)` \| .* \| (?P<default>-?[0-9.]+) \|$", re.MULTILINE)
 
 
 def test_the_defaults_are_what_the_fit_yields_on_the_fit_half() -> None:

@@ -3,6 +3,7 @@
 import { alertHref } from './alerts-list.js';
 import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el } from './dom.js';
+import { failureLines } from './failure.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
 import { closeDialog, dialog, viewSignal, views } from './page.js';
 
@@ -104,6 +105,7 @@ function renderDetail(event, teamName) {
       event.status ? statusBadge(event.status) : null,
       integrationTag(event.integrationType),
     ),
+    ...failureLines(event),
     el(
       'dl',
       { class: 'detail-grid' },

@@ -2,6 +2,7 @@
 
 import { directory } from './directory.js';
 import { el, none } from './dom.js';
+import { failureBadge } from './failure.js';
 import { integrationTag, kindBadge, linkList, statusBadge, timeElement } from './format.js';
 
 const NEW_MARK_MS = 10000;
@@ -25,6 +26,7 @@ export function eventRow(event, open) {
         'div',
         { class: 'summary-line' },
         el('button', { type: 'button', class: 'summary-button', 'aria-haspopup': 'dialog' }, event.summary),
+        failureBadge(event),
       ),
       context.length ? el('div', { class: 'summary-context' }, context.join(' · ')) : null,
     ),

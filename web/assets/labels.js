@@ -41,3 +41,17 @@ export const KIND_LABELS = Object.freeze({
 export function kindLabel(kind) {
   return KIND_LABELS[kind] || kind;
 }
+
+/** How a failed change (§19) was found out, as its badge and its detail line say it. */
+export const FAILURE_LABELS = Object.freeze({
+  ROLLBACK: { badge: 'rolled back', verb: 'rolled back by' },
+  REVERT: { badge: 'reverted', verb: 'reverted by' },
+  HOTFIX: { badge: 'hotfixed', verb: 'hotfixed by' },
+  EXPLICIT: { badge: 'fixed', verb: 'fixed by' },
+  VERDICT: { badge: 'caused an alert', verb: 'confirmed as the cause of an alert' },
+});
+
+/** A detection this page does not know yet (a newer server) still shows that the change failed. */
+export function failureLabel(detectedBy) {
+  return FAILURE_LABELS[detectedBy] || { badge: 'failed', verb: 'remediated by' };
+}

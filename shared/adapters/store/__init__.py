@@ -16,6 +16,7 @@
 - ``notify_rates``: messages per target and minute, and the alerts folded past the limit (§18).
 - ``services``: the service catalog (§17), one partition.
 - ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
+- ``failures``: a change's history around it, and the failure marks written onto every copy of a change (§19).
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.

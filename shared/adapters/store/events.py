@@ -36,9 +36,12 @@ from shared.domain.strict_json import dumps
 class StoredEvent:
     event: DeploymentEvent
     revision: Revision | None
+    stored: str = ""
+    """The event's JSON as stored: replacing it is conditional on it, so §19's marks written in
+    between are never overwritten."""
 
 
-def _event_json(event: DeploymentEvent) -> str:
+def event_json(event: DeploymentEvent) -> str:
     """Compact UTF-8, numbers as short as sent; escaped ASCII only when a sender smuggled in a
     lone surrogate."""
     values = event.to_json_dict()
@@ -52,7 +55,7 @@ def _event_json(event: DeploymentEvent) -> str:
 
 def _event_values(event: DeploymentEvent) -> dict[str, Any]:
     return {
-        "event": _event_json(event),
+        "event": event_json(event),
         "pipelineId": event.pipeline_id,
         "expiresAt": expires_at(event.received_at),
     }
@@ -116,8 +119,9 @@ def replace_event(previous: StoredEvent, event: DeploymentEvent, revision: Revis
             "Put": {
                 "TableName": table(),
                 "Item": canonical,
-                "ConditionExpression": "revisionIdentity = :expected",
-                "ExpressionAttributeValues": to_item({":expected": expected}),
+                "ConditionExpression": "revisionIdentity = :expected AND #event = :stored",
+                "ExpressionAttributeNames": {"#event": "event"},
+                "ExpressionAttributeValues": to_item({":expected": expected, ":stored": previous.stored}),
             }
         },
         *({"Delete": {"TableName": table(), "Key": key(item_key)}} for item_key in previous_keys - current_keys),
@@ -159,7 +163,7 @@ def get_event(event_id: str) -> StoredEvent | None:
             tiebreak=values["revisionTiebreak"],
             identity=values["revisionIdentity"],
         )
-    return StoredEvent(event, revision)
+    return StoredEvent(event, revision, values["event"])
 
 
 @storage_call

@@ -3,6 +3,7 @@
 - ``common``: the camelCase base model, teams, links, ids and times.
 - ``deployments``: the facts of a change, the generic API's body, the stored deployment event.
 - ``failures``: what §19 says of a failed change and of its remediation.
+- ``signals``: what a change says of earlier ones (a revert's target, a sender's rollback or fix), for §19.
 - ``keyed``: what every resource with an integration key stores and answers: key hash, hint, revisions.
 - ``pipelines``: pipeline requests, responses and the stored record.
 - ``alert_sources``: alert-source requests, responses, label mapping and the stored record.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from shared.domain.models.common import ApiModel, Link, UtcTime, not_blank
 from shared.domain.models.failures import Failure
 from shared.domain.models.pipelines import IntegrationType
+from shared.domain.models.signals import ChangeSignals
 from shared.domain.timestamps import parse_timestamp
 
 SUMMARY_MAX_LENGTH = 1024
@@ -122,6 +123,15 @@ class GenericEventRequest(DeploymentFacts):
     summary: Summary
     timestamp: SenderTime | None = None
     dedup_key: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
+    kind: Literal["rollback"] | None = Field(
+        default=None,
+        description="'rollback': this change rolled back the deployment before it, which is marked failed "
+        "(§19); the stored event stays of kind custom.",
+    )
+    fixes: FactText | None = Field(
+        default=None,
+        description="The event id, or the version, of the change this one fixes; that change is marked failed (§19).",
+    )
 
 
 class DeploymentEvent(DeploymentFacts):
@@ -140,6 +150,8 @@ class DeploymentEvent(DeploymentFacts):
     """Set when §19 detects that this change failed."""
     remediates: str | None = None
     """The id of the failed change this one rolled back, reverted or fixed (§19)."""
+    signals: ChangeSignals | None = None
+    """What this change says of earlier ones, kept so that later changes can be matched (§19)."""
 
 
 class Revision(BaseModel):

@@ -13,6 +13,7 @@ from pydantic import Field
 from shared.domain.models.common import Link
 from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.models.signals import explicit_signal
 from shared.domain.normalisers.common import (
     Delivery,
     NormalisedEvent,
@@ -76,6 +77,8 @@ class InitiatedBy(PayloadModel):
 
 class Operation(PayloadModel):
     sync: SyncOperation | None = None
+    rollback: dict[str, Any] | None = None
+    """Argo CD's ``RollbackOperation`` (``argocd app rollback``): to an earlier history entry."""
     initiated_by: InitiatedBy | None = Field(default=None, alias="initiatedBy")
 
 
@@ -155,6 +158,7 @@ def _deployment(body: SyncNotification, state: OperationState, phase: str, recei
         status=PHASE_STATUS[phase],
         user_name=user,
         user_email=user,
+        signals=explicit_signal(rollback=bool(state.operation and state.operation.rollback is not None)),
         links=[
             *_annotation_links(app.metadata.annotations),
             *_external_links(app.status, environment),

@@ -4,14 +4,24 @@ thing the same way."""
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
+from shared.domain.models.signals import MAX_SIGNAL_COMMITS, SIGNAL_TEXT_LENGTH, ChangeSignals
 from shared.domain.normalisers.common import count_of, first_line, quoted, summary_of
 from shared.domain.payloads import Ignored, PayloadModel
 from shared.domain.timestamps import TimestampError, isoformat, parse_timestamp
 
 BRANCH_REF = "refs/heads/"
+_REVERT_TITLE = re.compile(r'^Revert "(?P<title>.+)"$', re.DOTALL)
+"""The title both hosts give a revert: ``Revert "Fix login"``."""
+_REVERTED_COMMIT = re.compile(r"\bThis reverts commit (?P<sha>[0-9a-fA-F]{7,40})\b")
+"""The line ``git revert`` writes into the commit message."""
+
+
+MIN_COMMIT_ID = 7
 
 
 class Commit(PayloadModel):
@@ -91,3 +101,28 @@ def deployment_summary(
     if failure is None:
         return summary_of(deployer or "Someone", "deployed", target, where)
     return summary_of("Deployment of", target, where, failure, f"({deployer})" if deployer else None)
+
+
+def _reverted_title(title: str) -> str | None:
+    match = _REVERT_TITLE.match(title.strip())
+    return match.group("title")[:SIGNAL_TEXT_LENGTH].strip() or None if match else None
+
+
+def merge_signals(title: str) -> ChangeSignals | None:
+    """A merged request's title, which a later revert names, and the title it reverts (§19)."""
+    if not title.strip():
+        return None
+    return ChangeSignals(title=title.strip()[:SIGNAL_TEXT_LENGTH], reverts_title=_reverted_title(title))
+
+
+def push_signals(commits: Sequence[Commit], head: Commit | None) -> ChangeSignals | None:
+    """The commits a push carried, and the commits or title its revert commits name (§19)."""
+    carried = [commit.id for commit in commits if len(commit.id) >= MIN_COMMIT_ID][-MAX_SIGNAL_COMMITS:]
+    named = [match.group("sha") for commit in commits for match in _REVERTED_COMMIT.finditer(commit.message)]
+    if not carried:
+        return None
+    return ChangeSignals(
+        commits=carried,
+        reverts_commits=list(dict.fromkeys(named))[:MAX_SIGNAL_COMMITS] or None,
+        reverts_title=_reverted_title(first_line(head.message)) if head else None,
+    )

@@ -25,6 +25,7 @@ from shared.domain.models.deployments import (
     cut_summary,
 )
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.models.signals import ChangeSignals
 from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
@@ -64,6 +65,8 @@ class NormalisedEvent(DeploymentFacts):
     service_candidates: tuple[str, ...] = Field(default=(), exclude=True)
     """Names the service catalog (§17) may know the change's service by, when the payload names
     none (a feature flag's key and project, §20): the first the catalog knows is the service."""
+    signals: ChangeSignals | None = None
+    """What the change says of earlier ones (a revert, a rollback, a fix): §19's detection reads it."""
 
     @field_validator(*TEXT_FACTS, mode="before")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.domain.models.deployments import EventKind, GenericEventRequest, deployment_facts
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.models.signals import explicit_signal
 from shared.domain.normalisers.common import Delivery, NormalisedEvent, content_revision
 from shared.domain.payloads import Ignored, parse_payload
 
@@ -20,5 +21,6 @@ def normalise(delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent |
         timestamp=timestamp,
         natural_key=f"generic:{idempotency_key}" if idempotency_key else None,
         revision=content_revision(delivery.payload, timestamp, CREDENTIAL_FIELDS) if idempotency_key else None,
+        signals=explicit_signal(rollback=request.kind == "rollback", fixes=request.fixes),
         **deployment_facts(request),
     )

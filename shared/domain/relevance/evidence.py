@@ -17,6 +17,7 @@ from shared.domain.catalog import Catalog
 from shared.domain.correlation import Plan, describe_offset
 from shared.domain.models.alerts import Alert, Scope
 from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.failures import FailureDetection
 from shared.domain.models.verdicts import VerdictKind
 from shared.domain.names import environment_key
 
@@ -58,6 +59,7 @@ class EvidenceCode(StrEnum):
     ENVIRONMENT = "ENVIRONMENT"
     TEAM = "TEAM"
     KIND = "KIND"
+    ROLLED_BACK = "ROLLED_BACK"
     FEEDBACK = "FEEDBACK"
 
 
@@ -137,7 +139,7 @@ def terms(facts: AlertFacts, change: DeploymentEvent) -> list[Term]:
     service = _service(facts.catalog, change.service, change.repository)
     found: list[Term | None] = [_time(facts, change), *_service_terms(facts, service), *_kind(change)]
     found += [_version(facts, change, service), _environment_term(facts, change), _team(facts, change)]
-    found.append(_feedback(facts, change))
+    found += [_rolled_back(change), _feedback(facts, change)]
     return [term for term in found if term is not None and term.value != 0]
 
 
@@ -234,6 +236,22 @@ def _kind(change: DeploymentEvent) -> list[Term]:
         text = f"the {change.kind.value} ended {change.status}: the old version may have kept running"
         found.append(Term(EvidenceCode.KIND, "unsuccessful", 1.0, text))
     return found
+
+
+FAILURE_WORDS = {
+    FailureDetection.ROLLBACK: "rolled back",
+    FailureDetection.REVERT: "reverted",
+    FailureDetection.HOTFIX: "hotfixed",
+    FailureDetection.EXPLICIT: "fixed by a later change",
+    FailureDetection.VERDICT: "confirmed as the cause of an alert",
+}
+
+
+def _rolled_back(change: DeploymentEvent) -> Term | None:
+    """A change known to have failed (§19) when the alert is correlated: more likely the cause."""
+    if change.failure is None:
+        return None
+    return Term(EvidenceCode.ROLLED_BACK, "rolled_back", 1.0, f"{FAILURE_WORDS[change.failure.detected_by]}: it failed")
 
 
 def _feedback(facts: AlertFacts, change: DeploymentEvent) -> Term | None:

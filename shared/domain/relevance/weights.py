@@ -53,6 +53,8 @@ class RelevanceWeights(BaseModel):
     """Times the kind's value: deployments and releases 1, workflows 0.5, merges 0.3, pushes 0."""
     unsuccessful: Weight = -0.8
     """The change failed or was cancelled: the old version may have kept running."""
+    rolled_back: Weight = 1.5
+    """The change was later rolled back, reverted, hotfixed or fixed, or confirmed as a cause (§19)."""
     feedback_caused: Weight = 3.0
     """A responder confirmed the change as the cause of an earlier alert of the same kind (§18)."""
     feedback_not_related: Weight = -3.0

@@ -9,7 +9,9 @@ from shared.domain.models.deployments import EventKind, Revision
 from shared.domain.normalisers.code_hosts import (
     deployment_summary,
     first_commit_at,
+    merge_signals,
     merge_summary,
+    push_signals,
     push_summary,
     release_summary,
 )
@@ -69,6 +71,7 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
         custom_details=_details(
             delivery, commits=len(push.commits), forced=push.forced, firstCommitAt=first_commit_at(push.commits)
         ),
+        signals=push_signals(push.commits, head),
     )
 
 
@@ -108,6 +111,7 @@ def pull_request(event: PullRequestEvent, delivery: Delivery) -> NormalisedEvent
             author=pull.user.login if pull.user else None,
             headBranch=pull.head.ref if pull.head else None,
         ),
+        signals=merge_signals(pull.title),
     )
 
 

@@ -9,7 +9,9 @@ from shared.domain.normalisers.code_hosts import (
     Commit,
     deployment_summary,
     first_commit_at,
+    merge_signals,
     merge_summary,
+    push_signals,
     push_summary,
     release_summary,
 )
@@ -68,6 +70,7 @@ def push(push: PushEvent, delivery: Delivery) -> NormalisedEvent:
             projectId=push.project.id or push.project_id,
             firstCommitAt=first_commit_at(push.commits),
         ),
+        signals=push_signals(push.commits, head),
     )
 
 
@@ -108,6 +111,7 @@ def merge_request(event: MergeRequestEvent, delivery: Delivery) -> NormalisedEve
         user_email=_public_email(event.user.email if event.user else None),
         links=link(merge.url, f"Merge request !{merge.iid}"),
         custom_details=_details(delivery, mergeRequest=merge.iid, sourceBranch=merge.source_branch),
+        signals=merge_signals(merge.title),
     )
 
 
