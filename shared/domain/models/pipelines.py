@@ -17,6 +17,8 @@ class IntegrationType(StrEnum):
     GITLAB = "GITLAB"
     ARGOCD = "ARGOCD"
     PAGERDUTY_CHANGE = "PAGERDUTY_CHANGE"
+    AWS = "AWS"
+    """The account's own deployment services (§20): created on its first change, never by a request."""
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -27,6 +29,7 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.GITLAB: ["Push Hook", "Merge Request Hook", "Release Hook", "Deployment Hook"],
     IntegrationType.ARGOCD: [],
     IntegrationType.PAGERDUTY_CHANGE: [],
+    IntegrationType.AWS: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
@@ -34,6 +37,7 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.GITLAB: GITLAB_EVENTS,
     IntegrationType.ARGOCD: (),
     IntegrationType.PAGERDUTY_CHANGE: (),
+    IntegrationType.AWS: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 
