@@ -63,6 +63,9 @@ class TagCache:
         self.entries[arn] = (now, tags)
         return tags
 
+    def clear(self) -> None:
+        self.entries.clear()
+
 
 RESOURCE_TAGS = TagCache(resource_tags.tags_of)
 

@@ -100,7 +100,7 @@ ECS_ROLLBACK = State(IN_PROGRESS, 3)
 
 
 def _ecs(event: AwsEvent) -> AwsChange | Ignored:
-    detail = parse_payload(EcsDeployment, event.detail, "detail.")
+    detail = parse_payload(EcsDeployment, event.detail, "detail")
     service_arn = _arn_of(event, ":service/")
     state = ECS_STATES.get(detail.event_name)
     if state is None or service_arn is None:
@@ -156,7 +156,7 @@ CODEDEPLOY_WORDS = {
 
 
 def _codedeploy(event: AwsEvent) -> AwsChange | Ignored:
-    detail = parse_payload(CodeDeployDeployment, event.detail, "detail.")
+    detail = parse_payload(CodeDeployDeployment, event.detail, "detail")
     state = CODEDEPLOY_STATES.get(detail.state)
     if state is None:
         return Ignored(f"CodeDeploy state {detail.state!r} is not a deployment state", "unsupported_event")
@@ -203,7 +203,7 @@ CODEPIPELINE_STATES = {
 
 
 def _codepipeline(event: AwsEvent) -> AwsChange | Ignored:
-    detail = parse_payload(PipelineExecution, event.detail, "detail.")
+    detail = parse_payload(PipelineExecution, event.detail, "detail")
     state = CODEPIPELINE_STATES.get(detail.state)
     if state is None:
         return Ignored(f"CodePipeline state {detail.state!r} is not an execution state", "unsupported_event")
@@ -248,7 +248,7 @@ APPCONFIG_STATES = {
 
 
 def _appconfig(event: AwsEvent) -> AwsChange | Ignored:
-    detail = parse_payload(AppConfigDeployment, event.detail, "detail.")
+    detail = parse_payload(AppConfigDeployment, event.detail, "detail")
     state = APPCONFIG_STATES[event.detail_type]
     application, environment = detail.application, detail.environment
     application_arn = f"arn:{_partition(event)}:appconfig:{event.region}:{event.account}:application/{application.id}"
