@@ -106,10 +106,11 @@ def _record(read: AwsChange, received_at: datetime, cache: TagCache) -> tuple[Pi
     return pipeline, record_event(pipeline, change, received_at, _tagged_teams(tags))
 
 
-def _unreadable(error: DomainError) -> IngestOutcome:
+def _dropped(error: DomainError) -> IngestOutcome:
+    """An event that retrying cannot mend: logged by its error's code and fields, never its values (§22)."""
     fields = [problem.field[:128] for problem in error.problems][:10]
-    logger.warning("an AWS event could not be read; dropped", extra={"code": error.code, "fields": fields})
-    return IngestOutcome(status="ignored", reason=f"unreadable ({error.code})", reason_code="unreadable")
+    logger.warning("an AWS event could not be recorded; dropped", extra={"code": error.code, "fields": fields})
+    return IngestOutcome(status="ignored", reason=f"dropped ({error.code})", reason_code="dropped")
 
 
 def take_aws_event(event: Mapping[str, Any], received_at: datetime, cache: TagCache = RESOURCE_TAGS) -> IngestOutcome:
@@ -125,7 +126,7 @@ def take_aws_event(event: Mapping[str, Any], received_at: datetime, cache: TagCa
         raise
     except DomainError as error:
         count("AwsChanges", outcome=f"rejected:{error.code}")
-        return _unreadable(error)
+        return _dropped(error)
     count("AwsChanges", outcome=outcome.metric_outcome)
     delivery_log.record(LogOwner.PIPELINE, pipeline.id, _entry(event, read, received_at, outcome))
     return outcome

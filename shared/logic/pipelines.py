@@ -8,6 +8,7 @@ from shared.adapters.store import pipelines as pipeline_store
 from shared.domain.errors import Conflict, InvalidField, NotFound
 from shared.domain.ids import integration_key_hash
 from shared.domain.models.deliveries import DeliveryPage, LogOwner
+from shared.domain.models.keyed import IssuedKey
 from shared.domain.models.pipelines import (
     ALLOWED_EVENT_FILTERS,
     DEFAULT_BRANCH_FILTERS,
@@ -133,7 +134,7 @@ def aws_pipeline(account: str, now: datetime) -> PipelineRecord:
     existing = PIPELINES.find(pipeline_id)
     if existing is not None:
         return existing
-    issued = PIPELINES.issue_key()
+    issued = IssuedKey.new(PIPELINES.key_prefix)
     record = PipelineRecord(
         id=pipeline_id,
         name=f"AWS {account}",
