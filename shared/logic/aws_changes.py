@@ -86,7 +86,7 @@ def _tagged_teams(tags: Mapping[str, str]) -> list[str] | None:
 
 def _after_rollback(pipeline: PipelineRecord, change: NormalisedEvent) -> NormalisedEvent:
     """ECS's circuit breaker rolling back a deployment that failed: it stays a failure, rolled
-    back (§19); a rollback of any other deployment is a deployment in progress."""
+    back; a rollback of any other deployment is a deployment in progress."""
     if "rollbackTo" not in change.custom_details or change.natural_key is None:
         return change
     stored = event_store.get_event(event_id_for(pipeline.id, change.natural_key))

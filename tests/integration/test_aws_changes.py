@@ -119,7 +119,7 @@ def test_an_ecs_deployment_that_failed_and_rolled_back_is_a_failure(aws: Aws, ap
     put_on_default_bus(aws, failed)
     # When the circuit breaker starts rolling it back
     put_on_default_bus(aws, fixture_json(ECS.format("rollback-in-progress")))
-    # Then the change stays a failure, marked as rolled back (§19)
+    # Then the change stays a failure, marked as rolled back
     stored = stored_change(api, failed)
     assert stored["status"] == "failure"
     assert stored["customDetails"]["rolledBack"] is True

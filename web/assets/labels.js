@@ -9,6 +9,7 @@ export const INTEGRATION_LABELS = Object.freeze({
   GITLAB: 'GitLab',
   ARGOCD: 'Argo CD',
   PAGERDUTY_CHANGE: 'PagerDuty Change Events',
+  AWS: 'AWS deployments',
   ALERTMANAGER: 'Alertmanager',
   GRAFANA: 'Grafana',
   PAGERDUTY: 'PagerDuty',
