@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 
+from local.demo_aws import aws_deployment
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
 from shared.domain.timestamps import isoformat, utc_now
 
@@ -276,6 +277,7 @@ def main() -> None:
     alertmanager_to_slack(client, SlackSink())
     if endpoint:
         cloudwatch_alarm(client, endpoint)
+        aws_deployment(client, endpoint)
 
 
 if __name__ == "__main__":
