@@ -8,4 +8,6 @@
 - ``gitlab``: GitLab webhooks (§3.3), laid out as ``github``.
 - ``argocd``: Argo CD syncs, as ilert's argocd-notifications template sends them (§15).
 - ``pagerduty_change``: PagerDuty Change Events v2 (§15).
+- ``aws``: AWS's deployment services on the default bus, a reader per service (§20); its events
+  come from a bus rule, not a webhook, so it reads an event rather than a ``Delivery``.
 """
