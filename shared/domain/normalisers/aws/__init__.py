@@ -5,6 +5,11 @@ Each event names one deployment (or execution) and its state; its later states u
 record, ordered by time and then by how far along the state is. Teams and the environment come
 from the resource's tags, which the event rarely carries: the change names the ARNs whose tags
 are looked up, least specific first.
+
+- ``envelope``: EventBridge's envelope, the change read from it, a state's rank.
+- ``ecs``: ECS service deployments, and the circuit breaker's rollbacks.
+- ``codesuite``: CodeDeploy deployments and CodePipeline executions.
+- ``appconfig``: AppConfig deployments.
 """
 
 from __future__ import annotations
