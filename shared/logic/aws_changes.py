@@ -19,7 +19,7 @@ from shared.adapters import resource_tags
 from shared.adapters.store import events as event_store
 from shared.domain.errors import Busy, DomainError
 from shared.domain.ids import bounded_id, event_id_for
-from shared.domain.models.common import MAX_NAMED_TEAMS
+from shared.domain.models.common import MAX_OWNER_TEAMS
 from shared.domain.models.deliveries import DeliveryEntry, LogOwner
 from shared.domain.models.pipelines import PipelineRecord
 from shared.domain.normalisers.aws import FAILURE, AwsChange, read_change
@@ -78,10 +78,11 @@ def _tags(read: AwsChange, cache: TagCache) -> dict[str, str]:
     return merged
 
 
-def _tagged_teams(tags: Mapping[str, str]) -> list[str] | None:
-    """The ids the ``team`` tag names (comma-separated), each once; None without one."""
+def tagged_teams(tags: Mapping[str, str]) -> list[str] | None:
+    """The ids the ``team`` tag names (comma-separated), each once, as many as a pipeline may have
+    (each is one more copy of the change in its transaction); None without one."""
     named = [bounded_id(team) for team in tags.get(TEAM_TAG, "").split(",") if team.strip()]
-    return list(dict.fromkeys(named))[:MAX_NAMED_TEAMS] or None
+    return list(dict.fromkeys(named))[:MAX_OWNER_TEAMS] or None
 
 
 def _after_rollback(pipeline: PipelineRecord, change: NormalisedEvent) -> NormalisedEvent:
@@ -103,7 +104,7 @@ def _record(read: AwsChange, received_at: datetime, cache: TagCache) -> tuple[Pi
     change = _after_rollback(pipeline, read.change)
     if environment:
         change = change.model_copy(update={"environment": environment[:512]})
-    return pipeline, record_event(pipeline, change, received_at, _tagged_teams(tags))
+    return pipeline, record_event(pipeline, change, received_at, tagged_teams(tags))
 
 
 def _dropped(error: DomainError) -> IngestOutcome:

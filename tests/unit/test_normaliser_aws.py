@@ -11,7 +11,7 @@ from shared.adapters.resource_tags import TagLookupFailed
 from shared.domain.errors import InvalidField
 from shared.domain.normalisers.aws import AwsChange, read_change
 from shared.domain.payloads import Ignored
-from shared.logic.aws_changes import TAG_SECONDS, TagCache
+from shared.logic.aws_changes import TAG_SECONDS, TagCache, tagged_teams
 from tests.fixture_files import fixture_json
 
 CODEDEPLOY = "aws_changes/codedeploy-deployment-event.aws-lambda-go.json"
@@ -168,3 +168,14 @@ def test_a_failed_lookup_counts_as_no_tags_and_is_not_repeated_at_once(monkeypat
     # Then there are none, and AWS was asked once
     assert tags == [{}, {}]
     assert len(lookup.calls) == 1
+
+
+def test_a_team_tag_names_each_team_once_and_at_most_as_many_as_a_pipeline_has() -> None:
+    # Given a team tag naming twelve teams, one of them twice, with spaces
+    tag = " payments, payments ," + ",".join(f"team-{number}" for number in range(11))
+    # When the change's teams are read from it
+    teams = tagged_teams({"team": tag})
+    # Then each is named once, and the first ten are kept
+    assert teams == ["payments", *(f"team-{number}" for number in range(9))]
+    # And without the tag, there are none (the pipeline's apply)
+    assert tagged_teams({"environment": "production"}) is None
