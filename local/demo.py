@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 
+from local.demo_aws import aws_deployment
 from local.demo_delivery import delivery_demo
 from local.demo_storm import SlackWebApi, storm_to_slack_app
 from local.template import LOCAL_REGION, REPOSITORY_ROOT
@@ -286,6 +287,7 @@ def main() -> None:
         print("\nThe Slack app storm is shown when `make demo` starts its own runner (stop `make run` first).")
     if endpoint:
         cloudwatch_alarm(client, endpoint)
+        aws_deployment(client, endpoint)
     delivery_demo(client)
 
 

@@ -26,8 +26,9 @@ from local.gateway import INSTANCES_PER_FUNCTION, Gateway
 from local.queues import QueueConsumer, queue_sources
 from local.startup import DEFAULT_SLACK_SIGNING_SECRET, DEFAULT_WEBHOOK_SECRET
 from local.template import REPOSITORY_ROOT, LocalStack
-from shared.adapters import bus, envelope, fold_queue
+from shared.adapters import bus, envelope, fold_queue, resource_tags
 from shared.adapters.store import client as store
+from shared.logic import aws_changes
 from shared.settings import reset_settings_cache
 
 
@@ -38,6 +39,8 @@ def reset_caches() -> None:
     bus.reset_client()
     envelope.reset_client()
     fold_queue.reset_client()
+    resource_tags.reset_clients()
+    aws_changes.RESOURCE_TAGS.clear()
     parameters.clear_caches()  # type: ignore[no-untyped-call]
     DEFAULT_PROVIDERS.clear()
 

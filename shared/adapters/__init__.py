@@ -8,4 +8,5 @@
 - ``slack_api``: the Slack Web API through slack_sdk's ``WebClient`` (§18).
 - ``parallel``: independent reads at once.
 - ``fold_queue``: the delay queue that hands a minute of folded notifications back (§18).
+- ``resource_tags``: the tags of ECS, CodeDeploy, CodePipeline and AppConfig resources (§20).
 """

@@ -4,6 +4,7 @@
 - ``pipelines``: deployment pipelines (§2) and the integration-key lookup.
 - ``intake``: one path for every delivery (§3, §11), over the table of senders.
 - ``intake_deployments``: deliveries to pipelines, normalised and recorded (§3).
+- ``aws_changes``: AWS's deployment services from the default bus into the AWS pipeline (§20).
 - ``intake_alerts``: deliveries of alerting systems onto the bus (§11).
 - ``slack_interactions``: clicks on a Slack app's verdict buttons onto the bus (§18).
 - ``alerts``: alerts onto the bus (§4) and their correlation (§5).

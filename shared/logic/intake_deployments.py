@@ -95,8 +95,11 @@ def ingest(kind: SenderKind, integration_key: str | None, request: RawRequest, r
     return intake.take(DEPLOYMENTS, kind, integration_key, request, received_at)
 
 
-def _deployment_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime) -> DeploymentEvent:
-    """The pipeline's identity, type and teams on the event, whichever route it came by."""
+def _deployment_event(
+    pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime, teams: list[str] | None
+) -> DeploymentEvent:
+    """The pipeline's identity, type and teams on the event, whichever route it came by; ``teams``
+    where the change names its own (an AWS resource's ``team`` tag, §20)."""
     return DeploymentEvent(
         **deployment_facts(normalised),
         id=event_id_for(pipeline.id, normalised.natural_key),
@@ -107,12 +110,14 @@ def _deployment_event(pipeline: PipelineRecord, normalised: NormalisedEvent, rec
         summary=normalised.summary,
         timestamp=normalised.timestamp,
         received_at=received_at,
-        teams=pipeline.team_ids,
+        teams=pipeline.team_ids if teams is None else teams,
         signals=normalised.signals,
     )
 
 
-def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime) -> IngestOutcome:
+def record_event(
+    pipeline: PipelineRecord, normalised: NormalisedEvent, received_at: datetime, teams: list[str] | None = None
+) -> IngestOutcome:
     """Stores a new event, or moves an existing one to a newer state; never two records.
 
     Every decision is backed by a conditional write, so concurrent deliveries of the same change
@@ -122,7 +127,7 @@ def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received
     """
     if normalised.timestamp > received_at + FUTURE_TOLERANCE:
         raise InvalidField.of("timestamp", "is more than a day in the future")
-    event = _deployment_event(pipeline, normalised, received_at)
+    event = _deployment_event(pipeline, normalised, received_at, teams)
     for attempt in range(MAX_WRITE_ATTEMPTS):
         try:
             written = _write_once(event, normalised.revision)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from shared.adapters.store import pipelines as pipeline_store
-from shared.domain.errors import InvalidField, NotFound
+from shared.domain.errors import Conflict, InvalidField, NotFound
 from shared.domain.ids import integration_key_hash
 from shared.domain.models.deliveries import DeliveryPage, LogOwner
+from shared.domain.models.keyed import IssuedKey
 from shared.domain.models.pipelines import (
     ALLOWED_EVENT_FILTERS,
     DEFAULT_BRANCH_FILTERS,
@@ -39,7 +40,7 @@ def integration_url(integration_type: IntegrationType, base_url: str, integratio
     """The URL to paste into GitHub/GitLab; without the key it is only known for API pipelines."""
     if integration_type is IntegrationType.API:
         return base_url + GENERIC_PATH
-    if integration_key is None:
+    if integration_key is None or integration_type not in WEBHOOK_PATHS:
         return None
     return base_url + WEBHOOK_PATHS[integration_type] + integration_key
 
@@ -77,6 +78,8 @@ def to_response(record: PipelineRecord, base_url: str, integration_key: str | No
 
 
 def create_pipeline(request: PipelineCreateRequest, base_url: str, now: datetime) -> PipelineResponse:
+    if request.integration_type is IntegrationType.AWS:
+        raise InvalidField.of("integrationType", "an AWS pipeline is created by the account's first AWS change")
     branch_filters, event_filters = _resolve_params(request.integration_type, request.params)
     record, issued = PIPELINES.create(request, now, branch_filters=branch_filters, event_filters=event_filters)
     return to_response(record, base_url, issued.key)
@@ -124,4 +127,31 @@ def resolve_pipeline(integration_key: str, integration_type: IntegrationType | N
     record = pipeline_store.get_pipeline_by_key_hash(integration_key_hash(integration_key)) if integration_key else None
     if record is None or integration_type not in (None, record.integration_type):
         raise NotFound("unknown integration key")
+    return record
+
+
+def aws_pipeline(account: str, now: datetime) -> PipelineRecord:
+    """The account's ``AWS`` pipeline (§20), created by its first change: its id is the account's
+    and its creation conditional, so concurrent first changes settle on one pipeline."""
+    pipeline_id = f"aws-{account}"
+    existing = PIPELINES.find(pipeline_id)
+    if existing is not None:
+        return existing
+    issued = IssuedKey.new(PIPELINES.key_prefix)
+    record = PipelineRecord(
+        id=pipeline_id,
+        name=f"AWS {account}",
+        integration_type=IntegrationType.AWS,
+        integration_key_hash=issued.key_hash,
+        integration_key_hint=issued.key_hint,
+        teams=[],
+        created_at=now,
+        updated_at=now,
+        branch_filters=[],
+        event_filters=[],
+    )
+    try:
+        pipeline_store.PIPELINES.create(record)
+    except Conflict:
+        return PIPELINES.existing(pipeline_id)
     return record

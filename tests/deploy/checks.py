@@ -286,12 +286,26 @@ def policy_findings(deployment: Deployment) -> list[str]:
     return found
 
 
+TAG_READS = {f"{service}:ListTagsForResource" for service in ("ecs", "codedeploy", "codepipeline", "appconfig")}
+"""The AWS pipeline's tag lookups (§20): read-only, on the deployed resources of the stack's own account."""
+
+
+def _reads_tags_in_this_account(statement: dict[str, Any], resource: str) -> bool:
+    actions = set(_listed(statement["Action"]))
+    service = resource.split(":")[2] if resource.count(":") >= 5 else ""
+    return actions <= TAG_READS and resource.startswith(f"arn:aws:{service}:{REGION}:{ACCOUNT_ID}:")
+
+
 def _statement_problems(statement: dict[str, Any], known: set[str]) -> list[str]:
     if statement.get("Effect") != "Allow":
         return []
     services = {action.split(":", 1)[0] for action in _listed(statement["Action"])}
     problems = []
     for resource in _listed(statement.get("Resource", [])):
+        if _reads_tags_in_this_account(statement, resource):
+            if services != {resource.split(":")[2]}:
+                problems.append(f"{sorted(services)} on {resource}, a resource of another service")
+            continue
         if not (resource in known or _is_index_of_a_table(resource, known)):
             problems.append(f"{resource} is no resource of the stack")
         elif services != {resource.split(":")[2]}:

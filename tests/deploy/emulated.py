@@ -32,6 +32,7 @@ from tests.deploy.parameters import ACCOUNT_ID, REGION, ParameterRefused, condit
 ARTIFACT_BUCKET = "deployment-artifacts"
 EVERY_BRANCH_ON = {
     "CloudWatchAlarms": "Enabled",
+    "AwsChangeEvents": "Enabled",
     "OperatorEmail": "operators@example.com",
     "EnrichmentWebhookUrl": "https://hooks.example.com/enrichments",
     "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",

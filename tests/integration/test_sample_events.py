@@ -23,12 +23,14 @@ FUNCTION_BY_PREFIX = {
     "api": "ApiFunction",
     "web": "WebFunction",
     "intake": "AlertIntakeFunction",
+    "aws": "AwsChangesFunction",
 }
 EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
     "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
     "enrich-verdict-given.json": {"alertId": "12345", "recorded": False},
     "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
+    "aws-ecs-deployment-completed.json": {"status": "accepted", "id": "f0c93e02-3bc2-5a2a-8c6d-b8a1b82e2592"},
 }
 EXAMPLE_KEYS = {
     "API": "dpl_example-api-key",

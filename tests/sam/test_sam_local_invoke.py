@@ -33,6 +33,7 @@ FUNCTION_BY_PREFIX = {
     "webhook": "EnrichmentWebhookFunction",
     "intake": "AlertIntakeFunction",
     "notify": "NotifyFunction",
+    "aws": "AwsChangesFunction",
 }
 EXPECTED_STATUS = {
     "ingest-health.json": 200,
@@ -45,6 +46,8 @@ EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "ACCOUNT", "related": 0},
     "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
     "webhook-alert-enriched.json": {"delivered": True, "status": 200},
+    # The account's AWS pipeline is created by its first change, and the change stored.
+    "aws-ecs-deployment-completed.json": {"status": "accepted", "id": "f0c93e02-3bc2-5a2a-8c6d-b8a1b82e2592"},
 }
 """Bus events whose answer is certain with the resources alone (no pipelines, no events stored)."""
 

@@ -10,6 +10,7 @@ export const INTEGRATION_LABELS = Object.freeze({
   GITLAB: 'GitLab',
   ARGOCD: 'Argo CD',
   PAGERDUTY_CHANGE: 'PagerDuty Change Events',
+  AWS: 'AWS deployments',
   LAUNCHDARKLY: 'LaunchDarkly',
   UNLEASH: 'Unleash',
   TERRAFORM: 'HCP Terraform',

@@ -20,6 +20,8 @@ class IntegrationType(StrEnum):
     LAUNCHDARKLY = "LAUNCHDARKLY"
     UNLEASH = "UNLEASH"
     TERRAFORM = "TERRAFORM"
+    AWS = "AWS"
+    """The account's own deployment services (§20): created on its first change, never by a request."""
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -33,6 +35,7 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.LAUNCHDARKLY: [],
     IntegrationType.UNLEASH: [],
     IntegrationType.TERRAFORM: [],
+    IntegrationType.AWS: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
@@ -43,6 +46,7 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.LAUNCHDARKLY: (),
     IntegrationType.UNLEASH: (),
     IntegrationType.TERRAFORM: (),
+    IntegrationType.AWS: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 

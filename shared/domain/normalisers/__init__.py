@@ -8,6 +8,8 @@
 - ``gitlab``: GitLab webhooks (§3.3), laid out as ``github``.
 - ``argocd``: Argo CD syncs, as ilert's argocd-notifications template sends them (§15).
 - ``pagerduty_change``: PagerDuty Change Events v2 (§15).
+- ``aws``: AWS's deployment services on the default bus, a reader per service (§20); its events
+  come from a bus rule, not a webhook, so it reads an event rather than a ``Delivery``.
 - ``flags``: what LaunchDarkly's and Unleash's flag changes share: a flag's service (§20).
 - ``launchdarkly``, ``unleash``: feature flag changes (§20).
 - ``terraform``: HCP Terraform and Terraform Enterprise run notifications (§20).
