@@ -1,5 +1,5 @@
-"""Deployment events in (§3, §15): the generic API, the GitHub, GitLab and Argo CD webhooks,
-and PagerDuty-compatible change events.
+"""Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab, Argo CD and Flux
+webhooks, PagerDuty-compatible change events and CDEvents.
 
 The hot path: it imports only what ingest needs, and its policy allows GetItem and
 TransactWriteItems on the table, nothing else.
@@ -72,6 +72,16 @@ def post_gitlab_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcom
 @app.post("/api/v1/deployment-events/argocd/<integrationKey>", responses=INGEST_RESPONSES)
 def post_argocd_webhook(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest(DEPLOYMENT_SENDERS["argocd"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/cdevents/<integrationKey>", responses=INGEST_RESPONSES)
+def post_cdevent(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["cdevents"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/flux/<integrationKey>", responses=INGEST_RESPONSES)
+def post_flux_event(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["flux"], integrationKey)
 
 
 class PagerDutyAccepted(BaseModel):

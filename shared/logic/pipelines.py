@@ -29,6 +29,8 @@ WEBHOOK_PATHS = {
     IntegrationType.GITLAB: "/api/v1/deployment-events/gitlab/",
     IntegrationType.ARGOCD: "/api/v1/deployment-events/argocd/",
     IntegrationType.PAGERDUTY_CHANGE: "/api/v1/deployment-events/pagerduty/",
+    IntegrationType.CDEVENTS: "/api/v1/deployment-events/cdevents/",
+    IntegrationType.FLUX: "/api/v1/deployment-events/flux/",
 }
 
 

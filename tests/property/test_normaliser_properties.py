@@ -15,7 +15,7 @@ from shared.domain.errors import DomainError
 from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent
 from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS, IntegrationType, PipelineRecord
 from shared.domain.normalisers import generic, github, gitlab
-from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.normalisers.common import AlertRaised, Delivery, NormalisedEvent, Normaliser
 from shared.domain.payloads import Ignored
 from tests.property.strategies import (
     RealPayload,
@@ -53,6 +53,10 @@ def assert_well_formed(normaliser: Normaliser, delivery: Delivery, pipeline: Pip
         # Or it is ignored with a reason
         assert result.reason
         assert result.code
+    elif isinstance(result, AlertRaised):
+        event("alert")
+        # Or it is an alert that can be put on the bus
+        json.dumps(result.alert.to_json_dict())
     else:
         event("normalised")
         # Or it becomes an event that can be stored and listed

@@ -9,6 +9,8 @@ export const INTEGRATION_LABELS = Object.freeze({
   GITLAB: 'GitLab',
   ARGOCD: 'Argo CD',
   PAGERDUTY_CHANGE: 'PagerDuty Change Events',
+  CDEVENTS: 'CDEvents',
+  FLUX: 'Flux',
   ALERTMANAGER: 'Alertmanager',
   GRAFANA: 'Grafana',
   PAGERDUTY: 'PagerDuty',

@@ -17,6 +17,8 @@ class IntegrationType(StrEnum):
     GITLAB = "GITLAB"
     ARGOCD = "ARGOCD"
     PAGERDUTY_CHANGE = "PAGERDUTY_CHANGE"
+    CDEVENTS = "CDEVENTS"
+    FLUX = "FLUX"
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -27,6 +29,8 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.GITLAB: ["Push Hook", "Merge Request Hook", "Release Hook", "Deployment Hook"],
     IntegrationType.ARGOCD: [],
     IntegrationType.PAGERDUTY_CHANGE: [],
+    IntegrationType.CDEVENTS: [],
+    IntegrationType.FLUX: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
@@ -34,6 +38,8 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.GITLAB: GITLAB_EVENTS,
     IntegrationType.ARGOCD: (),
     IntegrationType.PAGERDUTY_CHANGE: (),
+    IntegrationType.CDEVENTS: (),
+    IntegrationType.FLUX: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 
