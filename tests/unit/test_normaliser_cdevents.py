@@ -30,7 +30,7 @@ def fixture_name(name: str, version: str) -> str:
 
 def read(body: bytes, headers: dict[str, str] | None = None) -> NormalisedEvent | AlertRaised | Ignored:
     payload = json.loads(body)
-    pipeline = pipeline_record(IntegrationType.CDEVENTS, teams=[{"id": "payments", "name": "Payments"}])
+    pipeline = pipeline_record(IntegrationType.CDEVENTS)
     return cdevents.normalise(Delivery("cdevent", payload, headers or JSON, RECEIVED_AT, body), pipeline)
 
 
