@@ -126,7 +126,7 @@ def test_every_service_event_is_a_deployment(version: str, name: str, predicate:
 def test_a_rollback_is_marked_for_failure_detection() -> None:
     # When a service is rolled back
     event = changed(fixture_bytes(fixture_name("service_rolledback", "v0.5.1")))
-    # Then its custom details carry the explicit signal §19 reads
+    # Then its custom details carry the explicit signal failure detection reads
     assert event.custom_details["cdevents.type"] == cdevents.ROLLED_BACK
 
 

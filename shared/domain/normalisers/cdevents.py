@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 CHANGES = {"deployed": "deployed", "upgraded": "upgraded", "rolledback": "rolled back", "removed": "removed"}
 """The service events that are changes, and how a summary says each."""
 ROLLED_BACK = "service.rolledback"
-"""``customDetails["cdevents.type"]`` of an explicit rollback (§19)."""
+"""``customDetails["cdevents.type"]`` of a rollback: an explicit signal for failure detection."""
 _TYPE = re.compile(r"^dev\.cdevents\.(?P<subject>[a-z]+)\.(?P<predicate>[a-z]+)(?:\.\d[\w.+-]*)?$")
 """``dev.cdevents.<subject>.<predicate>.<version of the event's schema>``."""
 SHOWN_TYPE_LENGTH = 100
