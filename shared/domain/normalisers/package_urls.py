@@ -41,20 +41,32 @@ class Artifact:
 
 
 def artifact_of(artifact_id: str | None) -> Artifact:
-    if not artifact_id:
+    purl = _package_url(artifact_id)
+    if purl is None:
         return Artifact()
-    try:
-        purl = PackageURL.from_string(artifact_id)
-    except ValueError:
-        return Artifact()
-    qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
     repository = f"{purl.namespace}/{purl.name}" if purl.type in CODE_HOSTS and purl.namespace else None
     version = purl.version or None
     if version and _DIGEST.match(version):
-        return Artifact(purl.name, qualifiers.get("tag") or version, image_digest=version, repository=repository)
+        return Artifact(purl.name, _tag(purl) or version, image_digest=version, repository=repository)
     if version and _is_commit(purl.type, version):
         return Artifact(purl.name, commit_sha=version, repository=repository)
     return Artifact(purl.name, version, repository=repository)
+
+
+def _package_url(artifact_id: str | None) -> PackageURL | None:
+    if not artifact_id:
+        return None
+    try:
+        return PackageURL.from_string(artifact_id)
+    except ValueError:
+        return None
+
+
+def _tag(purl: PackageURL) -> str | None:
+    """An OCI image's ``tag`` qualifier: the version people know it by."""
+    qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
+    tag = qualifiers.get("tag")
+    return tag if isinstance(tag, str) and tag else None
 
 
 def _is_commit(package_type: str, version: str) -> bool:
