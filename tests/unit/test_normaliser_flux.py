@@ -117,3 +117,12 @@ def test_a_body_without_a_required_field_is_a_422_naming_it(missing: str) -> Non
     del body[missing]
     with pytest.raises(InvalidField, match=missing):
         read(body)
+
+
+def test_without_a_revision_each_time_is_another_change() -> None:
+    # Given two successes of one object that name no revision, at different times
+    first, later = succeeded_body(), succeeded_body()
+    first["metadata"] = later["metadata"] = {}
+    later["timestamp"] = "2022-10-28T08:26:19Z"
+    # Then the later one is not taken for a repeat of the first
+    assert changed(first).natural_key != changed(later).natural_key

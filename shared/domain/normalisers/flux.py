@@ -3,7 +3,8 @@
 A Kustomization or a HelmRelease that reconciled, installed or upgraded is a deployment of the
 object at the revision its metadata names; an error is one that failed. Flux repeats an event
 at every reconciliation that ends the same way (its rate limit only spaces them), so the object,
-the revision and the reason make the natural key: a repeat is a duplicate."""
+the revision and the reason make the natural key: a repeat is a duplicate. An event without a
+revision is told apart by its time, so that no later deployment is taken for a repeat."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def _deployment(event: FluxEvent, failed: bool) -> NormalisedEvent:
         kind=EventKind.DEPLOYMENT,
         summary=summary_of("Flux", target.kind, qualified, None if failed else "applied", _at(revision), outcome),
         timestamp=parse_time_field(event.timestamp, "timestamp"),
-        natural_key=f"flux:{target.kind}:{qualified}:{revision or ''}:{event.reason}",
+        natural_key=f"flux:{target.kind}:{qualified}:{revision or event.timestamp}:{event.reason}",
         service=target.name,
         environment=environment,
         version=None if commit_sha else revision,
