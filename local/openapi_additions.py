@@ -128,6 +128,26 @@ INGEST_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
             _header("X-TFE-Notification-Signature", "Hex HMAC-SHA512 of the body, where the pipeline has a secret")
         ],
     },
+    ("/api/v1/deployment-events/cdevents/{integrationKey}", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "A CDEvent: bare, in CloudEvents binary mode (ce-* headers) or structured mode "
+            "(application/cloudevents+json, the CDEvent in data)",
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [
+            _header("ce-id", "Binary mode: the CloudEvent's id, named in the delivery log"),
+            _header("Authorization", "Bearer <the pipeline's webhook secret>, where it has one"),
+        ],
+    },
+    ("/api/v1/deployment-events/flux/{integrationKey}", "post"): {
+        "requestBody": {
+            "required": True,
+            "description": "A Flux notification-controller event",
+            "content": ANY_JSON_OBJECT,
+        },
+        "parameters": [_header("X-Signature", "sha256=<hex HMAC-SHA256 of the body>, where the pipeline has a secret")],
+    },
     ("/api/v1/deployment-events/pagerduty/{integrationKey}", "post"): {
         "requestBody": {"required": True, "description": "A PagerDuty change event", "content": ANY_JSON_OBJECT},
         "parameters": [],

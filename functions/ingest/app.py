@@ -1,5 +1,6 @@
-"""Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab and Argo CD webhooks,
-PagerDuty-compatible change events, and LaunchDarkly, Unleash and HCP Terraform's webhooks.
+"""Deployment events in (§3, §15, §20): the generic API, the GitHub, GitLab, Argo CD and Flux
+webhooks, PagerDuty-compatible change events, CDEvents, and LaunchDarkly, Unleash and HCP
+Terraform's webhooks.
 
 The hot path: it imports only what ingest needs (a sender's reader on its first delivery), and its
 policy allows the table's single-item reads and writes, a Query of the service catalog's partition
@@ -91,6 +92,16 @@ def post_unleash_webhook(integrationKey: IntegrationKey) -> Response[IngestOutco
 @app.post("/api/v1/deployment-events/terraform/<integrationKey>", responses=INGEST_RESPONSES)
 def post_terraform_notification(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
     return _ingest(DEPLOYMENT_SENDERS["terraform"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/cdevents/<integrationKey>", responses=INGEST_RESPONSES)
+def post_cdevent(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["cdevents"], integrationKey)
+
+
+@app.post("/api/v1/deployment-events/flux/<integrationKey>", responses=INGEST_RESPONSES)
+def post_flux_event(integrationKey: IntegrationKey) -> Response[IngestOutcome]:  # noqa: N803 - the path's name
+    return _ingest(DEPLOYMENT_SENDERS["flux"], integrationKey)
 
 
 class PagerDutyAccepted(BaseModel):

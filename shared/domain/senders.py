@@ -137,6 +137,26 @@ SENDERS = (
         verify=HmacHeader("X-TFE-Notification-Signature", "pipeline", digest="sha512"),
         event_name="terraform-notification",
     ),
+    # CDEvents (§20) in any of CloudEvents' HTTP modes or bare; CloudEvents senders do not sign,
+    # so a secret is a bearer token. ``ce-id`` names a binary-mode delivery.
+    SenderKind(
+        "cdevents",
+        LogOwner.PIPELINE,
+        "CDEVENTS",
+        "shared.domain.normalisers.cdevents",
+        verify=Bearer("pipeline"),
+        event_name="cdevent",
+        delivery_headers=("ce-id", "idempotency-key"),
+    ),
+    # Flux's notification-controller, ``generic-hmac`` provider: the body's HMAC-SHA256.
+    SenderKind(
+        "flux",
+        LogOwner.PIPELINE,
+        "FLUX",
+        "shared.domain.normalisers.flux",
+        verify=HmacHeader("X-Signature", "pipeline", prefix="sha256="),
+        event_name="flux-event",
+    ),
     # Alertmanager cannot sign: its ``http_config`` sends the secret as a bearer token.
     _alert_sender("alertmanager", "alertmanager", Bearer("alert source")),
     _alert_sender(

@@ -18,7 +18,7 @@ from shared.domain.ids import event_id_for
 from shared.domain.models.common import ApiModel
 from shared.domain.models.deployments import DeploymentEvent, Revision, deployment_facts
 from shared.domain.models.pipelines import IntegrationType, PipelineRecord
-from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.normalisers.common import AlertRaised, Delivery, NormalisedEvent, Normaliser
 from shared.domain.payloads import Ignored
 from shared.domain.requests import RawRequest
 from shared.domain.senders import SenderKind
@@ -70,9 +70,11 @@ def _normalise_and_record(
     received_at: datetime,
 ) -> IngestOutcome:
     normaliser: Normaliser = importlib.import_module(kind.reader).normalise
-    result = normaliser(Delivery(event_name, payload, request.headers, received_at), pipeline)
+    result = normaliser(Delivery(event_name, payload, request.headers, received_at, request.body), pipeline)
     if isinstance(result, Ignored):
         return IngestOutcome(status="ignored", reason=result.reason, reason_code=result.code)
+    if isinstance(result, AlertRaised):
+        return _publish_alert(result)
     if result.service is None and result.service_candidates:
         result = result.model_copy(update={"service": _catalog_service(result.service_candidates)})
     return record_event(pipeline, result, received_at)
@@ -84,6 +86,17 @@ def _catalog_service(candidates: tuple[str, ...]) -> str | None:
     from shared.logic.services import load_catalog  # noqa: PLC0415 - see the docstring
 
     return load_catalog().first_known(candidates)
+
+
+def _publish_alert(raised: AlertRaised) -> IngestOutcome:
+    """The same ``Alert Created`` event an alerting system puts (§4), so it is correlated as
+    theirs are; the bus is loaded only by the deliveries that carry an alert."""
+    from shared.adapters import bus  # noqa: PLC0415 - only incident reports publish
+    from shared.domain.models.alerts import ALERT_CREATED  # noqa: PLC0415
+    from shared.settings import bus_settings  # noqa: PLC0415
+
+    bus.publish(bus_settings().alert_event_source, ALERT_CREATED, raised.alert.to_json_dict())
+    return IngestOutcome(status="accepted", id=raised.alert.id)
 
 
 DEPLOYMENTS = intake.Sink(owner_of=_pipeline_of, take=_normalise_and_record)

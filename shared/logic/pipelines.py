@@ -33,6 +33,8 @@ WEBHOOK_PATHS = {
     IntegrationType.LAUNCHDARKLY: "/api/v1/deployment-events/launchdarkly/",
     IntegrationType.UNLEASH: "/api/v1/deployment-events/unleash/",
     IntegrationType.TERRAFORM: "/api/v1/deployment-events/terraform/",
+    IntegrationType.CDEVENTS: "/api/v1/deployment-events/cdevents/",
+    IntegrationType.FLUX: "/api/v1/deployment-events/flux/",
 }
 
 

@@ -185,6 +185,15 @@ def real_payloads(source: str) -> tuple[RealPayload, ...]:
     return tuple(found)
 
 
+@cache
+def change_sources(folder: str) -> tuple[RealPayload, ...]:
+    """Every JSON body of a fixture folder (``changes/cdevents``), named by the folder's sender."""
+    return tuple(
+        RealPayload(f"{folder}/{body.name}", folder.rsplit("/", 1)[-1], fixture_json(f"{folder}/{body.name}"))
+        for body in sorted((FIXTURES / folder).glob("*.json"))
+    )
+
+
 def sent_now(original: RealPayload) -> RealPayload:
     """The payload as if its change happened a minute ago: the fixtures' times are years old,
     beyond retention, so every delivery would be ignored before it could reach storage."""
@@ -344,3 +353,50 @@ def wire_deliveries(originals: tuple[RealPayload, ...], *, forms: bool = False) 
     if forms:
         deliveries |= broken.map(lambda real: WireDelivery(real.event, FORM_CONTENT_TYPE, form_encoded(real.payload)))
     return deliveries
+
+
+# --- CloudEvents' HTTP modes (CDEvents, §20) -----------------------------------------------------
+
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
+CE_ATTRIBUTES = ("specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema")
+ce_header_values = (
+    st.sampled_from(["1.0", "0.3", "", "2018-04-05T17:31:00Z", "2018-13-45T99:00:00Z", "%ZZ", "dev.cdevents.x.y.1"])
+    | header_values
+)
+cloudevents_headers = st.dictionaries(
+    st.sampled_from([f"ce-{name}" for name in CE_ATTRIBUTES]) | st.from_regex(r"\Ace-[A-Za-z0-9 _-]{0,8}\Z"),
+    ce_header_values,
+    max_size=8,
+)
+"""Binary mode's ``ce-*`` headers: right names with hostile values, and names no attribute has."""
+
+
+@st.composite
+def structured_envelopes(draw: st.DrawFn, originals: tuple[RealPayload, ...]) -> dict[str, Any]:
+    """Structured mode: a broken real CDEvent (or any JSON) in ``data``, beside attributes that
+    are right, missing or of another shape."""
+    data = draw(broken_payloads(originals).map(lambda real: real.payload) | any_json_values)
+    right = {"specversion": "1.0", "id": "1", "source": "/ci", "type": "dev.cdevents.service.deployed.0.3.0"}
+    envelope: dict[str, Any] = {}
+    for name in CE_ATTRIBUTES:
+        choice = draw(st.sampled_from(["right", "missing", "other"]))
+        if choice == "right" and name in right:
+            envelope[name] = right[name]
+        elif choice == "other":
+            envelope[name] = draw(replacements)
+    place = draw(st.sampled_from(["data", "data_base64", "none"]))
+    if place != "none":
+        envelope[place] = data if place == "data" else draw(replacements)
+    return envelope
+
+
+def cloudevents_deliveries(originals: tuple[RealPayload, ...]) -> st.SearchStrategy[tuple[dict[str, str], bytes]]:
+    """Headers and body of a CDEvents delivery in binary, structured or no mode, broken on purpose."""
+    broken = broken_payloads(originals).map(lambda real: wire_json(real.payload))
+    json_type = {"content-type": JSON_CONTENT_TYPE}
+    structured_type = {"content-type": STRUCTURED_CONTENT_TYPE}
+    return (
+        st.tuples(cloudevents_headers.map(lambda headers: {**headers, **json_type}), broken | st.binary(max_size=100))
+        | st.tuples(st.just(structured_type), structured_envelopes(originals).map(wire_json))
+        | st.tuples(st.just(json_type), broken)
+    )

@@ -54,11 +54,13 @@ def with_parameters(route: Route, value: str) -> str:
 
 @dataclass(frozen=True)
 class IngestEndpoints:
-    """The generic API and both webhooks, each with a pipeline of its own type."""
+    """The generic API and the webhooks, each with a pipeline of its own type."""
 
     generic_key: str
     github_key: str
     gitlab_key: str
+    cdevents_key: str
+    flux_key: str
 
     def post_to_each(
         self, gateway: Gateway, body: bytes, headers: dict[str, str]
@@ -69,6 +71,8 @@ class IngestEndpoints:
             "generic": ("/api/deployment-events", {}),
             "github": (f"/api/v1/deployment-events/github/{self.github_key}", {"x-github-event": "push"}),
             "gitlab": (f"/api/v1/deployment-events/gitlab/{self.gitlab_key}", {"x-gitlab-event": "Push Hook"}),
+            "cdevents": (f"/api/v1/deployment-events/cdevents/{self.cdevents_key}", {"ce-specversion": "1.0"}),
+            "flux": (f"/api/v1/deployment-events/flux/{self.flux_key}", {}),
         }
         for name, (path, event_headers) in endpoints.items():
             yield name, gateway.handle("POST", path, "", {**event_headers, **headers}, keyed)
@@ -80,6 +84,8 @@ def ingest(api: Api) -> IngestEndpoints:
         generic_key=api.create_pipeline("API")["integrationKey"],
         github_key=api.create_pipeline("GITHUB")["integrationKey"],
         gitlab_key=api.create_pipeline("GITLAB")["integrationKey"],
+        cdevents_key=api.create_pipeline("CDEVENTS")["integrationKey"],
+        flux_key=api.create_pipeline("FLUX")["integrationKey"],
     )
 
 

@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from shared.domain.errors import DomainError
 from shared.domain.models.deployments import SUMMARY_MAX_LENGTH, DeploymentEvent
 from shared.domain.models.pipelines import GITHUB_EVENTS, GITLAB_EVENTS, IntegrationType, PipelineRecord
-from shared.domain.normalisers import generic, github, gitlab
-from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.normalisers import cdevents, flux, generic, github, gitlab
+from shared.domain.normalisers.common import AlertRaised, Delivery, NormalisedEvent, Normaliser
 from shared.domain.payloads import Ignored
 from tests.property.strategies import (
     RealPayload,
     broken_payloads,
+    change_sources,
+    cloudevents_deliveries,
     generic_event,
     header_values,
     json_objects,
@@ -53,6 +55,10 @@ def assert_well_formed(normaliser: Normaliser, delivery: Delivery, pipeline: Pip
         # Or it is ignored with a reason
         assert result.reason
         assert result.code
+    elif isinstance(result, AlertRaised):
+        event("alert")
+        # Or it is an alert that can be put on the bus
+        json.dumps(result.alert.to_json_dict())
     else:
         event("normalised")
         # Or it becomes an event that can be stored and listed
@@ -162,3 +168,27 @@ def test_generic_normaliser_with_broken_full_events(real: RealPayload, headers: 
     # Given a generic event with every field set, then fields dropped or replaced
     pipeline = pipeline_record(IntegrationType.API)
     assert_well_formed(generic.normalise, delivery_of(real.event, real.payload, headers), pipeline)
+
+
+@bounded(max_examples=300)
+@given(delivery=cloudevents_deliveries(change_sources("changes/cdevents")))
+def test_cdevents_reader_with_any_envelope(delivery: tuple[dict[str, str], bytes]) -> None:
+    # Given a real CDEvent broken on purpose, bare, in binary mode with hostile ce-* headers, or
+    # in a structured envelope of any shape (intake has checked that the body is a JSON object)
+    headers, body = delivery
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, dict):
+        payload = {}
+    pipeline = pipeline_record(IntegrationType.CDEVENTS)
+    assert_well_formed(cdevents.normalise, Delivery("cdevent", payload, headers, RECEIVED_AT, body), pipeline)
+
+
+@bounded(max_examples=250)
+@given(real=broken_payloads(change_sources("changes/flux")))
+def test_flux_reader_with_broken_real_events(real: RealPayload) -> None:
+    # Given Flux's documented event with fields dropped or replaced by JSON of another shape
+    pipeline = pipeline_record(IntegrationType.FLUX)
+    assert_well_formed(flux.normalise, delivery_of(real.event, real.payload, {}), pipeline)

@@ -13,7 +13,7 @@ from shared.domain.errors import InvalidField
 from shared.domain.models.deployments import EventKind
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.normalisers import launchdarkly, unleash
-from shared.domain.normalisers.common import Delivery, NormalisedEvent, Normaliser
+from shared.domain.normalisers.common import AlertRaised, Delivery, NormalisedEvent, Normaliser
 from shared.domain.normalisers.flags import catalog_candidates, service_from_tags
 from shared.domain.payloads import Ignored
 from tests.fixture_files import fixture_json
@@ -25,7 +25,9 @@ RENAME = "changes/launchdarkly/environment-rename.written-from-envelope.json"
 
 
 def read(normaliser: Normaliser, payload: dict[str, Any]) -> NormalisedEvent | Ignored:
-    return normaliser(Delivery("flag", payload, {}, RECEIVED_AT), pipeline_record(IntegrationType.API))
+    result = normaliser(Delivery("flag", payload, {}, RECEIVED_AT), pipeline_record(IntegrationType.API))
+    assert not isinstance(result, AlertRaised), "a flag change is never an alert"
+    return result
 
 
 def accepted(normaliser: Normaliser, payload: dict[str, Any]) -> NormalisedEvent:

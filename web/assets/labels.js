@@ -14,6 +14,8 @@ export const INTEGRATION_LABELS = Object.freeze({
   LAUNCHDARKLY: 'LaunchDarkly',
   UNLEASH: 'Unleash',
   TERRAFORM: 'HCP Terraform',
+  CDEVENTS: 'CDEvents',
+  FLUX: 'Flux',
   ALERTMANAGER: 'Alertmanager',
   GRAFANA: 'Grafana',
   PAGERDUTY: 'PagerDuty',

@@ -22,6 +22,8 @@ class IntegrationType(StrEnum):
     TERRAFORM = "TERRAFORM"
     AWS = "AWS"
     """The account's own deployment services (§20): created on its first change, never by a request."""
+    CDEVENTS = "CDEVENTS"
+    FLUX = "FLUX"
 
 
 GITHUB_EVENTS = ("push", "pull_request", "release", "deployment_status", "workflow_run")
@@ -36,6 +38,8 @@ DEFAULT_EVENT_FILTERS: dict[IntegrationType, list[str]] = {
     IntegrationType.UNLEASH: [],
     IntegrationType.TERRAFORM: [],
     IntegrationType.AWS: [],
+    IntegrationType.CDEVENTS: [],
+    IntegrationType.FLUX: [],
 }
 ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.API: (),
@@ -47,6 +51,8 @@ ALLOWED_EVENT_FILTERS: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.UNLEASH: (),
     IntegrationType.TERRAFORM: (),
     IntegrationType.AWS: (),
+    IntegrationType.CDEVENTS: (),
+    IntegrationType.FLUX: (),
 }
 DEFAULT_BRANCH_FILTERS = ["main", "master"]
 

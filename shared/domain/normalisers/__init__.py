@@ -1,6 +1,6 @@
 """One normaliser per source, each a ``normalise(delivery, pipeline)`` of the ``Normaliser`` signature.
 
-- ``common``: the delivery, the two results (``NormalisedEvent``, ``Ignored``), the dispatch of a
+- ``common``: the delivery, the results (``NormalisedEvent``, ``AlertRaised``, ``Ignored``), the dispatch of a
   webhook's events to their readers (``EventDispatch``, ``EventReader``) and text helpers.
 - ``code_hosts``: what GitHub's and GitLab's events share (a push, the summaries).
 - ``generic``: the ilert-compatible generic API (§3.1).
@@ -13,4 +13,7 @@
 - ``flags``: what LaunchDarkly's and Unleash's flag changes share: a flag's service (§20).
 - ``launchdarkly``, ``unleash``: feature flag changes (§20).
 - ``terraform``: HCP Terraform and Terraform Enterprise run notifications (§20).
+- ``cdevents``: CDEvents service changes and incidents (§20), found by ``cloud_events`` in either
+  CloudEvents mode or bare, their artifacts read by ``package_urls``.
+- ``flux``: Flux notification-controller events, ``generic-hmac`` provider (§20).
 """

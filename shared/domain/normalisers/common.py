@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 
@@ -29,6 +29,9 @@ from shared.domain.models.signals import ChangeSignals
 from shared.domain.payloads import Ignored, parse_payload
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
+if TYPE_CHECKING:
+    from shared.domain.models.alerts import Alert
+
 Payload = TypeVar("Payload", bound=BaseModel)
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -44,6 +47,16 @@ class Delivery:
     headers: Mapping[str, str]
     """Lower-case header names, as API Gateway's HTTP API passes them."""
     received_at: datetime
+    body: bytes = b""
+    """The body as sent, for readers of an envelope that spans headers and body (CloudEvents)."""
+
+
+@dataclass(frozen=True)
+class AlertRaised:
+    """A change source's report of an incident (a CDEvents ``incident.detected``): an alert of
+    the pipeline's teams, published for correlation as the alert sources' are (§4)."""
+
+    alert: Alert
 
 
 class NormalisedEvent(DeploymentFacts):
@@ -91,7 +104,7 @@ class NormalisedEvent(DeploymentFacts):
 
 
 class Normaliser(Protocol):
-    def __call__(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | Ignored: ...
+    def __call__(self, delivery: Delivery, pipeline: PipelineRecord) -> NormalisedEvent | AlertRaised | Ignored: ...
 
 
 def _nothing_to_skip(payload: BaseModel) -> Ignored | None:
