@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from shared.domain.models.alert_list import AlertOfChange
+from shared.domain.models.alert_list import AlertOfChange, ListedSource
 from shared.domain.models.common import ApiModel, UtcTime
 from shared.domain.models.deployments import EventKind
 from shared.domain.names import environment_key
@@ -24,6 +24,8 @@ class WatchedAlert(ApiModel):
     summary: str | None = None
     score: float
     """The deployment's score for this alert (§17)."""
+    source: ListedSource | None = None
+    """The alert's source: an alert is named by its source and id (§22)."""
 
 
 class DeploymentHealth(ApiModel):
@@ -61,7 +63,7 @@ def health_of(
     good); else ``watching`` until the window closes, then ``clean``."""
     until = deployed_at + window
     suspects = [
-        WatchedAlert(alert_id=alert.alert_id, summary=alert.summary, score=alert.score)
+        WatchedAlert(alert_id=alert.alert_id, summary=alert.summary, score=alert.score, source=alert.source)
         for alert in named_it
         if alert.is_likely_cause and within_watch(deployed_at, alert.report_time, window)
     ]

@@ -83,6 +83,7 @@ def test_an_alert_naming_it_as_likely_cause_makes_it_suspect(
     assert alert["alertId"] == "shop-down"
     assert alert["summary"] == "shop-down is failing"
     assert alert["score"] >= 0.5
+    assert alert["source"]["id"] == "7"
 
 
 def test_an_alert_after_the_watch_does_not_make_it_suspect(api: Api, alert_bus: Bus, pipeline: dict[str, Any]) -> None:
