@@ -61,19 +61,19 @@ def _direct_message(target: SlackAppTarget, email: str, text: str) -> Send:
     return send
 
 
-def deployer_message(
+def deployer_messages(
     enrichment: Enrichment, targets: list[NotificationTarget], context: NotificationContext
-) -> Delivery | None:
-    """The direct message to the deployer, through the source's first ``SLACK_APP`` target; None
+) -> list[Delivery]:
+    """The direct message to the deployer, through the source's first ``SLACK_APP`` target; none
     when the alert does not make a watched deployment suspect, no Slack app can send it, or the
     deployment names no e-mail (one GetItem of the event, only for a suspect one)."""
     slack_app = next((target for target in targets if isinstance(target, SlackAppTarget)), None)
     cause = _watched_cause(enrichment) if slack_app is not None else None
     if slack_app is None or cause is None or enrichment.alert is None:
-        return None
+        return []
     stored = event_store.get_event(cause.id)
     email = stored.event.user_email if stored else None
     if email is None:
-        return None
+        return []
     text = message_text(cause, context, enrichment.alert.report_time)
-    return slack_app, f"{CLAIM_PREFIX}{cause.id}", _direct_message(slack_app, email, text)
+    return [(slack_app, f"{CLAIM_PREFIX}{cause.id}", _direct_message(slack_app, email, text))]
