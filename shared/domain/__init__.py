@@ -17,6 +17,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``slack_interactions``: Slack's signed interaction requests read as verdicts (§18).
+- ``watch``: which deployments are watched, for how long, and the watch's state (§21).
 - ``storm``: an alert group's state, its signature and its sender (§18).
 - ``redaction``: notification targets without their secrets, for answers and logs.
 - ``keys``: every DynamoDB key, built in one place; ``keys_history`` those of §19's change histories.

@@ -21,6 +21,8 @@
 - ``delivery_log``: what became of each delivery (§16).
 - ``overview``: the list of deployment events (§8).
 - ``alert_list``: the list of alerts and the alerts of a change (§18).
+- ``watch``: a deployment's health, for the admin or its own pipeline's key (§21).
+- ``watch_message``: the deployer's direct message through a Slack app (§21).
 - ``access``: the admin token (§7).
 - ``services``: the service catalog (§17); ``catalog_import``: its Backstage import.
 """

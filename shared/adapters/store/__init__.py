@@ -16,6 +16,7 @@
 - ``notify_rates``: messages per target and minute, and the alerts folded past the limit (§18).
 - ``services``: the service catalog (§17), one partition.
 - ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
+- ``watch``: what a deployment's health reads: the event and the pipeline of a key, in one read (§21).
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.
