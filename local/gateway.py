@@ -40,6 +40,8 @@ _TEXT_TYPES = (
 )
 _KEY_IN_PATH = re.compile(r"(/api/v1/(?:deployment-events|alerts)/[^/\s?#]+/)([\w.~%-]+)")
 """The routes whose last segment is an integration key (§7): a sender's path holds its key."""
+_KEY_IN_QUERY = re.compile(r"([?&]integrationKey=)([\w.~%-]+)")
+"""A deployment's health, asked by CI with its pipeline's key (§21)."""
 KEY_HINT_LENGTH = 4
 _LOADING = threading.Lock()
 _module_numbers = count()
@@ -186,14 +188,14 @@ class GatewayResponse:
 
 
 def redact_keys(text: str) -> str:
-    """``text`` (an access log line) with each integration key in a path cut to its last four
-    characters, the hint the API shows: ``/api/v1/deployment-events/github/****abcd``."""
+    """``text`` (an access log line) with each integration key in a path or a query cut to its last
+    four characters, the hint the API shows: ``/api/v1/deployment-events/github/****abcd``."""
 
     def hint(match: re.Match[str]) -> str:
         key = match[2]
         return match[1] + "****" + (key[-KEY_HINT_LENGTH:] if len(key) > 2 * KEY_HINT_LENGTH else "")
 
-    return _KEY_IN_PATH.sub(hint, text)
+    return _KEY_IN_QUERY.sub(hint, _KEY_IN_PATH.sub(hint, text))
 
 
 def _not_found() -> GatewayResponse:

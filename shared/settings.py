@@ -71,6 +71,15 @@ class AlarmSettings(_EnvironmentSettings):
     alarm_team_tag_key: str = Field(alias="ALARM_TEAM_TAG_KEY", default="team", min_length=1)
 
 
+class WatchSettings(_EnvironmentSettings):
+    watch_minutes: int = Field(alias="WATCH_MINUTES", default=30, ge=1, le=1440)
+    """How long a fresh production deployment is watched (§21)."""
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.watch_minutes)
+
+
 class NotifySettings(_EnvironmentSettings):
     enrichment_webhook_url: str = Field(alias="ENRICHMENT_WEBHOOK_URL", default="")
     enrichment_webhook_secret_parameter: str = Field(alias="ENRICHMENT_WEBHOOK_SECRET_PARAMETER", default="")
@@ -171,6 +180,11 @@ def alarm_settings() -> AlarmSettings:
 
 
 @cache
+def watch_settings() -> WatchSettings:
+    return WatchSettings.model_validate(os.environ)
+
+
+@cache
 def notify_settings() -> NotifySettings:
     return NotifySettings.model_validate(os.environ)
 
@@ -196,6 +210,6 @@ def default_notification_targets() -> tuple[NotificationTarget, ...]:
 def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
-    others = (alert_intake_settings, slack_settings, secrets_settings, default_notification_targets, hotfix_pattern)
-    for loader in (*loaders, *others):
+    others = (alert_intake_settings, slack_settings, secrets_settings, watch_settings, default_notification_targets)
+    for loader in (*loaders, *others, hotfix_pattern):
         loader.cache_clear()

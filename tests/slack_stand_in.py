@@ -1,6 +1,6 @@
-"""A Slack Web API stand-in for tests (§18): a recording server that answers ``chat.postMessage``
-and ``chat.update`` as Slack does (``{ok, channel, ts}``), and signs interaction requests as
-Slack signs them."""
+"""A Slack Web API stand-in for tests (§18, §21): a recording server that answers ``chat.postMessage``
+and ``chat.update`` as Slack does (``{ok, channel, ts}``) and ``users.lookupByEmail`` with a user,
+and signs interaction requests as Slack signs them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from tests.recording_server import Answer, Recorded, RecordingServer, recording_server
 
@@ -28,10 +28,18 @@ def slack_error(code: str) -> Answer:
     return Answer(200, {"Content-Type": "application/json"}, json.dumps({"ok": False, "error": code}).encode())
 
 
+def slack_user_id(email: str) -> str:
+    """The id the stand-in gives the person of an address, as ``users.lookupByEmail`` answers."""
+    return "U" + hashlib.sha256(email.encode()).hexdigest()[:10].upper()
+
+
 def _answering() -> Any:
     timestamps = (f"1700000000.{number:06d}" for number in itertools.count(1))
 
     def answer(request: Recorded) -> Answer:
+        if request.path.endswith("users.lookupByEmail"):
+            [email] = parse_qs(request.body.decode())["email"]
+            return slack_ok(user={"id": slack_user_id(email), "profile": {"email": email}})
         payload = json.loads(request.body or b"{}")
         channel = payload.get("channel", "")
         if request.path.endswith("chat.update"):

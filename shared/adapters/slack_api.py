@@ -117,3 +117,29 @@ def call(
         str(channel) if channel else None,
         str(ts) if ts else None,
     )
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """Whom ``users.lookupByEmail`` found (``user_id``), or why it found no one."""
+
+    result: DeliveryResult
+    user_id: str | None = None
+
+
+def lookup_user(token: str, base_url: str, email: str, before_retry: Callable[[], None] | None = None) -> SlackUser:
+    """``users.lookupByEmail`` (scope ``users:read.email``), the address in a form body rather
+    than the URL, where proxies log it; ``users_not_found`` is a final ``failed``."""
+    method = "users.lookupByEmail"
+    try:
+        response = _client(token, base_url, before_retry).api_call(method, data={"email": email})
+    except SlackApiError as error:
+        return SlackUser(_refused(method, error))
+    except (OSError, HTTPException) as error:
+        return SlackUser(DeliveryResult("retryable", None, f"{method} failed: {type(error).__name__}"))
+    data = response.data if isinstance(response.data, dict) else {}
+    user = data.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not user_id:
+        return SlackUser(DeliveryResult("failed", response.status_code, f"{method} answered without a user"))
+    return SlackUser(DeliveryResult("delivered", response.status_code), str(user_id))

@@ -18,6 +18,7 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``yaml_documents``: YAML from clients, read safely and bounded (§17, §22).
 - ``notifications``: what to send to each kind of notification target (§13).
 - ``slack_interactions``: Slack's signed interaction requests read as verdicts (§18).
+- ``watch``: which deployments are watched, for how long, and the watch's state (§21).
 - ``storm``: an alert group's state, its signature and its sender (§18).
 - ``delivery``: a delivery report's shape and DORA's bands (§19); ``delivery_metrics`` its five metrics;
   ``lead_time`` which commits a deployment carried.

@@ -137,13 +137,18 @@ def resolve_admin(
     event: dict[str, Any],
     context: LambdaContext,
     raw_body_routes: Collection[str] = (),
+    key_routes: Collection[str] = (),
 ) -> dict[str, Any]:
     """Authenticates the admin token, and checks the body is JSON, before anything else reads the
     request; then routes it. ``raw_body_routes`` (route keys, ``POST /api/services/import``) read
-    and check a body of another type themselves."""
-    if not is_admin(event.get("headers") or {}):
+    and check a body of another type themselves; ``key_routes`` also take an ``integrationKey``
+    query parameter instead of the token, which the route checks (``admin`` in the router's context)."""
+    admin = is_admin(event.get("headers") or {})
+    keyed = event.get("routeKey") in key_routes and "integrationKey" in (event.get("queryStringParameters") or {})
+    if not admin and not keyed:
         unauthorized = Unauthorized("Authorization: Bearer <admin token> is required")
         return _rejection(unauthorized, {"WWW-Authenticate": "Bearer"})
+    app.context["admin"] = admin
     if event.get("routeKey") not in raw_body_routes and not _is_json_or_unlabelled(event):
         return _rejection(UnsupportedMediaType("Content-Type must be application/json"))
     return app.resolve(event, context)

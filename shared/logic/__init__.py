@@ -24,6 +24,8 @@
 - ``overview``: the list of deployment events (§8).
 - ``alert_list``: the list of alerts and the alerts of a change (§18).
 - ``delivery``: DORA's five metrics of a service, team or pipeline, read with Query only (§19).
+- ``watch``: a deployment's health, for the admin or its own pipeline's key (§21).
+- ``watch_message``: the deployer's direct message through a Slack app (§21).
 - ``access``: the admin token (§7).
 - ``services``: the service catalog (§17); ``catalog_import``: its Backstage import.
 """

@@ -47,6 +47,7 @@ from shared.logic.notify_targets import page_url, planned_targets, targets_of
 from shared.logic.rate_limit import FOLDED_NOTE, admitted
 from shared.logic.slack_app import Delivery, Outbound, Send
 from shared.logic.storm import MessagePlan, judged_message, message_plan
+from shared.logic.watch_message import deployer_messages
 from shared.observability import logger, tracer
 from shared.settings import notify_settings
 
@@ -240,6 +241,7 @@ def notify(
     try:  # Slack app edits and verdict notes (§18), each claimed on its own and never limited
         shown = judged_message(enrichment, context, update)
         follow_ups = slack_app.follow_ups(enrichment, update, targets, shown, event_id)
+        follow_ups += deployer_messages(enrichment, targets, context)  # the deployer's direct message (§21)
         deliveries += [(delivery, MessagePlan(context, limited=False)) for delivery in follow_ups]
     except Exception as error:  # noqa: BLE001 - the store failing: retried as a whole, the others go on
         unread.append(f"follow-ups could not be read: {type(error).__name__}")

@@ -33,6 +33,10 @@ REDACTIONS = [
         "code 400, message Bad request syntax ('GET /api/v1/alerts/grafana/****')",
     ),
     ('"GET /api/deployment-pipelines/p-1 HTTP/1.1" 200 -', '"GET /api/deployment-pipelines/p-1 HTTP/1.1" 200 -'),
+    (
+        f'"GET /api/deployment-events/e-1/health?integrationKey={KEY} HTTP/1.1" 200 -',
+        '"GET /api/deployment-events/e-1/health?integrationKey=****s0Ga HTTP/1.1" 200 -',
+    ),
 ]
 
 

@@ -6,11 +6,14 @@ import { byId, el } from './dom.js';
 import { failureLines } from './failure.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
 import { closeDialog, dialog, viewSignal, views } from './page.js';
+import { loadWatch } from './watch.js';
 
 let shownEventId = null;
 let shownEventRequest = null;
 /** "Alerts after this change" (§18): read once per opened event, kept across the detail's redraws. */
 let eventAlerts = el('section', { class: 'event-alerts' });
+/** The watch of a fresh deployment (§21), read as the alerts are. */
+let eventWatch = el('section', { class: 'event-watch' });
 
 function setEventInUrl(eventId) {
   const params = new URLSearchParams(location.search);
@@ -39,6 +42,8 @@ export function openEvent(eventId, known, teamName) {
   const signal = AbortSignal.any([viewSignal(), shownEventRequest.signal]);
   eventAlerts = el('section', { class: 'event-alerts', 'aria-live': 'polite' });
   loadEventAlerts(eventId, signal, eventAlerts);
+  eventWatch = el('section', { class: 'event-watch', 'aria-live': 'polite' });
+  loadWatch(eventId, signal, eventWatch);
   apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`, signal)
     .then((event) => renderDetail(event, teamName))
     .catch((error) => {
@@ -133,6 +138,7 @@ function renderDetail(event, teamName) {
     details
       ? el('pre', { class: 'json' }, el('code', {}, JSON.stringify(details, null, 2)))
       : el('p', { class: 'muted' }, 'None'),
+    eventWatch,
     eventAlerts,
   );
 }

@@ -17,6 +17,7 @@
 - ``services``: the service catalog (§17), one partition.
 - ``verdicts``: responders' verdicts on an alert's changes, their history, and per alert kind (§18).
 - ``failures``: a change's history around it, and the failure marks written onto every copy of a change (§19).
+- ``watch``: what a deployment's health reads: the event and the pipeline of a key, in one read (§21).
 
 Every write that touches more than one item is one ``TransactWriteItems``, so a reader never sees
 half of a change. Request paths use GetItem, BatchGetItem and Query only, never Scan.
