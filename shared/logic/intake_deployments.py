@@ -24,6 +24,7 @@ from shared.domain.requests import RawRequest
 from shared.domain.senders import SenderKind
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.logic import intake
+from shared.logic.change_accepted import announce
 from shared.logic.pipelines import resolve_pipeline
 
 MAX_WRITE_ATTEMPTS = 5
@@ -117,6 +118,8 @@ def record_event(pipeline: PipelineRecord, normalised: NormalisedEvent, received
             time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
             continue
         if outcome is not None:
+            if outcome.status != "ignored":
+                announce(pipeline, event, stored=outcome.status == "accepted")
             return outcome
     raise Busy("the event is being updated by concurrent deliveries; retry")
 
