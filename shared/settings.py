@@ -90,6 +90,8 @@ class ForwardSettings(_EnvironmentSettings):
     """§21's forwarders: the defaults for pipelines without any, and where the vendors are."""
 
     default_forwarders: str = Field(alias="DEFAULT_FORWARDERS", default="")
+    forwards_by_default: bool = Field(alias="FORWARDS_BY_DEFAULT", default=False)
+    """Ingest's one bit of ``DefaultForwarders``: whether it is set, never its secrets."""
     pagerduty_events_url: str = Field(alias="PAGERDUTY_EVENTS_URL", default="https://events.pagerduty.com")
     ilert_api_url: str = Field(alias="ILERT_API_URL", default="https://api.ilert.com")
 

@@ -7,11 +7,13 @@ from shared.adapters import bus
 from shared.domain.models.change_events import CHANGE_ACCEPTED, SOURCE, ChangeAccepted
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.models.pipelines import PipelineRecord
-from shared.settings import default_forwarders
+from shared.settings import default_forwarders, forward_settings
 
 
 def forwards(pipeline: PipelineRecord) -> bool:
-    return pipeline.forwards or bool(default_forwarders())
+    """Ingest knows ``DefaultForwarders`` is set by ``FORWARDS_BY_DEFAULT`` (the template keeps its
+    secrets from ingest); where the list itself is at hand (one process, locally), by the list."""
+    return pipeline.forwards or forward_settings().forwards_by_default or bool(default_forwarders())
 
 
 def announce(pipeline: PipelineRecord, event: DeploymentEvent, stored: bool) -> None:

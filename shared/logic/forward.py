@@ -189,7 +189,8 @@ def change_of(detail: ChangeAccepted) -> DeploymentEvent:
 def tag_failed(event_id: str, invocation: str, clock: Clock) -> list[Forwarded]:
     """§19 found the change failed: each of its Grafana annotations gets the tag ``failed``, once."""
     event = _stored_change(event_id)
-    annotations = {forward.claim.target_id: forward.annotation_id for forward in forward_store.forwards_of(event_id)}
+    stored = forward_store.forwards_of(event_id)
+    annotations = {forward.claim.target_id: forward.annotation_id for forward in stored if not forward.failed_tag}
     attempts: list[Attempt] = []
     for forwarder in forwarders_of(event.pipeline_id):
         annotation = annotations.get(forwarder_id(forwarder))

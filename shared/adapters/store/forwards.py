@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.store.client import get_item, query_items, storage_call, to_item
+from shared.adapters.store.client import query_items, storage_call, to_item
 from shared.domain import keys_forwards
 from shared.domain.models.notifications import NotificationClaim
 
@@ -18,27 +18,24 @@ ANNOTATION_ID = "annotationId"
 class StoredForward:
     claim: NotificationClaim
     annotation_id: str | None
+    failed_tag: bool = False
+    """The claim on the annotation's ``failed`` tag, not on the change's forward."""
 
 
 def _forward(values: dict[str, object]) -> StoredForward:
     named = {name: value for name, value in values.items() if name not in ("PK", "SK", "expiresAt")}
     annotation = named.get(ANNOTATION_ID)
-    return StoredForward(NotificationClaim.model_validate(named), str(annotation) if annotation else None)
+    failed_tag = str(values["SK"]).endswith(keys_forwards.FAILED_SUFFIX)
+    return StoredForward(NotificationClaim.model_validate(named), str(annotation) if annotation else None, failed_tag)
 
 
 @storage_call
 def forwards_of(event_id: str) -> list[StoredForward]:
-    """A change's forwards (not their ``failed`` tags): one Query of its partition."""
+    """A change's forwards and their ``failed`` tags: one Query of its partition."""
     items = query_items(
         KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
         ExpressionAttributeValues=to_item(
             {":pk": keys_forwards.change_partition(event_id), ":prefix": keys_forwards.FORWARD_PREFIX}
         ),
     )
-    return [_forward(item) for item in items if not str(item["SK"]).endswith(keys_forwards.FAILED_SUFFIX)]
-
-
-@storage_call
-def forward_of(event_id: str, forwarder_id: str) -> StoredForward | None:
-    item = get_item(keys_forwards.forward_key(event_id, forwarder_id))
-    return _forward(item) if item else None
+    return [_forward(item) for item in items]

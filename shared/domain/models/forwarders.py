@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
-from shared.domain.models.common import ApiModel, HttpUrl
+from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
 from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
 from shared.domain.models.sealed import Open, Seal, Sealed, SecretPlace
 from shared.domain.redaction import TargetType, redacted_target
@@ -186,3 +186,16 @@ def valid_forwarders(configured: str) -> tuple[tuple[Forwarder, ...], list[Skipp
         if position >= MAX_FORWARDERS
     ]
     return tuple(forwarders), skipped
+
+
+class ForwardStatus(ApiModel):
+    """``GET /api/deployment-events/{id}/forwards``: how one forwarder took the change."""
+
+    type: str
+    target: str
+    status: Literal["delivered", "failed", "pending"]
+    attempts: int
+    last_error: str | None = None
+    delivered_at: UtcTime | None = None
+    failed_tag: Literal["delivered", "failed", "pending"] | None = None
+    """A Grafana annotation's ``failed`` tag (§19), once the change was found failed."""
