@@ -23,12 +23,14 @@ FUNCTION_BY_PREFIX = {
     "api": "ApiFunction",
     "web": "WebFunction",
     "intake": "AlertIntakeFunction",
+    "forward": "ForwardFunction",
 }
 EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
     "enrich-alert-correlated.json": {"alertId": "12345", "stored": True},
     "enrich-verdict-given.json": {"alertId": "12345", "recorded": False},
     "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
+    "forward-change-accepted.json": {"eventId": "4930ca7b-f0cf-5d48-8feb-8ceac4ece0bd", "sent": []},
 }
 EXAMPLE_KEYS = {"API": "dpl_example-api-key", "GITHUB": "dpl_example-github-key", "GITLAB": "dpl_example-gitlab-key"}
 EXAMPLE_ALERT_SOURCE_KEY = "als_example-alertmanager-key"

@@ -4,12 +4,14 @@ import { alertHref } from './alerts-list.js';
 import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el } from './dom.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
+import { loadEventForwards } from './forwards.js';
 import { closeDialog, dialog, viewSignal, views } from './page.js';
 
 let shownEventId = null;
 let shownEventRequest = null;
 /** "Alerts after this change" (§18): read once per opened event, kept across the detail's redraws. */
 let eventAlerts = el('section', { class: 'event-alerts' });
+let eventForwards = el('section', { class: 'event-forwards' });
 
 function setEventInUrl(eventId) {
   const params = new URLSearchParams(location.search);
@@ -38,6 +40,8 @@ export function openEvent(eventId, known, teamName) {
   const signal = AbortSignal.any([viewSignal(), shownEventRequest.signal]);
   eventAlerts = el('section', { class: 'event-alerts', 'aria-live': 'polite' });
   loadEventAlerts(eventId, signal, eventAlerts);
+  eventForwards = el('section', { class: 'event-forwards', 'aria-live': 'polite' });
+  loadEventForwards(eventId, signal, eventForwards);
   apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`, signal)
     .then((event) => renderDetail(event, teamName))
     .catch((error) => {
@@ -132,6 +136,7 @@ function renderDetail(event, teamName) {
       ? el('pre', { class: 'json' }, el('code', {}, JSON.stringify(details, null, 2)))
       : el('p', { class: 'muted' }, 'None'),
     eventAlerts,
+    eventForwards,
   );
 }
 
