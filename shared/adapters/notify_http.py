@@ -66,7 +66,7 @@ class DeliveryResult:
     http_status: int | None = None
     error: str | None = None
     """Names the host, the answer's status or the kind of connection error: never a secret."""
-    answer: bytes | None = field(default=None, repr=False)
+    answer: bytes | None = field(default=None, repr=False, compare=False)
     """A 2xx answer's body, for a caller that keeps what it names (a Grafana annotation's id, §21)."""
 
 
