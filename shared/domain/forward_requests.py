@@ -4,8 +4,8 @@ change, and nothing sent (``shared.adapters.notify_http`` delivers it).
 Each shape follows the vendor's own documentation:
 - Grafana: "Annotations HTTP API", ``POST /api/annotations`` (``time``/``timeEnd`` in epoch
   milliseconds, ``tags``, ``text``, ``dashboardUID``), answered ``{"id": …}``; ``PATCH
-  /api/annotations/:id`` replaces the fields it names (grafana.com/docs/grafana/latest/
-  developers/http_api/annotations/).
+  /api/annotations/:id`` replaces the fields it names (``tags``; ``time`` and ``timeEnd``, a
+  region) (grafana.com/docs/grafana/latest/developers/http_api/annotations/).
 - PagerDuty: Events API v2 "Change Events", ``POST /v2/change/enqueue`` with ``routing_key``,
   ``payload {summary ≤ 1024, timestamp, source, custom_details}`` and ``links``
   (developer.pagerduty.com/docs/events-API-v2/03-Change-Events).
@@ -41,7 +41,7 @@ FAILED_TAG = "failed"
 DATADOG_INTAKE_HOST = "event-management-intake."
 
 
-def _millis(event: DeploymentEvent) -> int:
+def millis(event: DeploymentEvent) -> int:
     return int(event.timestamp.timestamp() * 1000)
 
 
@@ -62,7 +62,7 @@ def _grafana_text(event: DeploymentEvent) -> str:
 def grafana_annotation(event: DeploymentEvent, forwarder: GrafanaAnnotationForwarder) -> OutboundRequest:
     """An annotation at the change's time, on the forwarder's dashboard or the whole organisation."""
     payload: dict[str, Any] = {
-        "time": _millis(event),
+        "time": millis(event),
         "tags": grafana_tags(event, forwarder),
         "text": _grafana_text(event),
     }
@@ -80,6 +80,15 @@ def grafana_failed_tag(
     headers = {"Authorization": f"Bearer {forwarder.token}", "Content-Type": "application/json"}
     tags = [*grafana_tags(event, forwarder), FAILED_TAG]
     return OutboundRequest("PATCH", url, headers, json_body({"tags": tags}))
+
+
+def grafana_region(
+    forwarder: GrafanaAnnotationForwarder, annotation_id: str, starts_ms: int, ends_ms: int
+) -> OutboundRequest:
+    """The annotation made a region from the change's first state to its later one."""
+    url = f"{str(forwarder.url).rstrip('/')}/api/annotations/{annotation_id}"
+    headers = {"Authorization": f"Bearer {forwarder.token}", "Content-Type": "application/json"}
+    return OutboundRequest("PATCH", url, headers, json_body({"time": starts_ms, "timeEnd": ends_ms}))
 
 
 def pagerduty_change(event: DeploymentEvent, forwarder: PagerDutyChangeForwarder, events_url: str) -> OutboundRequest:

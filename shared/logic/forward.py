@@ -22,9 +22,9 @@ from shared.adapters.store import notifications as claim_store
 from shared.adapters.store.notifications import Taker
 from shared.adapters.store.pipelines import PIPELINES
 from shared.domain.errors import NotFound
-from shared.domain.forward_requests import forward_request, grafana_failed_tag
+from shared.domain.forward_requests import forward_request, grafana_failed_tag, grafana_region, millis
 from shared.domain.keys import ItemKey
-from shared.domain.keys_forwards import failed_tag_key, forward_key
+from shared.domain.keys_forwards import end_key, failed_tag_key, forward_key
 from shared.domain.models.change_events import ChangeAccepted
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.models.forwarders import (
@@ -39,8 +39,16 @@ from shared.logic.notify import LEASE, Clock, LeaseLost, RenewalFailed, status_a
 from shared.observability import logger, tracer
 from shared.settings import default_forwarders, forward_settings
 
-Attempt = tuple[ItemKey, Forwarder, Callable[[], OutboundRequest]]
-"""Where a request's claim is, to whom it goes, and how it is built."""
+
+@dataclass(frozen=True)
+class Attempt:
+    """Where a request's claim is, to whom it goes, how it is built and, for a new Grafana
+    annotation, when it starts (kept with its id, for the edits that come later)."""
+
+    key: ItemKey
+    forwarder: Forwarder
+    request: Callable[[], OutboundRequest]
+    starts_ms: int | None = None
 
 
 class ForwardsPending(Exception):
@@ -92,26 +100,24 @@ def _send(claim: _Claim, request: Callable[[], OutboundRequest]) -> DeliveryResu
         return DeliveryResult("failed", None, f"the {claim.forwarder_type} request failed: {type(error).__name__}")
 
 
-def _annotation_id(forwarder: Forwarder, result: DeliveryResult) -> dict[str, str]:
-    """Grafana answers ``{"id": …}``: kept, so that the ``failed`` tag edits the same annotation."""
-    if not isinstance(forwarder, GrafanaAnnotationForwarder) or result.status != "delivered":
+def _annotation(attempt: Attempt, result: DeliveryResult) -> dict[str, str]:
+    """Grafana answers ``{"id": …}``: kept with the annotation's time, so that the ``failed`` tag
+    and a later state's end edit the same annotation."""
+    if attempt.starts_ms is None or result.status != "delivered":
         return {}
     try:
         answer = json.loads(result.answer or b"{}")
     except ValueError:
         return {}
     annotation = answer.get("id") if isinstance(answer, dict) else None
-    return {forward_store.ANNOTATION_ID: str(annotation)} if isinstance(annotation, int | str) else {}
+    if not isinstance(annotation, int | str):
+        return {}
+    return {forward_store.ANNOTATION_ID: str(annotation), forward_store.ANNOTATION_TIME: str(attempt.starts_ms)}
 
 
-def send_once(
-    claim_key: ItemKey,
-    forwarder: Forwarder,
-    request: Callable[[], OutboundRequest],
-    invocation: str,
-    clock: Clock,
-) -> Forwarded | None:
+def send_once(attempt: Attempt, invocation: str, clock: Clock) -> Forwarded | None:
     """Claim, send, record; None when another invocation holds or settled the claim."""
+    claim_key, forwarder = attempt.key, attempt.forwarder
     taker = Taker(secrets.token_hex(8), invocation)
     shown = forwarder_view(forwarder).target
     taken, claim = claim_store.claim_at(
@@ -123,12 +129,12 @@ def send_once(
         return None
     held = _Claim(claim_key, forwarder.type, taker.holder, clock)
     try:
-        result = _send(held, request)
+        result = _send(held, attempt.request)
     except LeaseLost:
         logger.warning("forward lease lost before a retry", extra={"type": forwarder.type})
         return None
     status = status_after(result, claim)
-    kept = _annotation_id(forwarder, result)
+    kept = _annotation(attempt, result)
     if not claim_store.settle_at(claim_key, taker.holder, status, result.error, clock(), kept):
         logger.warning("forward lease lost; its new holder records it", extra={"type": forwarder.type})
         return None
@@ -141,9 +147,10 @@ def send_once(
 def _each(attempts: list[Attempt], invocation: str, clock: Clock) -> list[Forwarded]:
     """Each forwarder tried whatever the others do; ``ForwardsPending`` when any must be retried."""
     sent, pending = [], []
-    for claim_key, forwarder, request in attempts:
+    for attempt in attempts:
+        forwarder = attempt.forwarder
         try:
-            outcome = send_once(claim_key, forwarder, request, invocation, clock)
+            outcome = send_once(attempt, invocation, clock)
         except ForwardsPending as error:
             pending.append(str(error))
             continue
@@ -160,17 +167,50 @@ def _each(attempts: list[Attempt], invocation: str, clock: Clock) -> list[Forwar
 
 @tracer.capture_method(capture_response=False)
 def forward(event: DeploymentEvent, invocation: str, clock: Clock) -> list[Forwarded]:
-    """The change sent to each of its forwarders, each once."""
+    """The change sent to each of its forwarders, each once; a later state of a change already
+    annotated in Grafana makes the annotation a region from its first state to this one."""
     configured = forward_settings()
+    forwarders = forwarders_of(event.pipeline_id)
 
     def request_for(forwarder: Forwarder) -> Callable[[], OutboundRequest]:
         return lambda: forward_request(forwarder, event, configured.pagerduty_events_url, configured.ilert_api_url)
 
-    attempts: list[Attempt] = [
-        (forward_key(event.id, forwarder_id(forwarder)), forwarder, request_for(forwarder))
-        for forwarder in forwarders_of(event.pipeline_id)
+    attempts = [
+        Attempt(
+            forward_key(event.id, forwarder_id(forwarder)),
+            forwarder,
+            request_for(forwarder),
+            millis(event) if isinstance(forwarder, GrafanaAnnotationForwarder) else None,
+        )
+        for forwarder in forwarders
     ]
-    return _each(attempts, invocation, clock)
+    return _each([*attempts, *_region_ends(event, forwarders)], invocation, clock)
+
+
+def _region_ends(event: DeploymentEvent, forwarders: tuple[Forwarder, ...]) -> list[Attempt]:
+    """For each Grafana annotation of the change that starts before this state: its end, here."""
+    grafana = [forwarder for forwarder in forwarders if isinstance(forwarder, GrafanaAnnotationForwarder)]
+    if not grafana:
+        return []
+    annotated = {
+        forward.claim.target_id: (forward.annotation_id, forward.annotation_time)
+        for forward in forward_store.forwards_of(event.id)
+        if not forward.edit and forward.annotation_id and forward.annotation_time is not None
+    }
+    ends_ms = millis(event)
+    attempts = []
+    for forwarder in grafana:
+        annotation_id, starts_ms = annotated.get(forwarder_id(forwarder), (None, None))
+        if annotation_id and starts_ms is not None and starts_ms < ends_ms:
+            region = _region(forwarder, annotation_id, starts_ms, ends_ms)
+            attempts.append(Attempt(end_key(event.id, forwarder_id(forwarder), ends_ms), forwarder, region))
+    return attempts
+
+
+def _region(
+    forwarder: GrafanaAnnotationForwarder, annotation: str, starts_ms: int, ends_ms: int
+) -> Callable[[], OutboundRequest]:
+    return lambda: grafana_region(forwarder, annotation, starts_ms, ends_ms)
 
 
 def _stored_change(event_id: str) -> DeploymentEvent:
@@ -190,13 +230,13 @@ def tag_failed(event_id: str, invocation: str, clock: Clock) -> list[Forwarded]:
     """§19 found the change failed: each of its Grafana annotations gets the tag ``failed``, once."""
     event = _stored_change(event_id)
     stored = forward_store.forwards_of(event_id)
-    annotations = {forward.claim.target_id: forward.annotation_id for forward in stored if not forward.failed_tag}
+    annotations = {forward.claim.target_id: forward.annotation_id for forward in stored if not forward.edit}
     attempts: list[Attempt] = []
     for forwarder in forwarders_of(event.pipeline_id):
         annotation = annotations.get(forwarder_id(forwarder))
         if isinstance(forwarder, GrafanaAnnotationForwarder) and annotation:
             tagged = failed_tag_key(event_id, forwarder_id(forwarder))
-            attempts.append((tagged, forwarder, _failed_tag(event, forwarder, annotation)))
+            attempts.append(Attempt(tagged, forwarder, _failed_tag(event, forwarder, annotation)))
     return _each(attempts, invocation, clock)
 
 

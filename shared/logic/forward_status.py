@@ -23,5 +23,5 @@ def forwards_of(event_id: str) -> list[ForwardStatus]:
             failed_tag=tags.get(forward.claim.target_id),
         )
         for forward in stored
-        if not forward.failed_tag
+        if not forward.edit
     ]

@@ -319,3 +319,23 @@ def test_an_invalid_forwarder_is_a_422_naming_the_field(api: Api, forwarder: dic
 def test_more_than_five_forwarders_are_refused(api: Api, sink: RecordingServer) -> None:
     body = {"name": "p", "integrationType": "API", "forwarders": every_forwarder(sink) * 2}
     assert api.call("POST", "/api/deployment-pipelines", body).status == 422
+
+
+def test_a_later_state_makes_the_annotation_a_region_from_start_to_finish(
+    api: Api, alert_bus: Bus, sink: RecordingServer
+) -> None:
+    # Given a deployment annotated in Grafana when it started
+    grafana = {"type": "GRAFANA_ANNOTATION", "url": f"{sink.url}/grafana", "token": GRAFANA_TOKEN}
+    pipeline = api.create_pipeline(forwarders=[grafana])
+    started = send_change(api, pipeline, dedupKey="deploy-9", status="in_progress", timestamp="2026-12-06T10:00:00Z")
+    alert_bus.deliver()
+    # When it finishes five minutes later, and that state is delivered twice
+    for _ in range(2):
+        finished = send_change(api, pipeline, dedupKey="deploy-9", status="success", timestamp="2026-12-06T10:05:00Z")
+        alert_bus.deliver()
+    # Then the same annotation became a region from the start to the finish, once
+    assert finished == started
+    [patch] = [request for request in sink.requests if request.method == "PATCH"]
+    assert patch.path == f"/grafana/api/annotations/{ANNOTATION_ID}"
+    assert json.loads(patch.body) == {"time": 1796551200000, "timeEnd": 1796551500000}
+    assert [request.method for request in sink.requests] == ["POST", "PATCH"]

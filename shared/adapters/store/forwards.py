@@ -12,26 +12,39 @@ from shared.domain.models.notifications import NotificationClaim
 
 ANNOTATION_ID = "annotationId"
 """What a Grafana forward keeps of its answer: the annotation that the ``failed`` tag edits."""
+ANNOTATION_TIME = "annotationTime"
+"""When the annotation starts (epoch ms): a later state's time makes it a region from there."""
 
 
 @dataclass(frozen=True)
 class StoredForward:
     claim: NotificationClaim
     annotation_id: str | None
+    annotation_time: int | None = None
+    edit: bool = False
+    """A claim on an edit of the annotation (``failed_tag``, or its end), not on the change's forward."""
     failed_tag: bool = False
-    """The claim on the annotation's ``failed`` tag, not on the change's forward."""
 
 
 def _forward(values: dict[str, object]) -> StoredForward:
     named = {name: value for name, value in values.items() if name not in ("PK", "SK", "expiresAt")}
     annotation = named.get(ANNOTATION_ID)
-    failed_tag = str(values["SK"]).endswith(keys_forwards.FAILED_SUFFIX)
-    return StoredForward(NotificationClaim.model_validate(named), str(annotation) if annotation else None, failed_tag)
+    sort_key = str(values["SK"])
+    failed_tag = sort_key.endswith(keys_forwards.FAILED_SUFFIX)
+    edit = failed_tag or keys_forwards.END_MARK in sort_key
+    started = named.get(ANNOTATION_TIME)
+    return StoredForward(
+        NotificationClaim.model_validate(named),
+        str(annotation) if annotation else None,
+        int(str(started)) if started else None,
+        edit,
+        failed_tag,
+    )
 
 
 @storage_call
 def forwards_of(event_id: str) -> list[StoredForward]:
-    """A change's forwards and their ``failed`` tags: one Query of its partition."""
+    """A change's forwards and the edits of its annotations: one Query of its partition."""
     items = query_items(
         KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
         ExpressionAttributeValues=to_item(
