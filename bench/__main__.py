@@ -15,6 +15,7 @@ from bench import (
     cold_import,
     correlation_cost,
     delivery_cost,
+    forward_cost,
     ingest_overhead,
     overview_cost,
     relevance,
@@ -72,6 +73,14 @@ def main() -> None:
     )
     print(delivery_cost.summary())
 
+    forwarding = forward_cost.run()
+    forwarded, without = forwarding.forwarded, forwarding.without
+    print(
+        f"\nForwarding (§21), one change to {forward_cost.FORWARDERS} forwarders: {forwarded.total} DynamoDB calls "
+        f"{forwarded.dynamodb_calls}, {forwarded.put_events} PutEvents; without forwarders: {without.total} "
+        f"calls, {without.put_events} PutEvents ({forwarding.dynamodb_writes} DynamoDB writes added)"
+    )
+
     boto3_seconds, imports = cold_import.run()
     print(f"\nCold import, median of {cold_import.RUNS} fresh processes (boto3 alone: {boto3_seconds * 1000:.0f} ms):")
     for result in imports:
@@ -89,7 +98,9 @@ def main() -> None:
         f"cold_import_floor_ratio={worst_floor:.2f} queries_per_overview_page_sparse={sparse_page:g} "
         f"queries_per_overview_page_dense={dense_page:g} queries_per_alerts_page_sparse={sparse_alerts:g} "
         f"queries_per_alerts_page_dense={dense_alerts:g} dynamodb_calls_per_verdict={verdict.total} "
-        f"put_events_per_verdict={verdict.put_events} {relevance.bench_fields(relevance_rows)}"
+        f"put_events_per_verdict={verdict.put_events} "
+        f"dynamodb_writes_per_forwarded_change={forwarding.dynamodb_writes} "
+        f"put_events_per_forwarded_change={forwarding.forwarded.put_events} {relevance.bench_fields(relevance_rows)}"
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from shared.domain.correlation import CorrelationRules
+    from shared.domain.models.forwarders import Forwarder
     from shared.domain.models.notifications import NotificationTarget
     from shared.domain.relevance.weights import RelevanceWeights
 
@@ -97,6 +98,38 @@ class NotifySettings(_EnvironmentSettings):
     def public_url(self) -> str:
         """Where the alert's page is: ``PublicBaseUrl``, else the API's own URL."""
         return self.public_base_url or self.api_url
+
+
+class ForwardSettings(_EnvironmentSettings):
+    """§21's forwarders: the defaults for pipelines without any, and where the vendors are."""
+
+    default_forwarders: str = Field(alias="DEFAULT_FORWARDERS", default="")
+    forwards_by_default: bool = Field(alias="FORWARDS_BY_DEFAULT", default=False)
+    """Ingest's one bit of ``DefaultForwarders``: whether it is set, never its secrets."""
+    pagerduty_events_url: str = Field(alias="PAGERDUTY_EVENTS_URL", default="https://events.pagerduty.com")
+    ilert_api_url: str = Field(alias="ILERT_API_URL", default="https://api.ilert.com")
+
+
+@cache
+def forward_settings() -> ForwardSettings:
+    return ForwardSettings.model_validate(os.environ)
+
+
+@cache
+def default_forwarders() -> tuple[Forwarder, ...]:
+    """``DefaultForwarders``, read once per container: an invalid entry is skipped (§22) with a
+    metric and a log line naming its position and type, never its content (its tokens)."""
+    from shared.domain.models.forwarders import valid_forwarders  # noqa: PLC0415 - forward and ingest only
+    from shared.observability import count, logger  # noqa: PLC0415
+
+    forwarders, skipped = valid_forwarders(forward_settings().default_forwarders)
+    for entry in skipped:
+        count("DefaultForwardersSkipped")
+        logger.warning(
+            "DefaultForwarders: entry skipped",
+            extra={"position": entry.position, "type": entry.forwarder_type, "problems": entry.problems},
+        )
+    return forwarders
 
 
 @cache
@@ -211,5 +244,5 @@ def reset_settings_cache() -> None:
     """For tests and the local runner, which change the environment between 'cold starts'."""
     loaders = (store_settings, bus_settings, access_settings, correlation_rules, alarm_settings, notify_settings)
     others = (alert_intake_settings, slack_settings, secrets_settings, watch_settings, default_notification_targets)
-    for loader in (*loaders, *others, hotfix_pattern):
+    for loader in (*loaders, forward_settings, default_forwarders, *others, hotfix_pattern):
         loader.cache_clear()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
@@ -66,6 +66,8 @@ class DeliveryResult:
     http_status: int | None = None
     error: str | None = None
     """Names the host, the answer's status or the kind of connection error: never a secret."""
+    answer: bytes | None = field(default=None, repr=False, compare=False)
+    """A 2xx answer's body, for a caller that keeps what it names (a Grafana annotation's id, §21)."""
 
 
 class _Retry(Retry):
@@ -101,7 +103,7 @@ def _retries(policy: DeliveryPolicy, before_retry: Callable[[], None] | None) ->
         redirect=0,
         raise_on_redirect=False,
         status_forcelist=RETRIED_STATUSES,
-        allowed_methods=frozenset({"GET", "POST", "PUT"}),
+        allowed_methods=frozenset({"GET", "POST", "PUT", "PATCH"}),
         backoff_factor=policy.backoff_factor,
         backoff_max=policy.backoff_max,
         respect_retry_after_header=True,
@@ -160,7 +162,7 @@ def deliver(
         return _unanswered(request, host, error)
     status = response.status
     if 200 <= status < 300:
-        return DeliveryResult("delivered", status)
+        return DeliveryResult("delivered", status, answer=response.data[:4096])
     answered = f"{request.method} to {host} answered {status}{_safe_code(request, response.data)}"
     if status in RETRIED_STATUSES:
         return DeliveryResult("retryable", status, f"{answered} after {policy.retries} retries")

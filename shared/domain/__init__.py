@@ -23,11 +23,13 @@ Nothing here does I/O, so all of it is tested without AWS.
 - ``delivery``: a delivery report's shape and DORA's bands (§19); ``delivery_metrics`` its five metrics;
   ``lead_time`` which commits a deployment carried.
 - ``redaction``: notification targets without their secrets, for answers and logs.
-- ``keys``: every DynamoDB key, built in one place; ``keys_history`` those of §19's change histories.
+- ``keys``: every DynamoDB key, built in one place; ``keys_history`` those of §19's change histories;
+  ``keys_forwards`` those of §21's forwards.
 - ``names``: the compared form of service, repository and environment names.
 - ``batching``: sized items cut into groups a service takes at once (PutEvents, transactions).
 - ``cursors``: the opaque, URL-safe cursors of every paged list.
 - ``ids``: time-ordered ids, and deterministic ids for natural keys.
 - ``timestamps``: the time formats senders use.
+- ``forward_requests``: each forwarder's request for a change, as its vendor documents it (§21).
 - ``errors``: domain errors, each with its HTTP status.
 """

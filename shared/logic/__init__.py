@@ -15,6 +15,9 @@
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notify_targets``: who an alert's notifications go to, and who gets a group's message (§13, §18).
 - ``notification_status``: where each alert's enrichment was posted.
+- ``change_accepted``: an accepted change onto the bus, where something forwards it (§21).
+- ``forward``: each change to its forwarders, once each, and the ``failed`` tag (§21).
+- ``forward_status``: where each change was forwarded (§21).
 - ``slack_app``: Slack app messages and their edits, and the notes naming a confirmed cause (§18).
 - ``storm``: a grouped alert's enrichment updates its group, which decides what is sent (§18).
 - ``rate_limit``: ``NotificationsPerMinute`` per target, the rest folded (§18).

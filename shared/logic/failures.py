@@ -20,6 +20,7 @@ from shared.domain import keys_history
 from shared.domain.failures import Change, Marks, plan_marks
 from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.models.failures import Failure, FailureDetection
+from shared.logic.change_accepted import announce_failures
 from shared.observability import count, logger
 from shared.settings import hotfix_pattern
 
@@ -94,6 +95,8 @@ def _judged(stored: StoredChange) -> bool:
         for mark in marks.values():
             if mark.failure is not None:
                 count("FailedChangesDetected", detectedBy=mark.failure.detected_by.value)
+        newly_failed = [key for key, mark in marks.items() if mark.failure and by_id[key].change.failure is None]
+        announce_failures(newly_failed)
     return written
 
 
@@ -117,5 +120,6 @@ def mark_verdict(event_id: str, *, caused: bool) -> None:
         else:
             return
         if failure_store.write_marks([_marked(entry, marks)]):
+            announce_failures([event_id] if marks.failure is not None else [])
             return
     count("FailureMarksConflicted")

@@ -24,6 +24,7 @@ from shared.domain.requests import RawRequest
 from shared.domain.senders import SenderKind
 from shared.domain.timestamps import FUTURE_TOLERANCE
 from shared.logic import intake
+from shared.logic.change_accepted import announce
 from shared.logic.failures import detect_failures
 from shared.logic.pipelines import resolve_pipeline
 from shared.observability import count, logger
@@ -149,8 +150,11 @@ def record_event(
             continue
         if isinstance(written, DeploymentEvent):
             _detect(written)
+            announce(pipeline, written, stored=True)
             return IngestOutcome(status="accepted", id=event.id)
         if written is not None:
+            if written.status != "ignored":
+                announce(pipeline, event, stored=False)
             return written
     raise Busy("the event is being updated by concurrent deliveries; retry")
 

@@ -139,7 +139,7 @@ def _send(claimed: Claimed, request: Outbound) -> DeliveryResult:
         )
 
 
-def _status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStatus:
+def status_after(result: DeliveryResult, claim: NotificationClaim) -> ClaimStatus:
     """Retryable stays pending until the claim's last invocation, which fails it."""
     if result.status == "delivered":
         return "delivered"
@@ -187,7 +187,7 @@ def deliver_once(
     except LeaseLost:
         logger.warning("notification lease lost before a retry", extra={"type": target.type})
         return None
-    status = _status_after(result, claim)
+    status = status_after(result, claim)
     if not claim_store.settle(*alert, claim.target_id, taker.holder, status, result.error, clock()):
         logger.warning("notification lease lost; its new holder records it", extra={"type": target.type})
         return None

@@ -8,6 +8,7 @@ from shared.adapters.store import pipelines as pipeline_store
 from shared.domain.errors import Conflict, InvalidField, NotFound
 from shared.domain.ids import integration_key_hash
 from shared.domain.models.deliveries import DeliveryPage, LogOwner
+from shared.domain.models.forwarders import forwarder_view
 from shared.domain.models.keyed import IssuedKey
 from shared.domain.models.pipelines import (
     ALLOWED_EVENT_FILTERS,
@@ -76,6 +77,7 @@ def to_response(record: PipelineRecord, base_url: str, integration_key: str | No
         params=PipelineResponseParams(branch_filters=record.branch_filters, event_filters=record.event_filters),
         created_at=record.created_at,
         updated_at=record.updated_at,
+        forwarders=[forwarder_view(forwarder) for forwarder in record.forwarders],
     )
 
 
@@ -83,7 +85,15 @@ def create_pipeline(request: PipelineCreateRequest, base_url: str, now: datetime
     if request.integration_type is IntegrationType.AWS:
         raise InvalidField.of("integrationType", "an AWS pipeline is created by the account's first AWS change")
     branch_filters, event_filters = _resolve_params(request.integration_type, request.params)
-    record, issued = PIPELINES.create(request, now, branch_filters=branch_filters, event_filters=event_filters)
+    forwarders = request.forwarders or []
+    record, issued = PIPELINES.create(
+        request,
+        now,
+        branch_filters=branch_filters,
+        event_filters=event_filters,
+        forwarders=forwarders,
+        forwards=bool(forwarders),
+    )
     return to_response(record, base_url, issued.key)
 
 
@@ -100,7 +110,10 @@ def update_pipeline(pipeline_id: str, request: PipelineUpdateRequest, now: datet
     previous = PIPELINES.existing_to_write(pipeline_id)
     webhook_secret = checked_webhook_secret(previous, request)
     branch_filters, event_filters = _resolve_params(previous.integration_type, request.params)
+    forwarders = previous.forwarders if request.forwarders is None else request.forwarders
     changes = {
+        "forwarders": forwarders,
+        "forwards": bool(forwarders),
         "name": request.name,
         "teams": request.teams or [],
         "webhook_secret": webhook_secret,

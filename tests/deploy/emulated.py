@@ -38,6 +38,7 @@ EVERY_BRANCH_ON = {
     "EnrichmentWebhookSecretParameter": "/deployment-events/enrichment-webhook-secret",
     "PublicBaseUrl": "https://deployments.example.com",
     "DefaultNotifications": '[{"type": "SLACK", "webhookUrl": "https://hooks.slack.com/services/T0/B0/x"}]',
+    "DefaultForwarders": '[{"type": "PAGERDUTY_CHANGE", "routingKey": "R0UTINGKEY0123"}]',
     "IngestReservedConcurrency": "50",
     "ApiReservedConcurrency": "10",
     "AlertReservedConcurrency": "10",

@@ -24,6 +24,7 @@ FUNCTION_BY_PREFIX = {
     "web": "WebFunction",
     "intake": "AlertIntakeFunction",
     "aws": "AwsChangesFunction",
+    "forward": "ForwardFunction",
 }
 EXPECTED_BUS_RESULTS = {
     "correlate-alert-created.json": {"alertId": "12345", "scope": "TEAM", "related": 0},
@@ -31,6 +32,7 @@ EXPECTED_BUS_RESULTS = {
     "enrich-verdict-given.json": {"alertId": "12345", "recorded": False},
     "notify-alert-enriched.json": {"alertId": "12345", "sent": [{"type": "WEBHOOK", "status": "delivered"}]},
     "aws-ecs-deployment-completed.json": {"status": "accepted", "id": "f0c93e02-3bc2-5a2a-8c6d-b8a1b82e2592"},
+    "forward-change-accepted.json": {"eventId": "4930ca7b-f0cf-5d48-8feb-8ceac4ece0bd", "sent": []},
 }
 EXAMPLE_KEYS = {
     "API": "dpl_example-api-key",

@@ -5,6 +5,7 @@ import { apiGet, handleTokenRejected } from './api.js';
 import { byId, el } from './dom.js';
 import { failureLines } from './failure.js';
 import { code, detailRow, integrationTag, kindBadge, linkList, statusBadge, teamChips, timeElement } from './format.js';
+import { loadEventForwards } from './forwards.js';
 import { closeDialog, dialog, viewSignal, views } from './page.js';
 import { loadWatch } from './watch.js';
 
@@ -14,6 +15,7 @@ let shownEventRequest = null;
 let eventAlerts = el('section', { class: 'event-alerts' });
 /** The watch of a fresh deployment (§21), read as the alerts are. */
 let eventWatch = el('section', { class: 'event-watch' });
+let eventForwards = el('section', { class: 'event-forwards' });
 
 function setEventInUrl(eventId) {
   const params = new URLSearchParams(location.search);
@@ -44,6 +46,8 @@ export function openEvent(eventId, known, teamName) {
   loadEventAlerts(eventId, signal, eventAlerts);
   eventWatch = el('section', { class: 'event-watch', 'aria-live': 'polite' });
   loadWatch(eventId, signal, eventWatch);
+  eventForwards = el('section', { class: 'event-forwards', 'aria-live': 'polite' });
+  loadEventForwards(eventId, signal, eventForwards);
   apiGet(`/api/deployment-events/${encodeURIComponent(eventId)}`, signal)
     .then((event) => renderDetail(event, teamName))
     .catch((error) => {
@@ -140,6 +144,7 @@ function renderDetail(event, teamName) {
       : el('p', { class: 'muted' }, 'None'),
     eventWatch,
     eventAlerts,
+    eventForwards,
   );
 }
 

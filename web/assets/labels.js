@@ -24,6 +24,15 @@ export const INTEGRATION_LABELS = Object.freeze({
   CLOUDWATCH: 'CloudWatch alarm',
 });
 
+/** Where a pipeline's changes are forwarded (§21). */
+export const FORWARDER_LABELS = Object.freeze({
+  GRAFANA_ANNOTATION: 'Grafana annotation',
+  PAGERDUTY_CHANGE: 'PagerDuty change event',
+  ILERT_DEPLOYMENT: 'ilert deployment event',
+  DATADOG_EVENT: 'Datadog event',
+  WEBHOOK: 'Webhook',
+});
+
 /** A type this page does not know yet (a newer server) shows as the API names it. */
 export function integrationLabel(type) {
   return INTEGRATION_LABELS[type] || type;

@@ -1,4 +1,4 @@
-"""The list of deployment events, one event (§8), and the alerts that named it (§18)."""
+"""The list of deployment events, one event (§8), the alerts that named it (§18), and where it was forwarded (§21)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.domain.models.alert_list import AlertsOfChangePage
 from shared.domain.models.deployments import DeploymentEvent, EventPage
+from shared.domain.models.forwarders import ForwardStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import alert_list, overview
+from shared.logic import alert_list, forward_status, overview
 
 router = Router()
 
@@ -53,3 +54,9 @@ def get_alerts_of_event(
 ) -> AlertsOfChangePage:
     """The alerts that named this change, newest first, each with the change's score (§18)."""
     return alert_list.alerts_of_change(eventId, max_results=max_results, cursor=cursor or None)
+
+
+@router.get("/api/deployment-events/<eventId>/forwards")
+def get_forwards_of_event(eventId: PathParameter) -> list[ForwardStatus]:  # noqa: N803 - the path's name
+    """Where the change was forwarded (§21): type, redacted target, status, attempts."""
+    return forward_status.forwards_of(eventId)

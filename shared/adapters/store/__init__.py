@@ -10,6 +10,7 @@
 - ``enrichments``: each alert's enrichment, and which source's alert of an id was correlated last.
 - ``alert_list``: each alert's listing entries (§18), written with its enrichment, and their pages.
 - ``notifications``: each alert's notification claims.
+- ``forwards``: each change's claims on its forwarders, and a Grafana annotation's id (§21).
 - ``slack_messages``: where a Slack app's message of an alert is, on its claim (§18).
 - ``alert_rates``: alerts published per alert source and minute.
 - ``alert_groups``: Alertmanager and Grafana groups, each version-guarded (§18).

@@ -62,10 +62,26 @@ def claim(
 ) -> tuple[bool, NotificationClaim | None]:
     """Takes the claim for ``taker`` when it is takeable; counts the request about to be made.
     Returns (taken, the claim as it is now)."""
+    claim_key = keys.notification_key(alert_source_id, alert_id, target_id)
+    return claim_at(claim_key, target_id, target_type, target, taker, now, lease)
+
+
+@storage_call
+def claim_at(
+    claim_key: keys.ItemKey,
+    target_id: str,
+    target_type: str,
+    target: str,
+    taker: Taker,
+    now: datetime,
+    lease: timedelta,
+) -> tuple[bool, NotificationClaim | None]:
+    """``claim`` of the claim at ``claim_key``: a notification's, or a forward's (§21), which is
+    claimed, renewed and settled alike."""
     try:
         response = dynamodb().update_item(
             TableName=table(),
-            Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
+            Key=key(claim_key),
             UpdateExpression=(
                 "SET #status = :pending, leaseUntil = :lease, #type = :type, target = :target, "
                 "targetId = :targetId, holder = :holder, invocation = :invocation, expiresAt = :expires, "
@@ -94,7 +110,7 @@ def claim(
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
-        current = get_item(keys.notification_key(alert_source_id, alert_id, target_id))
+        current = get_item(claim_key)
         return False, _claim_from(_named(current)) if current else None
     return True, _claim_from(_named(from_item(response["Attributes"])))
 
@@ -109,9 +125,15 @@ def renew(
 ) -> bool:
     """Extends the holder's lease before its next request, and counts that request; False when
     the claim is no longer the holder's (its lease ran out and another invocation took it)."""
+    return renew_at(keys.notification_key(alert_source_id, alert_id, target_id), holder, now, lease)
+
+
+@storage_call
+def renew_at(claim_key: keys.ItemKey, holder: str, now: datetime, lease: timedelta) -> bool:
+    """``renew`` of the claim at ``claim_key``."""
     return write_if(
         dynamodb().update_item,
-        Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
+        Key=key(claim_key),
         UpdateExpression="SET leaseUntil = :lease ADD attempts :one",
         ConditionExpression=HELD,
         ExpressionAttributeNames=NAMES,
@@ -134,6 +156,21 @@ def settle(
     """Records what became of the holder's claim: delivered, failed (open again for a redrive),
     or pending with its lease given back, so the retried invocation takes it over at once.
     False, and nothing written, when the claim is no longer the holder's."""
+    claim_key = keys.notification_key(alert_source_id, alert_id, target_id)
+    return settle_at(claim_key, holder, status, last_error, now)
+
+
+@storage_call
+def settle_at(
+    claim_key: keys.ItemKey,
+    holder: str,
+    status: ClaimStatus,
+    last_error: str | None,
+    now: datetime,
+    kept: dict[str, str] | None = None,
+) -> bool:
+    """``settle`` of the claim at ``claim_key``; ``kept``: what the target answered that a later
+    request needs (a Grafana annotation's id, §21), stored on the claim."""
     assignments = ["#status = :status", "leaseUntil = :now", "expiresAt = :expires"]
     values: dict[str, Any] = {":status": status, ":now": now.isoformat(), ":expires": expires_at(now)}
     if status == "delivered":
@@ -144,10 +181,13 @@ def settle(
     if last_error is not None:
         assignments.append("lastError = :error")
         values[":error"] = last_error
+    for position, (name, value) in enumerate((kept or {}).items()):
+        assignments.append(f"{name} = :kept{position}")
+        values[f":kept{position}"] = value
     expression = "SET " + ", ".join(assignments) + ("" if last_error is not None else " REMOVE lastError")
     return write_if(
         dynamodb().update_item,
-        Key=key(keys.notification_key(alert_source_id, alert_id, target_id)),
+        Key=key(claim_key),
         UpdateExpression=expression,
         ConditionExpression=HELD,
         ExpressionAttributeNames=NAMES,

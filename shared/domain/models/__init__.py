@@ -13,6 +13,8 @@
 - ``verdicts``: verdicts given, stored, listed with their history (§18).
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
+- ``forwarders``: a pipeline's forwarders, sealed, redacted and their statuses (§21).
+- ``change_events``: ``Change Accepted`` and ``Change Failed`` on the bus (§21).
 - ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).
 - ``header_safe``: the checks on secrets and addresses that go into headers (§22).
 """

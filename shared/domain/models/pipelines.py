@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints
 
 from shared.domain.models.common import ApiModel, OwnerTeams, UtcTime
+from shared.domain.models.forwarders import Forwarders, ForwarderView, StoredForwarder, sealed_forwarder
 from shared.domain.models.keyed import KeyedRecord, KeyedResponse, ResourceName, WebhookSecret
+from shared.domain.models.sealed import Seal
 
 
 class IntegrationType(StrEnum):
@@ -73,6 +75,8 @@ class PipelineUpdateRequest(ApiModel):
     teams: OwnerTeams | None = None
     params: PipelineParams | None = None
     webhook_secret: WebhookSecret | None = Field(default=None, repr=False)
+    forwarders: Forwarders | None = Field(default=None, repr=False)
+    """Write-only (they hold secrets): omitted keeps them, ``[]`` removes them (§21)."""
 
 
 class PipelineCreateRequest(PipelineUpdateRequest):
@@ -85,6 +89,7 @@ class PipelineResponseParams(ApiModel):
 
 
 class PipelineResponse(KeyedResponse[IntegrationType, PipelineResponseParams]):
+    forwarders: list[ForwarderView] = Field(default_factory=list)
     created_at: UtcTime
     updated_at: UtcTime
 
@@ -93,6 +98,16 @@ class PipelineRecord(KeyedRecord[IntegrationType]):
     """A pipeline as stored."""
 
     record_kind = "pipeline"
+    listed_only = frozenset({"forwarders"})
 
     branch_filters: list[str]
     event_filters: list[str]
+    forwarders: list[StoredForwarder] = Field(default_factory=list, repr=False)
+    """In the listed record alone, which the forward function reads by the pipeline's id (§21)."""
+    forwards: bool = False
+    """Whether it has forwarders, in both copies: ingest puts ``Change Accepted`` on the bus only then."""
+
+    def sealed_with(self, seal: Seal) -> Self:
+        place = self.secret_place("forwarders")
+        forwarders = [sealed_forwarder(forwarder, place, seal) for forwarder in self.forwarders]
+        return super().sealed_with(seal).model_copy(update={"forwarders": forwarders})
