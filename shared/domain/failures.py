@@ -208,6 +208,16 @@ def _withdraw(current: dict[str, Change], remediation: Change) -> None:
         current[withdrawn.id] = replace(withdrawn, failure=None)
 
 
+def _rolled_back_itself(change: Change) -> Change:
+    """A change its sender says was rolled back failed, by the sender's word, whoever remediated
+    it (ECS's circuit breaker names no change of ours); a detection that says more stands."""
+    if not (change.signals and change.signals.rolled_back):
+        return change
+    if change.failure is not None and change.failure.detected_by != FailureDetection.VERDICT:
+        return change
+    return replace(change, failure=Failure(detected_by=FailureDetection.EXPLICIT))
+
+
 def plan_marks(
     history: Sequence[Change],
     first_judged: int,
@@ -231,6 +241,7 @@ def plan_marks(
         if found is not None:
             failed = current[found.failed_id]
             current[failed.id] = replace(failed, failure=_failure_after(failed, change, found.detected_by))
+        current[change.id] = _rolled_back_itself(current[change.id])
     return {
         change_id: Marks(change.failure, change.remediates)
         for change_id, change in current.items()

@@ -22,6 +22,7 @@ from shared.domain.ids import bounded_id, event_id_for
 from shared.domain.models.common import MAX_OWNER_TEAMS
 from shared.domain.models.deliveries import DeliveryEntry, LogOwner
 from shared.domain.models.pipelines import PipelineRecord
+from shared.domain.models.signals import explicit_signal
 from shared.domain.normalisers.aws import FAILURE, AwsChange, read_change
 from shared.domain.normalisers.common import NormalisedEvent
 from shared.domain.payloads import Ignored
@@ -94,7 +95,8 @@ def _after_rollback(pipeline: PipelineRecord, change: NormalisedEvent) -> Normal
     if stored is None or stored.event.status != FAILURE:
         return change
     details = {**change.custom_details, "rolledBack": True}
-    return change.model_copy(update={"status": FAILURE, "custom_details": details})
+    signals = explicit_signal(rolled_back=True)  # a failure by the sender's word (§19)
+    return change.model_copy(update={"status": FAILURE, "custom_details": details, "signals": signals})
 
 
 def _record(read: AwsChange, received_at: datetime, cache: TagCache) -> tuple[PipelineRecord, IngestOutcome]:

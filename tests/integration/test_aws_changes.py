@@ -124,6 +124,8 @@ def test_an_ecs_deployment_that_failed_and_rolled_back_is_a_failure(aws: Aws, ap
     assert stored["status"] == "failure"
     assert stored["customDetails"]["rolledBack"] is True
     assert stored["customDetails"]["rollbackTo"] == "deploymentID"
+    # And §19 counts it failed, by ECS's word (its rollback names no change of ours)
+    assert stored["failure"] == {"detectedBy": "EXPLICIT"}
 
 
 def test_an_earlier_state_arriving_late_leaves_the_change_as_it_is(aws: Aws, api: Api) -> None:

@@ -261,3 +261,18 @@ def test_the_evaluation_sees_failures_known_at_the_onset_only() -> None:
     # Then v2 has no failure yet at the onset; only hindsight knows it was rolled back
     assert [event.failure for event in known] == [None, None]
     assert hindsight[1].failure == failed(FailureDetection.ROLLBACK, "back", 15.0)
+
+
+def test_a_change_its_sender_says_was_rolled_back_failed_by_the_senders_word() -> None:
+    # Given a deployment its sender says failed and was rolled back (ECS's circuit breaker)
+    rolled_back = Change(
+        "ecs-2",
+        EventKind.DEPLOYMENT,
+        datetime(2026, 12, 1, 10, 5, tzinfo=UTC),
+        status="failure",
+        signals=explicit_signal(rolled_back=True),
+    )
+    # When its history is judged
+    marks = marks_of([deployed("ecs-1", "v1", 0), rolled_back])
+    # Then it failed, detected by the sender's word, with no remediation of ours named
+    assert marks == {"ecs-2": Marks(Failure(detected_by=FailureDetection.EXPLICIT), None)}

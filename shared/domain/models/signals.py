@@ -34,11 +34,17 @@ class ChangeSignals(ApiModel):
     an Argo CD rollback, and the other sources' own rollback signals)."""
     fixes: SignalText | None = None
     """The sender names the change this one fixes: an event id, or a version."""
+    rolled_back: bool | None = None
+    """The sender says this change itself failed and was rolled back (an ECS deployment its
+    circuit breaker rolled back, an AppConfig deployment rolled back)."""
 
 
-def explicit_signal(*, rollback: bool = False, fixes: str | None = None) -> ChangeSignals | None:
-    """The one way a normaliser says "this change remediates another": set it as the normalised
-    change's ``signals``; detection (``shared.domain.failures``) does the rest."""
-    if not rollback and not fixes:
+def explicit_signal(
+    *, rollback: bool = False, fixes: str | None = None, rolled_back: bool = False
+) -> ChangeSignals | None:
+    """The one way a normaliser says "this change remediates another" (``rollback``, ``fixes``)
+    or "this change was rolled back" (``rolled_back``): set it as the normalised change's
+    ``signals``; detection (``shared.domain.failures``) does the rest."""
+    if not rollback and not fixes and not rolled_back:
         return None
-    return ChangeSignals(rollback=rollback or None, fixes=fixes or None)
+    return ChangeSignals(rollback=rollback or None, fixes=fixes or None, rolled_back=rolled_back or None)

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from shared.domain.models.deployments import EventKind
+from shared.domain.models.signals import explicit_signal
 from shared.domain.normalisers.aws.envelope import (
     FAILURE,
     IN_PROGRESS,
@@ -74,6 +75,7 @@ def read_appconfig(event: AwsEvent) -> AwsChange | Ignored:
             configurationProfile=profile,
             rolledBack=True if state.status == FAILURE else None,
         ),
+        signals=explicit_signal(rolled_back=state.status == FAILURE),
     )
     tagged = (application_arn, f"{application_arn}/environment/{environment.id}")
     return AwsChange(event.account, change, tagged, environment=environment.name)
