@@ -3,8 +3,9 @@
 A **deployment** is a change of kind ``deployment`` or ``custom`` (the generic API's: ilert's
 deployments) whose status is not unsuccessful or unfinished. A **rollback** is a deployment that
 remediates a change whose failure was detected as a rollback; it is no new change, so the change
-fail rate leaves it out of its denominator. A **remediation** (rollback, hotfix or explicit fix)
-is a deployment that carries ``remediates``.
+fail rate leaves it out of its denominator. A deployment **failed** when it carries a
+``failure``, or shipped a change that did (a merge later reverted). A **remediation** (rollback,
+hotfix or explicit fix) is a deployment that carries ``remediates``, or ships a revert.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from shared.domain.delivery import (
 )
 from shared.domain.lead_time import LeadTimeSample, method_of
 from shared.domain.models.deployments import DeploymentEvent, EventKind
-from shared.domain.models.failures import FailureDetection
+from shared.domain.models.failures import Failure, FailureDetection
 
 DEPLOYMENT_KINDS = frozenset({EventKind.DEPLOYMENT, EventKind.CUSTOM})
 NOT_SUCCESSFUL = frozenset(
@@ -82,6 +83,15 @@ class History:
 
     def within(self, period: Period) -> History:
         return History([d for d in self.deployments if period.holds(d.timestamp)], self.rollback_ids, self.lead_times)
+
+    def failure_of(self, deployment: DeploymentEvent) -> Failure | None:
+        """Its own failure, else that of a change it carried (a merge later reverted)."""
+        carried = self.lead_times.get(deployment.id)
+        return deployment.failure or (carried.carried_failure if carried else None)
+
+    def carried_remediation(self, deployment: DeploymentEvent) -> bool:
+        carried = self.lead_times.get(deployment.id)
+        return bool(carried and carried.carried_remediation)
 
 
 @dataclass(frozen=True)
@@ -145,21 +155,22 @@ def lead_time(history: History, _: Period) -> Figure:
 
 def change_fail_rate(history: History, _: Period) -> Figure:
     changes = [d for d in history.deployments if d.id not in history.rollback_ids]
-    failed = [d.id for d in changes if d.failure is not None]
+    failed = [d.id for d in changes if history.failure_of(d) is not None]
     return _ratio(failed, len(changes), "no deployment in the window other than rollbacks")
 
 
 def recovery_time(history: History, _: Period) -> Figure:
+    failures = {d.id: history.failure_of(d) for d in history.deployments}
     samples = {
-        d.id: d.failure.recovery_minutes
-        for d in history.deployments
-        if d.failure is not None and d.failure.recovery_minutes is not None
+        event_id: failure.recovery_minutes
+        for event_id, failure in failures.items()
+        if failure is not None and failure.recovery_minutes is not None
     }
     return _median(samples, "no failed deployment in the window was remediated")
 
 
 def rework_rate(history: History, _: Period) -> Figure:
-    remediations = [d.id for d in history.deployments if d.remediates]
+    remediations = [d.id for d in history.deployments if d.remediates or history.carried_remediation(d)]
     return _ratio(remediations, len(history.deployments), NO_DEPLOYMENT)
 
 

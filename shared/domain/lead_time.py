@@ -4,7 +4,8 @@ A deployment's commits are the pushes and merges of its repository after the pre
 deployment's commit, up to its own commit (the change that carried its ``commitSha``; without one,
 up to the deployment itself). The first commit's time is the ``firstCommitAt`` a GitHub or GitLab
 push stores (the earliest of its commits' timestamps); where a push does not say, its time; where
-only a merge is known, the merge's time. ``method`` says which were used.
+only a merge is known, the merge's time. ``method`` says which were used. A deployment that
+carried a change later reverted failed with it, and one that carried the revert is rework.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.failures import Failure
 from shared.domain.names import repository_key, service_key
 from shared.domain.timestamps import TimestampError, parse_timestamp
 
@@ -31,6 +33,11 @@ class LeadTimeSample:
     minutes: float
     method: str
     """``firstCommit``, ``push`` or ``merge``: what the earliest of its commits was timed by."""
+    carried_failure: Failure | None = None
+    """The failure of a change it carried (a merge later reverted, §19): the deployment that
+    shipped it failed with it."""
+    carried_remediation: bool = False
+    """It carried a change that remediates another (a revert): rework."""
 
 
 def _same_commit(left: str | None, right: str | None) -> bool:
@@ -83,11 +90,13 @@ def lead_time_samples(
         upper = _anchor(deployment, changes)
         lower = previous_anchor.get(_group(deployment), deployment.timestamp - FIRST_DEPLOYMENT_LOOKBACK)
         previous_anchor[_group(deployment)] = upper
-        firsts = [_first_commit(change) for change in changes if lower < change.timestamp <= upper]
-        if firsts:
-            first, method = min(firsts)
+        carried = [change for change in changes if lower < change.timestamp <= upper]
+        if carried:
+            first, method = min(_first_commit(change) for change in carried)
             minutes = max((deployment.timestamp - first).total_seconds() / 60, 0.0)
-            samples.append(LeadTimeSample(deployment.id, minutes, method))
+            failure = next((change.failure for change in carried if change.failure is not None), None)
+            remediation = any(change.remediates for change in carried)
+            samples.append(LeadTimeSample(deployment.id, minutes, method, failure, remediation))
     return samples
 
 

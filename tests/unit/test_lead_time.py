@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from shared.domain.delivery_metrics import History, Period, change_lead_time_of
+from shared.domain.delivery_metrics import History, Period, change_fail_rate, change_lead_time_of, rework_rate
 from shared.domain.lead_time import lead_time_samples
 from shared.domain.models.deployments import DeploymentEvent, EventKind
+from shared.domain.models.failures import FailureDetection
 from shared.domain.normalisers.code_hosts import Commit, first_commit_at
-from tests.delivery_histories import START, change
+from tests.delivery_histories import START, change, failed
 
 REPOSITORY = "acme/shop"
 HOUR = timedelta(hours=1)
@@ -93,3 +94,27 @@ def test_a_pushs_first_commit_is_the_earliest_readable_time() -> None:
     # Then the earliest readable one is its first commit's time, and none without any
     assert first_commit_at(commits) == "2018-06-15T19:00:00.000Z"
     assert first_commit_at([Commit(id="e", timestamp={"at": 1})]) is None
+
+
+def test_a_deployment_that_shipped_a_reverted_merge_failed_and_the_one_shipping_the_revert_is_rework() -> None:
+    # Given a merge shipped by d1, reverted by a merge that d2 shipped 90 minutes later, and d3
+    def merge(event_id: str, hours: float, **fields: object) -> DeploymentEvent:
+        return change(
+            event_id, START + hours * HOUR, EventKind.MERGE, service=None, environment=None,
+            repository=REPOSITORY, **fields,
+        )  # fmt: skip
+
+    merges = [
+        merge("m1", 1, failure=failed(FailureDetection.REVERT, "m2", 90.0)),
+        merge("m2", 2.5, remediates="m1"),
+        merge("m3", 5),
+    ]
+    deployments = [deploy("d1", 1.5, "a" * 40), deploy("d2", 3, "b" * 40), deploy("d3", 6, "c" * 40)]
+    # When the delivery metrics are computed
+    history = History.of(deployments, lead_time_samples(deployments, {REPOSITORY: merges}))
+    window = Period(START, START + timedelta(days=1))
+    # Then d1 failed with the merge it shipped (1 of 3), and d2, which shipped the revert, is rework
+    fail_rate = change_fail_rate(history, window)
+    assert (fail_rate.numerator, fail_rate.denominator, fail_rate.sample_ids) == (1, 3, ["d1"])
+    rework = rework_rate(history, window)
+    assert (rework.numerator, rework.denominator, rework.sample_ids) == (1, 3, ["d2"])
