@@ -164,7 +164,8 @@ def test_the_date_range_filter_narrows_the_list_and_the_query_string(tab: Tab, s
     expect(tab.row(old)).to_be_visible()
     # When the range starts three days ago
     three_days_ago = (utc_now() - timedelta(days=3)).date().isoformat()
-    tab.page.get_by_label("From").fill(three_days_ago)
+    filters = tab.page.get_by_role("search", name="Filter deployment events")
+    filters.get_by_label("From").fill(three_days_ago)
     # Then only the recent event is listed, and the query string carries the start
     expect(tab.row(old)).to_have_count(0)
     expect(tab.row(recent)).to_be_visible()
@@ -174,7 +175,7 @@ def test_the_date_range_filter_narrows_the_list_and_the_query_string(tab: Tab, s
     tab.open(f"/?pipeline={pipeline.id}&until={five_days_ago}")
     expect(tab.row(old)).to_be_visible()
     expect(tab.row(recent)).to_have_count(0)
-    expect(tab.page.get_by_label("Until")).to_have_value(five_days_ago)
+    expect(filters.get_by_label("Until")).to_have_value(five_days_ago)
 
 
 def test_the_detail_view_shows_custom_details_commit_and_links(tab: Tab, seed: Seeder) -> None:
