@@ -34,6 +34,7 @@ FUNCTION_BY_PREFIX = {
     "intake": "AlertIntakeFunction",
     "notify": "NotifyFunction",
     "aws": "AwsChangesFunction",
+    "forward": "ForwardFunction",
 }
 EXPECTED_STATUS = {
     "ingest-health.json": 200,
@@ -48,6 +49,7 @@ EXPECTED_BUS_RESULTS = {
     "webhook-alert-enriched.json": {"delivered": True, "status": 200},
     # The account's AWS pipeline is created by its first change, and the change stored.
     "aws-ecs-deployment-completed.json": {"status": "accepted", "id": "f0c93e02-3bc2-5a2a-8c6d-b8a1b82e2592"},
+    "forward-change-accepted.json": {"eventId": "4930ca7b-f0cf-5d48-8feb-8ceac4ece0bd", "sent": []},
 }
 """Bus events whose answer is certain with the resources alone (no pipelines, no events stored)."""
 
