@@ -3,6 +3,7 @@ counters of the DynamoDB calls the store makes."""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -45,6 +46,27 @@ def query_partitions_directly() -> None:
     Table.query = query  # type: ignore[method-assign]
 
 
+def transact_without_copying_tables() -> None:
+    """moto backs up every table a transaction names, item by item, before it writes, so that a
+    failed transaction can be undone: each TransactWriteItems costs it O(table) time and memory
+    (100,000 events: out of memory). DynamoDB does nothing of the kind, and the benchmarks count
+    calls, so the backup is skipped; no transaction of a benchmark fails, so none is undone."""
+    import moto.dynamodb.models as moto_models  # noqa: PLC0415
+    from moto.dynamodb.models import table as moto_table  # noqa: PLC0415 - emulator internals, benchmarks only
+
+    if getattr(getattr(moto_models, "copy", None), "tables_kept", False):
+        return
+
+    class KeepTables:
+        tables_kept = True
+
+        @staticmethod
+        def deepcopy(value: Any) -> Any:
+            return value if isinstance(value, moto_table.Table) else copy.deepcopy(value)
+
+    setattr(moto_models, "copy", KeepTables)  # noqa: B010 - the module attribute moto reads
+
+
 @contextmanager
 def local_stack(parameter_overrides: dict[str, str] | None = None) -> Iterator[EmulatedStack]:
     """A fresh emulated stack, the one `make run` serves, with its logs quieter.
@@ -54,6 +76,7 @@ def local_stack(parameter_overrides: dict[str, str] | None = None) -> Iterator[E
     bury the figures.
     """
     query_partitions_directly()
+    transact_without_copying_tables()
     quiet = {"POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}
     with (
         open(os.devnull, "w", encoding="utf-8") as nowhere,
