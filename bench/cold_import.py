@@ -23,7 +23,7 @@ from pathlib import Path
 
 from local.template import REPOSITORY_ROOT, LocalStack
 
-RUNS = 9
+RUNS = 11
 EVERY_FUNCTION = {
     "EnrichmentWebhookUrl": "https://hooks.example.com/enrichment",
     "EnrichmentWebhookSecretParameter": "/hook",
@@ -58,22 +58,41 @@ class ColdImport:
     """To boto3 alone."""
     floor_seconds: float
     floor_ratio: float
-    """To the minimal handler of the same kind (HTTP or bus consumer)."""
+    """To the minimal handler of the same kind (HTTP or bus consumer): the median of runs paired
+    with the floor's."""
 
 
-def _median_seconds(module: str, code_directory: str, environment: dict[str, str]) -> float:
-    runs = []
-    for _ in range(RUNS):
+@dataclass(frozen=True)
+class _Import:
+    module: str
+    code_directory: str
+    environment: dict[str, str]
+
+    def seconds(self) -> float:
         result = subprocess.run(  # noqa: S603 - our own interpreter and modules
-            [sys.executable, "-c", TIMED_IMPORT.format(module=module)],
-            cwd=code_directory,
-            env=environment,
+            [sys.executable, "-c", TIMED_IMPORT.format(module=self.module)],
+            cwd=self.code_directory,
+            env=self.environment,
             capture_output=True,
             text=True,
             check=True,
         )
-        runs.append(float(result.stdout.strip().splitlines()[-1]))
-    return statistics.median(runs)
+        return float(result.stdout.strip().splitlines()[-1])
+
+
+def _median_seconds(timed: _Import) -> float:
+    return statistics.median(timed.seconds() for _ in range(RUNS))
+
+
+def _paired(function: _Import, floor: _Import) -> tuple[float, float, float]:
+    """The function and its floor imported in turn, so that a machine slowing down or speeding up
+    during the run weighs on both alike: their medians, and the median of the pairs' ratios."""
+    pairs = [(function.seconds(), floor.seconds()) for _ in range(RUNS)]
+    return (
+        statistics.median(seconds for seconds, _ in pairs),
+        statistics.median(floor_seconds for _, floor_seconds in pairs),
+        statistics.median(seconds / floor_seconds for seconds, floor_seconds in pairs),
+    )
 
 
 def run() -> tuple[float, list[ColdImport]]:
@@ -86,7 +105,7 @@ def run() -> tuple[float, list[ColdImport]]:
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    boto3_alone = _median_seconds("boto3", str(REPOSITORY_ROOT), lambda_like)
+    boto3_alone = _median_seconds(_Import("boto3", str(REPOSITORY_ROOT), lambda_like))
     results = []
     with tempfile.TemporaryDirectory() as floors:
         (Path(floors) / "http_floor.py").write_text(HTTP_FLOOR, encoding="utf-8")
@@ -94,13 +113,16 @@ def run() -> tuple[float, list[ColdImport]]:
         for logical_id, function in stack.functions().items():
             code_directory = str(REPOSITORY_ROOT / function.code_uri)
             environment = {**lambda_like, **function.environment}
-            module = function.handler.rsplit(".", 1)[0]
-            seconds = _median_seconds(
-                module, code_directory, {**environment, "PYTHONPATH": f"{code_directory}:{REPOSITORY_ROOT}"}
+            handler = _Import(
+                function.handler.rsplit(".", 1)[0],
+                code_directory,
+                {**environment, "PYTHONPATH": f"{code_directory}:{REPOSITORY_ROOT}"},
             )
-            floor = "http_floor" if logical_id in http_functions else "bus_floor"
-            floor_seconds = _median_seconds(floor, floors, {**environment, "PYTHONPATH": floors})
-            results.append(
-                ColdImport(logical_id, seconds, seconds / boto3_alone, floor_seconds, seconds / floor_seconds)
+            floor = _Import(
+                "http_floor" if logical_id in http_functions else "bus_floor",
+                floors,
+                {**environment, "PYTHONPATH": floors},
             )
+            seconds, floor_seconds, floor_ratio = _paired(handler, floor)
+            results.append(ColdImport(logical_id, seconds, seconds / boto3_alone, floor_seconds, floor_ratio))
     return boto3_alone, results

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bench.harness import ADMIN, CallCounter, local_stack
 from local.gateway import Gateway
 from shared.adapters.store import client as store
 from shared.adapters.store.events import event_items
 from shared.domain.models.deployments import DeploymentEvent, EventKind
-from shared.domain.models.pipelines import IntegrationType
 from shared.domain.timestamps import utc_now
+from tests.delivery_histories import change
 
 DEPLOYMENTS = 1_000
 OTHER_CHANGES = 10_000
@@ -27,21 +26,6 @@ BATCH = 25
 class Cost:
     queries: int
     items_read: int
-
-
-def _change(event_id: str, at: datetime, kind: EventKind, **facts: Any) -> DeploymentEvent:
-    return DeploymentEvent(
-        id=event_id,
-        pipeline_id="bench",
-        pipeline_name="bench",
-        integration_type=IntegrationType.API,
-        kind=kind,
-        summary=event_id,
-        timestamp=at,
-        received_at=at,
-        teams=["payments"],
-        **facts,
-    )
 
 
 def _write(events: list[DeploymentEvent]) -> None:
@@ -60,25 +44,26 @@ def _service_history(now: datetime, count: int, spread: timedelta) -> list[Deplo
     for index in range(count):
         at = now - step * (index + 1)
         sha = f"{index:040x}"
+        merged = at - timedelta(hours=2)
         events.append(
-            _change(f"merge-{index}", at - timedelta(hours=2), EventKind.MERGE, repository="acme/shop", commit_sha=sha)
+            change(
+                f"merge-{index}",
+                merged,
+                EventKind.MERGE,
+                service=None,
+                environment=None,
+                repository="acme/shop",
+                commit_sha=sha,
+            )
         )
-        facts = {"service": "shop", "environment": "production", "repository": "acme/shop", "commit_sha": sha}
-        events.append(_change(f"deploy-{index}", at, EventKind.DEPLOYMENT, **facts))
+        events.append(change(f"deploy-{index}", at, repository="acme/shop", commit_sha=sha))
     return events
 
 
 def _others(now: datetime) -> list[DeploymentEvent]:
     step = WINDOW / OTHER_CHANGES
     return [
-        _change(
-            f"other-{index}",
-            now - step * index,
-            EventKind.DEPLOYMENT,
-            service=f"other-{index % 1000}",
-            environment="production",
-        )
-        for index in range(OTHER_CHANGES)
+        change(f"other-{index}", now - step * index, service=f"other-{index % 1000}") for index in range(OTHER_CHANGES)
     ]
 
 

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
     from shared.domain.correlation import CorrelationRules
     from shared.domain.models.forwarders import Forwarder
     from shared.domain.models.notifications import NotificationTarget
+    from shared.domain.models.outbound import Entry, Skipped
     from shared.domain.relevance.weights import RelevanceWeights
 
 
 class _EnvironmentSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True, defer_build=True)
     """A missing variable is named, and the environment (which holds credentials) never printed."""
 
 
@@ -117,19 +118,10 @@ def forward_settings() -> ForwardSettings:
 
 @cache
 def default_forwarders() -> tuple[Forwarder, ...]:
-    """``DefaultForwarders``, read once per container: an invalid entry is skipped (§22) with a
-    metric and a log line naming its position and type, never its content (its tokens)."""
+    """``DefaultForwarders``, read once per container, each invalid entry skipped (§22)."""
     from shared.domain.models.forwarders import valid_forwarders  # noqa: PLC0415 - forward and ingest only
-    from shared.observability import count, logger  # noqa: PLC0415
 
-    forwarders, skipped = valid_forwarders(forward_settings().default_forwarders)
-    for entry in skipped:
-        count("DefaultForwardersSkipped")
-        logger.warning(
-            "DefaultForwarders: entry skipped",
-            extra={"position": entry.position, "type": entry.forwarder_type, "problems": entry.problems},
-        )
-    return forwarders
+    return _reported("DefaultForwarders", *valid_forwarders(forward_settings().default_forwarders))
 
 
 @cache
@@ -224,20 +216,25 @@ def notify_settings() -> NotifySettings:
 
 @cache
 def default_notification_targets() -> tuple[NotificationTarget, ...]:
-    """``DefaultNotifications``, read once per container: an invalid entry is skipped (§22) with
-    a metric and a log line naming its position and type, so one mistake cannot stop every
-    notification, and no line repeats what the entry holds (its tokens)."""
+    """``DefaultNotifications``, read once per container, each invalid entry skipped (§22), so
+    one mistake cannot stop every notification."""
     from shared.domain.models.notifications import valid_targets  # noqa: PLC0415 - the notify function's only
+
+    return _reported("DefaultNotifications", *valid_targets(notify_settings().default_notifications))
+
+
+def _reported(parameter: str, entries: tuple[Entry, ...], skipped: list[Skipped]) -> tuple[Entry, ...]:
+    """Each skipped entry counted and logged by its position and type, never by what it holds
+    (its tokens)."""
     from shared.observability import count, logger  # noqa: PLC0415
 
-    targets, skipped = valid_targets(notify_settings().default_notifications)
     for entry in skipped:
-        count("DefaultNotificationsSkipped")
+        count(f"{parameter}Skipped")
         logger.warning(
-            "DefaultNotifications: entry skipped",
-            extra={"position": entry.position, "type": entry.target_type, "problems": entry.problems},
+            f"{parameter}: entry skipped",
+            extra={"position": entry.position, "type": entry.entry_type, "problems": entry.problems},
         )
-    return targets
+    return entries
 
 
 def reset_settings_cache() -> None:

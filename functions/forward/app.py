@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
-from shared.domain.models.change_events import ChangeAcceptedEvent, ChangeEvent, ChangeFailedEvent
+from shared.domain.models.change_events import ChangeAccepted, ChangeFailed
 from shared.domain.timestamps import utc_now
 from shared.logic.forward import change_of, forward, tag_failed
 from shared.observability import event_parser, logger, metrics, tracer
@@ -16,6 +18,20 @@ from shared.settings import default_forwarders
 default_forwarders()
 """``DefaultForwarders`` checked at the function's start (§22): an invalid entry is reported once
 per container, before any change, and skipped."""
+
+
+class ChangeAcceptedEvent(EventBridgeModel):
+    detail_type: Literal["Change Accepted"] = Field(alias="detail-type")
+    detail: ChangeAccepted
+
+
+class ChangeFailedEvent(EventBridgeModel):
+    detail_type: Literal["Change Failed"] = Field(alias="detail-type")
+    detail: ChangeFailed
+
+
+ChangeEvent = Annotated[ChangeAcceptedEvent | ChangeFailedEvent, Field(discriminator="detail_type")]
+"""What the forward function takes."""
 
 
 @logger.inject_lambda_context(correlation_id_path="detail.eventId")

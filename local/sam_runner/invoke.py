@@ -28,11 +28,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
+import boto3
+
+from local.aws import LOCAL_CREDENTIALS, CreatedResources
 from local.sam_runner.build import sam_environment, sam_local_command
 from local.sam_runner.containers import NoDockerBridge, docker_bridge_gateway
 from local.sam_runner.invoker import is_error_payload
 from local.startup import DEFAULT_AWS_PORT, DEFAULT_PORT, parameter_overrides
-from local.template import REPOSITORY_ROOT, LocalStack
+from local.template import LOCAL_REGION, REPOSITORY_ROOT, LocalStack
 
 USAGE = "usage: make invoke FUNCTION=<LogicalId> EVENT=events/<file>.json"
 RELAY_TIMEOUT_SECONDS = 60
@@ -122,11 +125,36 @@ def _check(function: str, event: Path, functions: set[str], aws_port: int) -> No
         ) from error
 
 
+def running_keys(stack: LocalStack, aws_port: int) -> dict[str, str]:
+    """The variables that name a KMS key (``SECRETS_KEY_ARN``), with the ARN of the key the running
+    stack created: moto picks key ids, and a function sealing or opening a secret (§22) needs that
+    very key. The running stack describes each key by its logical id."""
+    kms = boto3.client(
+        "kms",
+        endpoint_url=f"http://127.0.0.1:{aws_port}",
+        region_name=LOCAL_REGION,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    created = {}
+    for page in kms.get_paginator("list_keys").paginate():
+        for listed in page["Keys"]:
+            metadata = kms.describe_key(KeyId=listed["KeyId"])["KeyMetadata"]
+            created[metadata.get("Description", "")] = metadata["Arn"]
+    by_local_arn = {
+        stack.arn(logical_id): created[logical_id]
+        for logical_id in stack.resources_of_type("AWS::KMS::Key")
+        if logical_id in created
+    }
+    return CreatedResources("", {}, [], by_local_arn).environment(stack.environment())
+
+
 def invoke(function: str, event: Path) -> int:
     """Runs ``sam local invoke`` and prints the function's answer; 1 when the answer is an error."""
     aws_port = int(os.environ.get("AWS_PORT") or DEFAULT_AWS_PORT)
     overrides = parameter_overrides(os.environ.get("PARAMETER_OVERRIDES", ""))
-    functions = LocalStack(overrides).functions()
+    stack = LocalStack(overrides)
+    functions = stack.functions()
     _check(function, event, set(functions), aws_port)
     try:
         bridge = docker_bridge_gateway()
@@ -134,7 +162,7 @@ def invoke(function: str, event: Path) -> int:
         raise SystemExit(f"invoke: {error} (sam/ensure-docker.sh starts Docker)") from error
     api_url = f"http://127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}"
     with tempfile.TemporaryDirectory(prefix="invoke-") as directory, Relay(bridge, aws_port) as relay:
-        extra = {"AWS_ENDPOINT_URL": relay.url, "POWERTOOLS_TRACE_DISABLED": "true"}
+        extra = {**running_keys(stack, aws_port), "AWS_ENDPOINT_URL": relay.url, "POWERTOOLS_TRACE_DISABLED": "true"}
         arguments = ["invoke", function, "--event", str(event.resolve())]
         command = sam_local_command(arguments, Path(directory), functions, extra, overrides, api_url)
         result = subprocess.run(  # noqa: S603 - our own sam CLI and files

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import urllib3
 from urllib3.util.retry import Retry
 
-from shared.domain.notifications import OutboundRequest
+from shared.domain.notifications.context import OutboundRequest
 
 USER_AGENT = "deployment-events/1"
 RETRIED_STATUSES = frozenset({429, *range(500, 600)})

@@ -132,6 +132,13 @@ def _previous_deployment(change: Change, earlier: Sequence[Change]) -> str | Non
     return deployments[-1].id if change.kind in DEPLOYED_KINDS and deployments else None
 
 
+def _last_deployed(change: Change, earlier: Sequence[Change]) -> str | None:
+    """The deployment just before, whatever became of it: the one a rollback undoes is often
+    one that failed (ECS's circuit breaker rolls back a deployment it saw fail)."""
+    deployed = [candidate for candidate in earlier if candidate.kind in DEPLOYED_KINDS]
+    return deployed[-1].id if change.kind in DEPLOYED_KINDS and deployed else None
+
+
 def explicit_target(change: Change, earlier: Sequence[Change]) -> str | None:
     """The sender's own word: ``fixes`` names an event id or a version (the latest change of that
     version); a rollback undoes the deployment before it, or what Datadog's rule finds."""
@@ -144,7 +151,7 @@ def explicit_target(change: Change, earlier: Sequence[Change]) -> str | None:
             if candidate.id == signals.fixes or (candidate.version or "").casefold() == wanted:
                 return candidate.id
     if signals.rollback:
-        return rollback_target(change, earlier) or _previous_deployment(change, earlier)
+        return rollback_target(change, earlier) or _last_deployed(change, earlier)
     return None
 
 

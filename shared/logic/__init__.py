@@ -7,11 +7,13 @@
 - ``aws_changes``: AWS's deployment services from the default bus into the AWS pipeline (§20).
 - ``intake_alerts``: deliveries of alerting systems onto the bus (§11).
 - ``slack_interactions``: clicks on a Slack app's verdict buttons onto the bus (§18).
-- ``alerts``: alerts onto the bus (§4) and their correlation (§5).
+- ``alert_events``: an alert onto the bus by hand (§4).
+- ``alerts``: alerts read from the bus and correlated (§5).
 - ``registry``: teams registered for the alert resources alerts name by id.
 - ``enrichment``: enrichments stored, served and published (§6).
 - ``verdicts``: verdicts given, withdrawn and listed, and applied to the enrichment (§18).
 - ``failures``: §19's detection at ingest, and the failure a ``CAUSED`` verdict marks.
+- ``claims``: once per target: claim, send, settle, for notifications and forwards alike (§22).
 - ``notify``: each enrichment where responders look, once per target (§13).
 - ``notify_targets``: who an alert's notifications go to, and who gets a group's message (§13, §18).
 - ``notification_status``: where each alert's enrichment was posted.

@@ -1,4 +1,4 @@
-"""Alerts in (§4) and their correlation (§5).
+"""Alerts correlated (§5): an alert read from its bus event, its window read and its changes ranked.
 
 The flow: ``Alert Created`` on the bus -> ``correlate_alert`` reads the partitions its plan names
 and ranks the candidates -> ``Alert Correlated`` on the bus, for the enrich function
@@ -11,7 +11,6 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from shared.adapters import bus
 from shared.adapters.parallel import run_all
 from shared.adapters.store import events as event_store
 from shared.adapters.store import pipelines as pipeline_store
@@ -19,7 +18,6 @@ from shared.domain import correlation, keys
 from shared.domain.alert_readers.cloudwatch import ALARM, alarm_teams, alert_from_alarm
 from shared.domain.errors import InvalidField
 from shared.domain.models.alerts import (
-    ALERT_CREATED,
     Alert,
     AlertContext,
     Enrichment,
@@ -38,7 +36,7 @@ from shared.logic.registry import with_registered_teams
 from shared.logic.services import load_catalog
 from shared.logic.verdicts import feedback_for
 from shared.observability import logger, tracer
-from shared.settings import alarm_settings, bus_settings, correlation_rules
+from shared.settings import alarm_settings, correlation_rules
 
 if TYPE_CHECKING:
     from shared.domain.models.bus_events import AlarmStateChangeEvent, AlertCreatedEvent
@@ -59,11 +57,6 @@ def alert_of(event: AlertCreatedEvent | AlarmStateChangeEvent) -> Alert | None:
             extra={"alarm": event.detail.alarm_name, "named": MAX_NAMED_TEAMS, "left_out": cut},
         )
     return alert_from_alarm(event.detail, alarm_arn, team_tag_key)
-
-
-def submit_alert(alert: Alert) -> str:
-    """``POST /api/alerts``: the same ``Alert Created`` event the alerting system would put."""
-    return bus.publish(bus_settings().alert_event_source, ALERT_CREATED, alert.to_json_dict())
 
 
 def partitions(plan: correlation.Plan) -> list[str]:

@@ -87,15 +87,18 @@ def tagged_teams(tags: Mapping[str, str]) -> list[str] | None:
 
 
 def _after_rollback(pipeline: PipelineRecord, change: NormalisedEvent) -> NormalisedEvent:
-    """ECS's circuit breaker rolling back a deployment that failed: it stays a failure, rolled
-    back; a rollback of any other deployment is a deployment in progress."""
+    """ECS's circuit breaker rolling back (§19). Under the id of a deployment we hold, that
+    deployment is rolled back: a failure, by ECS's word. Under a new id, as ECS does it, the new
+    deployment is the rollback: detection marks the deployment before it failed, remediated by it."""
     if "rollbackTo" not in change.custom_details or change.natural_key is None:
         return change
     stored = event_store.get_event(event_id_for(pipeline.id, change.natural_key))
-    if stored is None or stored.event.status != FAILURE:
-        return change
+    if stored is None:
+        return change.model_copy(update={"signals": explicit_signal(rollback=True)})
+    if stored.event.signals is not None and stored.event.signals.rollback:
+        return change  # a later state of the rollback itself
     details = {**change.custom_details, "rolledBack": True}
-    signals = explicit_signal(rolled_back=True)  # a failure by the sender's word (§19)
+    signals = explicit_signal(rolled_back=True)
     return change.model_copy(update={"status": FAILURE, "custom_details": details, "signals": signals})
 
 

@@ -10,7 +10,6 @@ from shared.domain.backstage import ImportResult, SkippedEntity, services_of
 from shared.domain.errors import PayloadTooLarge, UnsupportedMediaType
 from shared.domain.names import service_key
 from shared.domain.requests import RawRequest, check_size
-from shared.domain.yaml_documents import load_documents
 
 MAX_CATALOG_BYTES = 1024 * 1024
 YAML_MEDIA_TYPES = frozenset({"application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml"})
@@ -23,6 +22,8 @@ KEPT_BY_PUT = "defined with PUT /api/services/{name}; an import does not overwri
 def import_catalog(request: RawRequest, now: datetime) -> ImportResult:
     """A Backstage catalog replaces what the previous import wrote: its services are written,
     imported services it no longer names are removed, and services made by PUT are kept."""
+    from shared.domain.yaml_documents import load_documents  # noqa: PLC0415 - PyYAML loads for an import, not every API start
+
     check_size(request, MAX_CATALOG_BYTES)
     _check_media_type(request)
     imported, skipped = services_of(load_documents(request.body), now)

@@ -15,7 +15,8 @@ from shared.domain.models.notifications import NotificationTarget, SlackTarget, 
 from shared.domain.notifications.context import OutboundRequest
 from shared.domain.notifications.fold import FoldView, slack_fold_request, webhook_fold_request
 from shared.domain.timestamps import utc_now
-from shared.logic.notify import Clock, Sent, deliver_once
+from shared.logic.claims import Clock, Sent
+from shared.logic.notify import deliver_once
 from shared.logic.notify_targets import default_targets, enrichment_webhook, source_targets
 from shared.logic.storm import MessagePlan
 from shared.observability import logger
@@ -46,7 +47,7 @@ def fold_request(target: NotificationTarget, fold: FoldView, event_id: str) -> O
 
 
 def flush(identity: str, minute: datetime, invocation: str, clock: Clock = utc_now) -> Sent | None:
-    """Sends the target's fold of ``minute`` once; raises ``NotificationsPending`` to be retried."""
+    """Sends the target's fold of ``minute`` once; raises ``claims.Pending`` to be retried."""
     folded = notify_rates.flushing(identity, minute)
     if folded is None:
         return None

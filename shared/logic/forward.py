@@ -1,25 +1,21 @@
 """Forwarding (§21): every accepted change sent once to each forwarder of its pipeline (else
 ``DefaultForwarders``), and a change's Grafana annotations tagged ``failed`` when §19 finds it failed.
 
-Each (change, forwarder) is claimed, renewed and settled as §13's notifications are (§22): the
-claim names its holder, the lease outlasts one attempt and is renewed before each retry, and
-only the holder records the outcome. Retryable failures raise, so Lambda retries the invocation;
-the last attempt marks the claim failed and dead-letters the event, and a redrive opens it again.
+Each (change, forwarder) is claimed, sent under and settled by ``claims`` as §13's notifications
+are (§22); the last attempt dead-letters the event, and a redrive opens its claims again.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from shared.adapters import envelope, notify_http
 from shared.adapters.notify_http import DeliveryResult
 from shared.adapters.store import events as event_store
 from shared.adapters.store import forwards as forward_store
-from shared.adapters.store import notifications as claim_store
-from shared.adapters.store.notifications import Taker
 from shared.adapters.store.pipelines import PIPELINES
 from shared.domain.errors import NotFound
 from shared.domain.forward_requests import forward_request, grafana_failed_tag, grafana_region, millis
@@ -34,9 +30,10 @@ from shared.domain.models.forwarders import (
     forwarder_view,
     opened_forwarder,
 )
-from shared.domain.notifications import OutboundRequest
-from shared.logic.notify import LEASE, Clock, LeaseLost, RenewalFailed, status_after
-from shared.observability import logger, tracer
+from shared.domain.notifications.context import OutboundRequest
+from shared.logic import claims
+from shared.logic.claims import Clock, Pending, Sent
+from shared.observability import tracer
 from shared.settings import default_forwarders, forward_settings
 
 
@@ -51,33 +48,8 @@ class Attempt:
     starts_ms: int | None = None
 
 
-class ForwardsPending(Exception):
+class ForwardsPending(Pending):
     """Some forwarder has not taken the change yet; Lambda retries the invocation, then dead-letters it."""
-
-
-@dataclass(frozen=True)
-class Forwarded:
-    type: str
-    status: str
-
-
-@dataclass(frozen=True)
-class _Claim:
-    """A claim this invocation holds: where it is, and who holds it."""
-
-    key: ItemKey
-    forwarder_type: str
-    holder: str
-    clock: Clock
-
-    def renew(self) -> None:
-        """Before each retry: the lease extended, the request counted, or ``LeaseLost``."""
-        try:
-            renewed = claim_store.renew_at(self.key, self.holder, self.clock(), LEASE)
-        except Exception as error:  # noqa: BLE001 - named by type, then retried as a whole
-            raise RenewalFailed(type(error).__name__) from None
-        if not renewed:
-            raise LeaseLost(self.forwarder_type)
 
 
 def forwarders_of(pipeline_id: str) -> tuple[Forwarder, ...]:
@@ -89,15 +61,8 @@ def forwarders_of(pipeline_id: str) -> tuple[Forwarder, ...]:
     return tuple(opened_forwarder(forwarder, place, envelope.open_secret) for forwarder in record.forwarders)
 
 
-def _send(claim: _Claim, request: Callable[[], OutboundRequest]) -> DeliveryResult:
-    try:
-        return notify_http.deliver(request(), before_retry=claim.renew)
-    except LeaseLost:
-        raise
-    except RenewalFailed as error:
-        return DeliveryResult("retryable", None, f"renewing the {claim.forwarder_type} claim failed: {error}")
-    except Exception as error:  # noqa: BLE001 - one forwarder's fault must not stop the others (§22)
-        return DeliveryResult("failed", None, f"the {claim.forwarder_type} request failed: {type(error).__name__}")
+def _send(request: Callable[[], OutboundRequest], held: claims.Held) -> DeliveryResult:
+    return notify_http.deliver(request(), before_retry=held.renew)
 
 
 def _annotation(attempt: Attempt, result: DeliveryResult) -> dict[str, str]:
@@ -115,58 +80,29 @@ def _annotation(attempt: Attempt, result: DeliveryResult) -> dict[str, str]:
     return {forward_store.ANNOTATION_ID: str(annotation), forward_store.ANNOTATION_TIME: str(attempt.starts_ms)}
 
 
-def send_once(attempt: Attempt, invocation: str, clock: Clock) -> Forwarded | None:
-    """Claim, send, record; None when another invocation holds or settled the claim."""
-    claim_key, forwarder = attempt.key, attempt.forwarder
-    taker = Taker(secrets.token_hex(8), invocation)
-    shown = forwarder_view(forwarder).target
-    taken, claim = claim_store.claim_at(
-        claim_key, forwarder_id(forwarder), forwarder.type, shown, taker, clock(), LEASE
+def _job(attempt: Attempt) -> claims.Job:
+    forwarder = attempt.forwarder
+    return claims.Job(
+        kind="forward",
+        key=attempt.key,
+        target_id=forwarder_id(forwarder),
+        target_type=forwarder.type,
+        shown=forwarder_view(forwarder).target,
+        send=partial(_send, attempt.request),
+        kept=partial(_annotation, attempt),
     )
-    if not taken or claim is None:
-        if claim is not None and claim.status == "pending":
-            raise ForwardsPending(f"another invocation is forwarding to {forwarder.type}")
-        return None
-    held = _Claim(claim_key, forwarder.type, taker.holder, clock)
-    try:
-        result = _send(held, attempt.request)
-    except LeaseLost:
-        logger.warning("forward lease lost before a retry", extra={"type": forwarder.type})
-        return None
-    status = status_after(result, claim)
-    kept = _annotation(attempt, result)
-    if not claim_store.settle_at(claim_key, taker.holder, status, result.error, clock(), kept):
-        logger.warning("forward lease lost; its new holder records it", extra={"type": forwarder.type})
-        return None
-    logger.info("forward", extra={"type": forwarder.type, "status": status, "invocations": claim.invocations})
-    if result.status == "retryable":
-        raise ForwardsPending(f"{forwarder.type} did not take the change: {result.error}")
-    return Forwarded(forwarder.type, status)
 
 
-def _each(attempts: list[Attempt], invocation: str, clock: Clock) -> list[Forwarded]:
+def _each(attempts: list[Attempt], invocation: str, clock: Clock) -> list[Sent]:
     """Each forwarder tried whatever the others do; ``ForwardsPending`` when any must be retried."""
-    sent, pending = [], []
-    for attempt in attempts:
-        forwarder = attempt.forwarder
-        try:
-            outcome = send_once(attempt, invocation, clock)
-        except ForwardsPending as error:
-            pending.append(str(error))
-            continue
-        except Exception as error:  # noqa: BLE001 - the store failing for one forwarder; the others go on
-            logger.warning("forward not recorded", extra={"type": forwarder.type, "error": type(error).__name__})
-            pending.append(f"{forwarder.type} could not be recorded: {type(error).__name__}")
-            continue
-        if outcome is not None:
-            sent.append(outcome)
+    sent, pending = claims.send_each([_job(attempt) for attempt in attempts], invocation, clock)
     if pending:
         raise ForwardsPending("; ".join(pending))
     return sent
 
 
 @tracer.capture_method(capture_response=False)
-def forward(event: DeploymentEvent, invocation: str, clock: Clock) -> list[Forwarded]:
+def forward(event: DeploymentEvent, invocation: str, clock: Clock) -> list[Sent]:
     """The change sent to each of its forwarders, each once; a later state of a change already
     annotated in Grafana makes the annotation a region from its first state to this one."""
     configured = forward_settings()
@@ -226,7 +162,7 @@ def change_of(detail: ChangeAccepted) -> DeploymentEvent:
 
 
 @tracer.capture_method(capture_response=False)
-def tag_failed(event_id: str, invocation: str, clock: Clock) -> list[Forwarded]:
+def tag_failed(event_id: str, invocation: str, clock: Clock) -> list[Sent]:
     """§19 found the change failed: each of its Grafana annotations gets the tag ``failed``, once."""
     event = _stored_change(event_id)
     stored = forward_store.forwards_of(event_id)

@@ -91,12 +91,10 @@ def _catalog_service(candidates: tuple[str, ...]) -> str | None:
 
 def _publish_alert(raised: AlertRaised) -> IngestOutcome:
     """The same ``Alert Created`` event an alerting system puts (§4), so it is correlated as
-    theirs are; the bus is loaded only by the deliveries that carry an alert."""
-    from shared.adapters import bus  # noqa: PLC0415 - only incident reports publish
-    from shared.domain.models.alerts import ALERT_CREATED  # noqa: PLC0415
-    from shared.settings import bus_settings  # noqa: PLC0415
+    theirs are. Only incident reports carry one, so the alerts' models load here, not at cold start."""
+    from shared.logic.alert_events import submit_alert  # noqa: PLC0415 - see the docstring
 
-    bus.publish(bus_settings().alert_event_source, ALERT_CREATED, raised.alert.to_json_dict())
+    submit_alert(raised.alert)
     return IngestOutcome(status="accepted", id=raised.alert.id)
 
 
@@ -172,7 +170,8 @@ def _detect(stored: DeploymentEvent) -> None:
 def _write_once(event: DeploymentEvent, revision: Revision | None) -> DeploymentEvent | IngestOutcome | None:
     """One conditional attempt: the event as stored when accepted, the answer when it was not,
     None when another writer got in between and it is worth retrying. A newer state keeps the
-    failure and remediation marks §19 wrote on the older one."""
+    failure and remediation marks §19 wrote on the older one, and what the sender said of the
+    change (its signals: a rollback stays a rollback) when the newer state says nothing."""
     if event_store.insert_event(event, revision):
         return event
     if revision is None:
@@ -184,5 +183,6 @@ def _write_once(event: DeploymentEvent, revision: Revision | None) -> Deployment
         return IngestOutcome(status="duplicate", id=event.id)
     if not revision.is_newer_than(current.revision):
         return IngestOutcome(status="ignored", reason="stale status", reason_code="stale_status")
-    marked = event.model_copy(update={"failure": current.event.failure, "remediates": current.event.remediates})
+    kept = {"failure": current.event.failure, "remediates": current.event.remediates}
+    marked = event.model_copy(update={**kept, "signals": event.signals or current.event.signals})
     return marked if event_store.replace_event(current, marked, revision) else None

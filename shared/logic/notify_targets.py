@@ -20,7 +20,7 @@ from shared.domain.models.notifications import (
     target_id,
 )
 from shared.domain.models.sealed import SecretPlace
-from shared.domain.notifications import NotificationContext
+from shared.domain.notifications.context import NotificationContext
 from shared.logic.storm import MessagePlan
 from shared.settings import default_notification_targets, notify_settings
 

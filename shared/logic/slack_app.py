@@ -28,13 +28,8 @@ from shared.domain.models.notifications import (
     WebhookTarget,
     target_id,
 )
-from shared.domain.notifications import (
-    NotificationContext,
-    OutboundRequest,
-    ilert_request,
-    pagerduty_request,
-    webhook_request,
-)
+from shared.domain.notifications.context import NotificationContext, OutboundRequest
+from shared.domain.notifications.plain_text import ilert_request, pagerduty_request
 from shared.domain.notifications.slack_app import (
     SlackAppMessage,
     change_line,
@@ -42,6 +37,7 @@ from shared.domain.notifications.slack_app import (
     confirmed_causes,
     slack_app_message,
 )
+from shared.domain.notifications.webhook import webhook_request
 from shared.logic.notify_targets import enrichment_webhook
 from shared.logic.storm import JudgedMessage
 from shared.settings import notify_settings

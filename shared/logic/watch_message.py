@@ -18,7 +18,7 @@ from shared.adapters.notify_http import DeliveryResult
 from shared.adapters.store import events as event_store
 from shared.domain.models.alerts import Enrichment, RelatedDeployment
 from shared.domain.models.notifications import NotificationTarget, SlackAppTarget
-from shared.domain.notifications import NotificationContext
+from shared.domain.notifications.context import NotificationContext
 from shared.domain.watch import not_watched_because, within_watch
 from shared.logic.slack_app import Delivery, HeldClaim, Send
 from shared.settings import notify_settings, watch_settings

@@ -128,6 +128,40 @@ def test_an_ecs_deployment_that_failed_and_rolled_back_is_a_failure(aws: Aws, ap
     assert stored["failure"] == {"detectedBy": "EXPLICIT"}
 
 
+def ecs_state(name: str, deployment_id: str, updated_at: str, reason: str | None = None) -> dict[str, Any]:
+    """A documented ECS event with its deployment id, time and reason set: the documentation's
+    examples share one id, where ECS gives the rollback a deployment of its own."""
+    event = fixture_json(ECS.format(name))
+    detail = {**event["detail"], "deploymentId": deployment_id, "updatedAt": updated_at}
+    if reason is not None:
+        detail["reason"] = reason
+    return {**event, "detail": detail}
+
+
+def test_a_rollback_under_its_own_deployment_id_marks_the_deployment_it_undoes(aws: Aws, api: Api) -> None:
+    # Given a completed deployment, then a newer one that failed
+    put_on_default_bus(aws, ecs_state("completed", "ecs-svc/stable", "2020-05-23T10:00:00Z"))
+    failed = ecs_state("failed", "ecs-svc/broken", "2020-05-23T11:00:00Z")
+    put_on_default_bus(aws, failed)
+    # When the circuit breaker's rollback starts under a deployment id of its own, then completes
+    reason = "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/stable."
+    rollback = ecs_state("rollback-in-progress", "ecs-svc/rollback", "2020-05-23T11:05:00Z", reason)
+    put_on_default_bus(aws, rollback)
+    put_on_default_bus(aws, ecs_state("completed", "ecs-svc/rollback", "2020-05-23T11:09:00Z", ""))
+    # Then the failed deployment is the failed change, remediated by the rollback, and recovered
+    # when the rollback completed, 9 minutes after it failed
+    rolled_back = stored_change(api, rollback)
+    assert stored_change(api, failed)["failure"] == {
+        "detectedBy": "EXPLICIT",
+        "remediatedBy": rolled_back["id"],
+        "recoveryMinutes": 9.0,
+    }
+    # And the rollback, completed, still remediates it; the deployment it returned to is not failed
+    assert (rolled_back["status"], rolled_back["remediates"]) == ("success", stored_change(api, failed)["id"])
+    stable = ecs_state("completed", "ecs-svc/stable", "2020-05-23T10:00:00Z")
+    assert stored_change(api, stable).get("failure") is None
+
+
 def test_an_earlier_state_arriving_late_leaves_the_change_as_it_is(aws: Aws, api: Api) -> None:
     # Given an ECS deployment recorded as completed
     completed = fixture_json(ECS.format("completed"))

@@ -22,7 +22,7 @@ from shared.adapters.store import notifications as claim_store
 from shared.domain.models.alert_sources import AlertSourceCreateRequest
 from shared.domain.models.alerts import Enrichment
 from shared.domain.timestamps import isoformat, utc_now
-from shared.logic import notify
+from shared.logic import claims, notify
 from tests.conftest import JSON, Api, Aws, Bus
 from tests.faults import OUTAGE, FaultInjector, install
 from tests.fixture_files import fixture_json
@@ -170,18 +170,18 @@ def test_a_crash_after_the_post_repeats_it_once_then_records_it(
     # Given a Slack target, and a first invocation killed after Slack answered, before the record
     source = source_with(api, "ALERTMANAGER", [{"type": "SLACK", "webhookUrl": f"{target.url}/hook"}])
     [alert_id] = deliver(api, source, alertmanager_delivery())
-    settle = claim_store.settle
+    settle = claim_store.settle_at
 
     def crash(*_: Any) -> None:
         raise SystemExit("killed")
 
-    monkeypatch.setattr(claim_store, "settle", crash)
+    monkeypatch.setattr(claim_store, "settle_at", crash)
     with pytest.raises(SystemExit):
         alert_bus.deliver()
     enrichment_events = alert_bus.observed("Alert Enriched")
     assert len(target.requests) == 1
     # When the invocation is retried after the claim's lease has run out
-    monkeypatch.setattr(claim_store, "settle", settle)
+    monkeypatch.setattr(claim_store, "settle_at", settle)
     enrichment = Enrichment.model_validate(enrichment_events[-1]["detail"])
     notify.notify(enrichment, "retry", "invocation-2", clock=lambda: utc_now() + timedelta(minutes=2))
     # Then the request was repeated once, at most, and is now recorded as delivered
@@ -390,7 +390,7 @@ def test_a_late_first_sender_cannot_overwrite_its_successor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a lease of a second, and a Slack webhook whose first answer (a 503) takes three
-    monkeypatch.setattr(notify, "LEASE", timedelta(seconds=1))
+    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=1))
     source, alert_id, event = enriched_without_targets(api, alert_bus)
     set_targets(api, source, [{"type": "SLACK", "webhookUrl": f"{target.url}/slow"}])
     target.answer(Answer(503, delay=3.0), 200, 503, 503, 503)
@@ -418,7 +418,7 @@ def test_a_slow_send_keeps_its_claim_renewed_before_each_attempt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a lease of 1.5 s, and a Slack webhook asking twice to retry after a second
-    monkeypatch.setattr(notify, "LEASE", timedelta(seconds=1.5))
+    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=1.5))
     source, alert_id, event = enriched_without_targets(api, alert_bus)
     set_targets(api, source, [{"type": "SLACK", "webhookUrl": f"{target.url}/busy"}])
     busy = Answer(429, {"Retry-After": "1"})
@@ -446,7 +446,7 @@ def test_the_lease_counts_from_the_claim_not_the_invocation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a lease of 1.2 s, and two targets: the first takes 1.6 s to answer
-    monkeypatch.setattr(notify, "LEASE", timedelta(seconds=1.2))
+    monkeypatch.setattr(claims, "LEASE", timedelta(seconds=1.2))
     source, _, event = enriched_without_targets(api, alert_bus)
     set_targets(
         api,

@@ -14,14 +14,11 @@ from collections.abc import Iterator
 import pytest
 
 from shared.adapters.notify_http import USER_AGENT, DeliveryPolicy, DeliveryResult, deliver
-from shared.domain.notifications import (
-    OutboundRequest,
-    ilert_request,
-    pagerduty_request,
-    slack_request,
-    webhook_request,
-)
-from shared.logic.notify import LEASE
+from shared.domain.notifications.context import OutboundRequest
+from shared.domain.notifications.plain_text import ilert_request, pagerduty_request
+from shared.domain.notifications.slack import slack_request
+from shared.domain.notifications.webhook import webhook_request
+from shared.logic.claims import LEASE
 from tests.recording_server import Answer, Recorded, RecordingServer, recording_server
 from tests.unit.test_notification_messages import LIKELY_RELEASE, ONE_RELEASE, make_context
 

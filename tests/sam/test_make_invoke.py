@@ -6,6 +6,8 @@ A bare ``sam local invoke`` answers ``Could not connect`` here (the container's 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -68,3 +70,32 @@ def test_make_invoke_fails_when_the_function_raises(make_run: RunningSystem) -> 
     # Then it prints the runtime's error and fails
     assert result.returncode != 0, result.stdout[-2000:]
     assert "errorMessage" in result.stdout, result.stdout[-2000:]
+
+
+def test_make_invoke_seals_secrets_with_the_running_stacks_key(make_run: RunningSystem, tmp_path: Path) -> None:
+    # Given the sample's request turned into creating a pipeline with a webhook secret, which the
+    # function seals with the stack's KMS key (§22)
+    sample = json.loads((REPOSITORY_ROOT / "events/api-list-pipelines.json").read_text(encoding="utf-8"))
+    body = {"name": "invoke-seals-me", "integrationType": "GITHUB", "teams": [], "webhookSecret": "s3cret-value"}
+    sample["routeKey"] = sample["requestContext"]["routeKey"] = "POST /api/deployment-pipelines"
+    sample["requestContext"]["http"]["method"] = "POST"
+    sample.update(rawQueryString="", queryStringParameters=None, body=json.dumps(body))
+    sample["headers"]["content-type"] = "application/json"
+    event = tmp_path / "create-pipeline.json"
+    event.write_text(json.dumps(sample), encoding="utf-8")
+    # When `make invoke` runs ApiFunction in its container with it
+    result = _make_invoke(make_run, "ApiFunction", str(event))
+    # Then the function sealed the secret with the running stack's key: created, and the running
+    # stack opens it to verify a delivery signed with it
+    assert result.returncode == 0, f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["statusCode"] == 201, answer
+    created = json.loads(answer["body"])
+    assert "s3cret-value" not in answer["body"]
+    delivery = b'{"zen": "Keep it logically awesome.", "hook_id": 1}'
+    signature = "sha256=" + hmac.new(b"s3cret-value", delivery, hashlib.sha256).hexdigest()
+    headers = {"X-GitHub-Event": "ping", "X-Hub-Signature-256": signature, "Content-Type": "application/json"}
+    path = f"/api/v1/deployment-events/github/{created['integrationKey']}"
+    assert make_run.request("POST", path, delivery, headers, admin=False).status == 200
+    forged = {**headers, "X-Hub-Signature-256": "sha256=" + "0" * 64}
+    assert make_run.request("POST", path, delivery, forged, admin=False).status == 401

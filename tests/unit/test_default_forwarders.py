@@ -27,7 +27,7 @@ def test_valid_entries_are_kept_and_the_invalid_ones_told_apart() -> None:
     forwarders, skipped = valid_forwarders(configured)
     # Then the valid entry is kept, and each other one is told by position and type only
     assert forwarders == (PagerDutyChangeForwarder.model_validate(VALID_PAGERDUTY),)
-    assert [(entry.position, entry.forwarder_type) for entry in skipped] == [
+    assert [(entry.position, entry.entry_type) for entry in skipped] == [
         (1, "GRAFANA_ANNOTATION"),
         (2, "unknown"),
         (3, "int"),
@@ -42,7 +42,7 @@ def test_valid_entries_are_kept_and_the_invalid_ones_told_apart() -> None:
 def test_a_value_that_is_no_json_list_is_skipped_whole(configured: str, kind: str) -> None:
     forwarders, [skipped] = valid_forwarders(configured)
     assert forwarders == ()
-    assert (skipped.position, skipped.forwarder_type) == (0, kind)
+    assert (skipped.position, skipped.entry_type) == (0, kind)
     assert TOKEN not in repr(skipped)
 
 

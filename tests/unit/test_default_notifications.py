@@ -27,7 +27,7 @@ def test_valid_entries_are_kept_and_the_invalid_ones_told_apart() -> None:
     targets, skipped = valid_targets(configured)
     # Then the valid entry is kept, and each other one is told by position and type only
     assert targets == (SlackTarget.model_validate(VALID_SLACK),)
-    assert [(entry.position, entry.target_type) for entry in skipped] == [(1, "PAGERDUTY"), (2, "unknown"), (3, "int")]
+    assert [(entry.position, entry.entry_type) for entry in skipped] == [(1, "PAGERDUTY"), (2, "unknown"), (3, "int")]
     assert skipped[0].problems == ["PAGERDUTY.apiToken: value_error"]
     assert TOKEN not in repr(skipped)
 
@@ -38,7 +38,7 @@ def test_valid_entries_are_kept_and_the_invalid_ones_told_apart() -> None:
 def test_a_value_that_is_no_json_list_is_skipped_whole(configured: str, kind: str) -> None:
     targets, [skipped] = valid_targets(configured)
     assert targets == ()
-    assert (skipped.position, skipped.target_type) == (0, kind)
+    assert (skipped.position, skipped.entry_type) == (0, kind)
     assert TOKEN not in repr(skipped)
 
 
@@ -58,5 +58,5 @@ def test_a_slack_app_in_the_defaults_is_kept_and_a_user_token_skipped_by_type() 
     targets, [skipped] = valid_targets(configured)
     # Then the bot is kept, and the other is skipped naming its position, type and field only
     assert [target.type for target in targets] == ["SLACK_APP"]
-    assert (skipped.position, skipped.target_type) == (1, "SLACK_APP")
+    assert (skipped.position, skipped.entry_type) == (1, "SLACK_APP")
     assert skipped.problems == ["SLACK_APP.botToken: string_pattern_mismatch"]

@@ -196,6 +196,17 @@ def test_a_senders_own_word(signal: ChangeSignals, expected: str) -> None:
     assert (found.failed_id, found.detected_by) == (expected, FailureDetection.EXPLICIT)
 
 
+def test_a_rollback_undoes_the_deployment_before_it_even_when_that_one_failed() -> None:
+    # Given v1.4 deployed, then v1.5 whose deployment failed
+    history = [deployed("a", "v1.4", 0), deployed("b", "v1.5", 5, status="failure")]
+    # When a rollback, by the sender's word, follows
+    rollback = deployed("x", "v1.4-rollback", 9, signals=explicit_signal(rollback=True))
+    found = remediation_of(rollback, history, HOTFIX)
+    # Then the failed v1.5 is the one it undoes, not the v1.4 it returns to
+    assert found is not None
+    assert (found.failed_id, found.detected_by) == ("b", FailureDetection.EXPLICIT)
+
+
 def test_a_fix_named_outside_the_history() -> None:
     # Given a change that fixes an event of another service
     other = deployed("elsewhere", "v9", 0)

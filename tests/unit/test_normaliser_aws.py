@@ -59,8 +59,8 @@ def test_codedeploy_states(state: str, status: str) -> None:
         ("SUCCEEDED", "success"),
         ("FAILED", "failure"),
         ("STOPPED", "failure"),
-        ("CANCELED", "failure"),
-        ("SUPERSEDED", "failure"),
+        ("CANCELED", "cancelled"),
+        ("SUPERSEDED", "cancelled"),
     ],
 )
 def test_codepipeline_execution_states(state: str, status: str) -> None:

@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from shared.domain.models.alerts import Enrichment
-from shared.domain.notifications import (
-    NotificationContext,
-    ilert_request,
-    pagerduty_request,
-    slack_request,
-    webhook_request,
-)
-from shared.domain.notifications.plain_text import PAGERDUTY_NOTE_MAX
+from shared.domain.notifications.context import NotificationContext
+from shared.domain.notifications.plain_text import PAGERDUTY_NOTE_MAX, ilert_request, pagerduty_request
 from shared.domain.notifications.slack import (
     SLACK_BLOCKS_TEXT_BUDGET,
     SLACK_HEADER_MAX,
@@ -30,8 +24,10 @@ from shared.domain.notifications.slack import (
     SLACK_SECTION_MAX,
     SLACK_TEXT_MAX,
     slack_cut,
+    slack_request,
 )
 from shared.domain.notifications.text import cut
+from shared.domain.notifications.webhook import webhook_request
 from shared.domain.redaction import TargetType, redacted_target
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from shared.domain.notifications import (
-    NotificationContext,
+from shared.domain.notifications.context import GroupView, NotificationContext
+from shared.domain.notifications.plain_text import (
+    ILERT_COMMENT_MAX,
+    PAGERDUTY_NOTE_MAX,
     ilert_request,
     pagerduty_request,
-    slack_request,
-    webhook_request,
 )
-from shared.domain.notifications.context import GroupView
-from shared.domain.notifications.plain_text import ILERT_COMMENT_MAX, PAGERDUTY_NOTE_MAX
-from shared.domain.notifications.slack import SLACK_MAX_BLOCKS, SLACK_SECTION_MAX
+from shared.domain.notifications.slack import SLACK_MAX_BLOCKS, SLACK_SECTION_MAX, slack_request
+from shared.domain.notifications.webhook import webhook_request
 from tests.unit.test_notification_messages import ONE_RELEASE, SLACK_URL, deployment, make_context
 
 SUMMARIES = tuple(f"CPU hot on node-{number}" for number in range(10))

@@ -14,7 +14,7 @@ from shared.domain.models.common import ResourceId
 from shared.domain.models.notifications import NotificationStatus
 from shared.domain.timestamps import utc_now
 from shared.http.resolver import PathParameter
-from shared.logic import alert_list, alerts, enrichment, notification_status, overview
+from shared.logic import alert_events, alert_list, enrichment, notification_status, overview
 
 router = Router()
 AlertSourceQuery = Annotated[
@@ -28,7 +28,7 @@ AlertSourceQuery = Annotated[
 
 @router.post("/api/alerts", status_code=202)
 def post_alert(alert: Alert) -> Response[AlertAccepted]:
-    event_id = alerts.submit_alert(alert)
+    event_id = alert_events.submit_alert(alert)
     return Response(202, content_types.APPLICATION_JSON, AlertAccepted(alert_id=alert.id, event_id=event_id))
 
 
@@ -68,7 +68,11 @@ def preview_alert(
     """The enrichment an alert would get now (§16); nothing is stored, published or sent.
     ``type`` reads the body as that alerting system sends it (§11), e.g. ``alertmanager``;
     ``weights`` tries other relevance weights (§17), a JSON object such as ``{"time": 1.2}``."""
-    return alerts.preview(body, type_, utc_now(), weights)
+    # Imported here: the correlation engine is the correlate function's; the API runs it for this
+    # route alone, and would otherwise load it at every cold start (§20).
+    from shared.logic.alerts import preview  # noqa: PLC0415
+
+    return preview(body, type_, utc_now(), weights)
 
 
 @router.get("/api/alerts/<alertId>/deployments")

@@ -50,23 +50,6 @@ def _claim_from(values: dict[str, Any]) -> NotificationClaim:
 
 
 @storage_call
-def claim(
-    alert_source_id: str | None,
-    alert_id: str,
-    target_id: str,
-    target_type: str,
-    target: str,
-    taker: Taker,
-    now: datetime,
-    lease: timedelta,
-) -> tuple[bool, NotificationClaim | None]:
-    """Takes the claim for ``taker`` when it is takeable; counts the request about to be made.
-    Returns (taken, the claim as it is now)."""
-    claim_key = keys.notification_key(alert_source_id, alert_id, target_id)
-    return claim_at(claim_key, target_id, target_type, target, taker, now, lease)
-
-
-@storage_call
 def claim_at(
     claim_key: keys.ItemKey,
     target_id: str,
@@ -76,8 +59,8 @@ def claim_at(
     now: datetime,
     lease: timedelta,
 ) -> tuple[bool, NotificationClaim | None]:
-    """``claim`` of the claim at ``claim_key``: a notification's, or a forward's (§21), which is
-    claimed, renewed and settled alike."""
+    """Takes the claim at ``claim_key`` (a notification's, or a forward's, §21) for ``taker`` when
+    it is takeable, and counts the request about to be made. Returns (taken, the claim as it is now)."""
     try:
         response = dynamodb().update_item(
             TableName=table(),
@@ -120,17 +103,9 @@ def _named(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @storage_call
-def renew(
-    alert_source_id: str | None, alert_id: str, target_id: str, holder: str, now: datetime, lease: timedelta
-) -> bool:
+def renew_at(claim_key: keys.ItemKey, holder: str, now: datetime, lease: timedelta) -> bool:
     """Extends the holder's lease before its next request, and counts that request; False when
     the claim is no longer the holder's (its lease ran out and another invocation took it)."""
-    return renew_at(keys.notification_key(alert_source_id, alert_id, target_id), holder, now, lease)
-
-
-@storage_call
-def renew_at(claim_key: keys.ItemKey, holder: str, now: datetime, lease: timedelta) -> bool:
-    """``renew`` of the claim at ``claim_key``."""
     return write_if(
         dynamodb().update_item,
         Key=key(claim_key),
@@ -144,23 +119,6 @@ def renew_at(claim_key: keys.ItemKey, holder: str, now: datetime, lease: timedel
 
 
 @storage_call
-def settle(
-    alert_source_id: str | None,
-    alert_id: str,
-    target_id: str,
-    holder: str,
-    status: ClaimStatus,
-    last_error: str | None,
-    now: datetime,
-) -> bool:
-    """Records what became of the holder's claim: delivered, failed (open again for a redrive),
-    or pending with its lease given back, so the retried invocation takes it over at once.
-    False, and nothing written, when the claim is no longer the holder's."""
-    claim_key = keys.notification_key(alert_source_id, alert_id, target_id)
-    return settle_at(claim_key, holder, status, last_error, now)
-
-
-@storage_call
 def settle_at(
     claim_key: keys.ItemKey,
     holder: str,
@@ -169,8 +127,10 @@ def settle_at(
     now: datetime,
     kept: dict[str, str] | None = None,
 ) -> bool:
-    """``settle`` of the claim at ``claim_key``; ``kept``: what the target answered that a later
-    request needs (a Grafana annotation's id, §21), stored on the claim."""
+    """Records what became of the holder's claim: delivered, failed (open again for a redrive),
+    or pending with its lease given back, so the retried invocation takes it over at once.
+    ``kept``: what the target answered that a later request needs (a Grafana annotation's id,
+    §21). False, and nothing written, when the claim is no longer the holder's."""
     assignments = ["#status = :status", "leaseUntil = :now", "expiresAt = :expires"]
     values: dict[str, Any] = {":status": status, ":now": now.isoformat(), ":expires": expires_at(now)}
     if status == "delivered":

@@ -14,6 +14,8 @@
 - ``deliveries``: one line of a delivery log.
 - ``notifications``: notification targets, claims and their statuses.
 - ``forwarders``: a pipeline's forwarders, sealed, redacted and their statuses (§21).
+- ``outbound``: what targets and forwarders share: secrets checked when written, their sealed
+  form, and a configured list read entry by entry.
 - ``change_events``: ``Change Accepted`` and ``Change Failed`` on the bus (§21).
 - ``sealed``: a secret as stored (sealed) and the place its ciphertext is bound to (§22).
 - ``header_safe``: the checks on secrets and addresses that go into headers (§22).

@@ -5,14 +5,16 @@ which puts the first, imports nothing of the alerts.
   while ``DefaultForwarders`` has any); the change itself, or its id alone when the change would
   not fit an EventBridge event (§22), and the forward function reads the stored one.
 - ``Change Failed``: §19 found the change failed; its Grafana annotations get the tag ``failed``.
+
+Only the details: the forward function declares their EventBridge envelopes, so that the
+functions putting these events do not load Parser's models (§20's cold start).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from shared.domain.models.common import ApiModel
 from shared.domain.models.deployments import DeploymentEvent
@@ -31,17 +33,3 @@ class ChangeAccepted(ApiModel):
 
 class ChangeFailed(ApiModel):
     event_id: EventId
-
-
-class ChangeAcceptedEvent(EventBridgeModel):
-    detail_type: Literal["Change Accepted"] = Field(alias="detail-type")
-    detail: ChangeAccepted
-
-
-class ChangeFailedEvent(EventBridgeModel):
-    detail_type: Literal["Change Failed"] = Field(alias="detail-type")
-    detail: ChangeFailed
-
-
-ChangeEvent = Annotated[ChangeAcceptedEvent | ChangeFailedEvent, Field(discriminator="detail_type")]
-"""What the forward function takes."""

@@ -5,24 +5,17 @@ a stored forwarder keeps in clear only what reads show of it."""
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
 
 from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
-from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
-from shared.domain.models.sealed import Open, Seal, Sealed, SecretPlace
+from shared.domain.models.outbound import HeaderSecret, SealedOutbound, SigningSecret, Skipped, TargetUrl, valid_entries
+from shared.domain.models.sealed import Open, Seal, SecretPlace
 from shared.domain.redaction import TargetType, redacted_target
 
 MAX_FORWARDERS = 5
-Secret = Annotated[str, Field(min_length=1, max_length=1024)]
-HeaderSecret = Annotated[Secret, HeaderToken]
-"""A token sent in a header or as a key, so header-safe (§22)."""
-SigningSecret = Annotated[Secret, HeaderText]
-TargetUrl = Annotated[HttpUrl, SecretUrl]
 FORWARDER_TYPES = ("GRAFANA_ANNOTATION", "PAGERDUTY_CHANGE", "ILERT_DEPLOYMENT", "DATADOG_EVENT", "WEBHOOK")
 GrafanaTag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 DatadogSite = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]{0,62}[a-z0-9]$")]
@@ -73,15 +66,8 @@ Forwarder = Annotated[
 Forwarders = Annotated[list[Forwarder], Field(max_length=MAX_FORWARDERS)]
 
 
-class SealedForwarder(BaseModel):
-    """A forwarder as stored: its type and redacted address in clear, for reads, and the whole
-    forwarder sealed, opened only to send."""
-
-    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
-
-    type: str
-    target: str
-    sealed: Sealed = Field(repr=False)
+class SealedForwarder(SealedOutbound):
+    """A forwarder as stored."""
 
 
 StoredForwarder = Forwarder | SealedForwarder
@@ -93,15 +79,6 @@ class ForwarderView(ApiModel):
 
     type: str
     target: str
-
-
-@dataclass(frozen=True)
-class SkippedForwarder:
-    """A configured forwarder that is not valid: where it is and what is wrong, never what it holds."""
-
-    position: int
-    forwarder_type: str
-    problems: list[str]
 
 
 @cache
@@ -154,38 +131,10 @@ def opened_forwarder(forwarder: StoredForwarder, place: SecretPlace, open_secret
     return _forwarder_adapter().validate_json(open_secret(forwarder.sealed, place))
 
 
-def _type_of(entry: object) -> str:
-    if isinstance(entry, dict):
-        return entry["type"] if entry.get("type") in FORWARDER_TYPES else "unknown"
-    return type(entry).__name__
-
-
-def valid_forwarders(configured: str) -> tuple[tuple[Forwarder, ...], list[SkippedForwarder]]:
+def valid_forwarders(configured: str) -> tuple[tuple[Forwarder, ...], list[Skipped]]:
     """The valid forwarders of a JSON list (``DefaultForwarders``), each checked on its own, and
     the entries skipped, named by position and type, never by what they hold (§22)."""
-    try:
-        entries = json.loads(configured or "[]")
-    except ValueError:
-        return (), [SkippedForwarder(0, "text", ["the value is not JSON"])]
-    if not isinstance(entries, list):
-        return (), [SkippedForwarder(0, type(entries).__name__, ["the value is not a JSON list"])]
-    forwarders: list[Forwarder] = []
-    skipped = []
-    for position, entry in enumerate(entries[:MAX_FORWARDERS]):
-        try:
-            forwarders.append(_forwarder_adapter().validate_python(entry))
-        except ValidationError as error:
-            problems = [
-                f"{'.'.join(str(part) for part in problem['loc']) or 'type'}: {problem['type']}"
-                for problem in error.errors(include_input=False, include_url=False, include_context=False)
-            ]
-            skipped.append(SkippedForwarder(position, _type_of(entry), problems))
-    skipped += [
-        SkippedForwarder(position, _type_of(entry), ["more than 5 forwarders"])
-        for position, entry in enumerate(entries)
-        if position >= MAX_FORWARDERS
-    ]
-    return tuple(forwarders), skipped
+    return valid_entries(configured, _forwarder_adapter(), FORWARDER_TYPES, MAX_FORWARDERS)
 
 
 class ForwardStatus(ApiModel):

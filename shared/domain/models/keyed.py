@@ -58,7 +58,7 @@ class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
     listed_only: ClassVar[frozenset[str]] = frozenset()
     """Fields kept in the listed record alone (secrets intake does not use)."""
 
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, defer_build=True)
 
     id: ResourceId
     name: str

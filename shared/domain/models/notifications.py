@@ -5,29 +5,22 @@ and stored sealed (§22): a stored target keeps in clear only what reads show of
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter
 
-from shared.domain.models.common import ApiModel, HttpUrl, UtcTime
+from shared.domain.models.common import ApiModel, UtcTime
 from shared.domain.models.deployments import Email
-from shared.domain.models.header_safe import HeaderText, HeaderToken, SecretUrl
-from shared.domain.models.sealed import Open, Seal, Sealed, SecretPlace
+from shared.domain.models.header_safe import HeaderToken
+from shared.domain.models.outbound import HeaderSecret, SealedOutbound, SigningSecret, Skipped, TargetUrl, valid_entries
+from shared.domain.models.sealed import Open, Seal, SecretPlace
 from shared.domain.redaction import TargetType, redacted_target
 
 MAX_TARGETS = 5
 REGISTERED_SOURCE_KIND = "registered-alert-source"
 """The record kind sealed into the targets of an alert source registered by id (§4)."""
-Secret = Annotated[str, Field(min_length=1, max_length=1024)]
-"""Every secret field is also ``repr=False``: debug logs of a request never show it."""
-HeaderSecret = Annotated[Secret, HeaderToken]
-"""A token sent in a header or as a key, so header-safe (§22)."""
-SigningSecret = Annotated[Secret, HeaderText]
-TargetUrl = Annotated[HttpUrl, SecretUrl]
 
 
 class SlackTarget(ApiModel):
@@ -78,16 +71,8 @@ NotificationTarget = Annotated[
 NotificationTargets = Annotated[list[NotificationTarget], Field(max_length=MAX_TARGETS)]
 
 
-class SealedTarget(BaseModel):
-    """A target as stored: its type and redacted address in clear, for reads, and the whole
-    target sealed, opened only to send."""
-
-    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
-
-    type: str
-    target: str
+class SealedTarget(SealedOutbound):
     always: bool | None = None
-    sealed: Sealed = Field(repr=False)
 
 
 StoredTarget = NotificationTarget | SealedTarget
@@ -121,44 +106,12 @@ def _target_adapter() -> TypeAdapter[NotificationTarget]:
     return TypeAdapter(NotificationTarget, config=ConfigDict(hide_input_in_errors=True))
 
 
-@dataclass(frozen=True)
-class SkippedTarget:
-    """A configured target that is not valid: where it is and what is wrong, never what it holds."""
-
-    position: int
-    target_type: str
-    """Its ``type`` when that is one of ours, else what kind of JSON value it is."""
-    problems: list[str]
-    """``field: error kind`` (``webhookUrl: string_pattern_mismatch``), without the input."""
+TARGET_TYPES = ("SLACK", "SLACK_APP", "PAGERDUTY", "ILERT", "WEBHOOK")
 
 
-def _type_of(entry: object) -> str:
-    known = ("SLACK", "SLACK_APP", "PAGERDUTY", "ILERT", "WEBHOOK")
-    if isinstance(entry, dict):
-        return entry["type"] if entry.get("type") in known else "unknown"
-    return type(entry).__name__
-
-
-def valid_targets(configured: str) -> tuple[tuple[NotificationTarget, ...], list[SkippedTarget]]:
-    """The valid targets of a JSON list, each checked on its own, and the entries skipped."""
-    try:
-        entries = json.loads(configured or "[]")
-    except ValueError:
-        return (), [SkippedTarget(0, "text", ["the value is not JSON"])]
-    if not isinstance(entries, list):
-        return (), [SkippedTarget(0, type(entries).__name__, ["the value is not a JSON list"])]
-    targets: list[NotificationTarget] = []
-    skipped = []
-    for position, entry in enumerate(entries):
-        try:
-            targets.append(_target_adapter().validate_python(entry))
-        except ValidationError as error:
-            problems = [
-                f"{'.'.join(str(part) for part in problem['loc']) or 'type'}: {problem['type']}"
-                for problem in error.errors(include_input=False, include_url=False, include_context=False)
-            ]
-            skipped.append(SkippedTarget(position, _type_of(entry), problems))
-    return tuple(targets), skipped
+def valid_targets(configured: str) -> tuple[tuple[NotificationTarget, ...], list[Skipped]]:
+    """The valid targets of a JSON list (``DefaultNotifications``), each checked on its own, and the entries skipped."""
+    return valid_entries(configured, _target_adapter(), TARGET_TYPES)
 
 
 def target_of(target: NotificationTarget) -> str:

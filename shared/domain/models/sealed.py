@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Sealed(BaseModel):
     """An envelope-encrypted secret as stored (``{"sealed": "<base64>"}``); never shown or logged."""
 
-    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, hide_input_in_errors=True, defer_build=True)
 
     sealed: str = Field(min_length=1, repr=False)
 

@@ -1,6 +1,7 @@
 """Notifications (§13) as pure functions: what to send to each kind of target, and nothing
 sent. Each builder returns the one HTTP request to make (or None when nothing must be sent); the
-adapter ``shared.adapters.notify_http`` delivers it.
+adapter ``shared.adapters.notify_http`` delivers it. Import the module you need: the package
+loads none of them, so that a function reading alerts does not load Slack's SDK (§20's cold start).
 
 Every text a user controls (summaries, reasons, team and pipeline names) is cut cleanly to the
 target's limits before it is placed, so no enrichment can make a request the target rejects.
@@ -16,17 +17,3 @@ target's limits before it is placed, so no enrichment can make a request the tar
 - ``webhook``: the signed enrichment of §6.
 - ``fold``: the one message of a minute's alerts folded past ``NotificationsPerMinute`` (§18).
 """
-
-from shared.domain.notifications.context import NotificationContext, OutboundRequest
-from shared.domain.notifications.plain_text import ilert_request, pagerduty_request
-from shared.domain.notifications.slack import slack_request
-from shared.domain.notifications.webhook import webhook_request
-
-__all__ = [
-    "NotificationContext",
-    "OutboundRequest",
-    "ilert_request",
-    "pagerduty_request",
-    "slack_request",
-    "webhook_request",
-]

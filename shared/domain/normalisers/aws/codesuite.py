@@ -6,6 +6,7 @@ from pydantic import Field
 
 from shared.domain.models.deployments import EventKind
 from shared.domain.normalisers.aws.envelope import (
+    CANCELLED,
     FAILURE,
     IN_PROGRESS,
     SUCCESS,
@@ -87,9 +88,12 @@ CODEPIPELINE_STATES = {
     "SUCCEEDED": State(SUCCESS, 3),
     "FAILED": State(FAILURE, 3),
     "STOPPED": State(FAILURE, 3),
-    "CANCELED": State(FAILURE, 3),
-    "SUPERSEDED": State(FAILURE, 3),
+    "CANCELED": State(CANCELLED, 3),
+    "SUPERSEDED": State(CANCELLED, 3),
 }
+"""``CANCELED`` and ``SUPERSEDED`` executions ended before their changes were deployed (a newer
+execution took over): cancelled, not failed. ``STOPPED`` was stopped part-way, so it may have
+changed something: a failure."""
 
 
 def read_codepipeline(event: AwsEvent) -> AwsChange | Ignored:

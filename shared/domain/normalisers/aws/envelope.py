@@ -14,6 +14,8 @@ from shared.domain.normalisers.common import NormalisedEvent, parse_time_field
 from shared.domain.payloads import PayloadModel
 
 IN_PROGRESS, SUCCESS, FAILURE = "in_progress", "success", "failure"
+CANCELLED = "cancelled"
+"""Ended before it changed anything: not a failed change for §19, and not a success either."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 ROLLING_BACK = re.compile(r"rolling back to deploymentId (?P<target>[^\s]+?)\.?$")
 
