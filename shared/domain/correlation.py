@@ -80,16 +80,3 @@ def plan_for(alert: Alert, teams: Sequence[Team], owning_team_ids: Iterable[str]
     scope = Scope.TEAM if claiming else Scope.ACCOUNT
     lookback = settings.team_lookback if claiming else settings.account_lookback
     return Plan(scope, claiming, alert.report_time - lookback, alert.report_time + CLOCK_SKEW)
-
-
-def describe_offset(offset: timedelta) -> str:
-    """``14 min``, ``2 h 5 min``, ``3 days``: how far a deployment is from the alert."""
-    minutes = int(abs(offset).total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    return f"{hours // 24} days"

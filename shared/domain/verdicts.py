@@ -22,9 +22,7 @@ from shared.domain.models.alerts import (
     VerdictMark,
 )
 from shared.domain.models.verdicts import Verdict, VerdictKind
-from shared.domain.relevance.evidence import EvidenceCode
-from shared.domain.relevance.explain import described, when_changed
-from shared.domain.relevance.model import LEAD, LIKELY, POSSIBLE
+from shared.domain.relevance.wording import LEAD, LIKELY, POSSIBLE, EvidenceCode, described, when_changed
 
 DECISIVE = 20.0
 """The weight a verdict's ``FEEDBACK`` evidence shows: a responder's word overrules every term

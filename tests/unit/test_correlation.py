@@ -13,7 +13,6 @@ from shared.domain.correlation import (
     CorrelationRules,
     Plan,
     alert_teams,
-    describe_offset,
     plan_for,
 )
 from shared.domain.models.alerts import Alert, RelatedDeployment, Scope
@@ -23,6 +22,7 @@ from shared.domain.models.pipelines import IntegrationType
 from shared.domain.relevance.explain import explain
 from shared.domain.relevance.model import assess
 from shared.domain.relevance.weights import DEFAULT_WEIGHTS
+from shared.domain.relevance.wording import describe_offset
 
 REPORT_TIME = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 SETTINGS = CorrelationRules(team_lookback=timedelta(days=7), account_lookback=timedelta(hours=2), max_related=3)

@@ -17,8 +17,9 @@ from shared.domain.models.deployments import DeploymentEvent, EventKind
 from shared.domain.models.pipelines import IntegrationType
 from shared.domain.relevance.evidence import AlertFacts, Term, terms
 from shared.domain.relevance.explain import explain
-from shared.domain.relevance.model import LIKELY, POSSIBLE, Assessment, Scored, assess
+from shared.domain.relevance.model import Assessment, Scored, assess
 from shared.domain.relevance.weights import DEFAULT_WEIGHTS, RelevanceWeights, weights_from_json
+from shared.domain.relevance.wording import LIKELY, POSSIBLE
 
 ONSET = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 RULES = CorrelationRules(team_lookback=timedelta(days=7), account_lookback=timedelta(days=7), max_related=20)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from shared.domain.correlation import describe_offset
 from shared.domain.models.alerts import Enrichment, RelatedDeployment, Scope
 from shared.domain.models.common import Team
 from shared.domain.notifications.context import NotificationContext
 from shared.domain.redaction import ELLIPSIS
+from shared.domain.relevance.wording import describe_offset
 
 
 def cut(text: str, limit: int) -> str:

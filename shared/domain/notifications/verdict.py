@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from shared.domain.models.alerts import Confidence, Enrichment, RelatedDeployment
 from shared.domain.notifications.text import one_line
-from shared.domain.relevance.model import LIKELY, POSSIBLE
+from shared.domain.relevance.wording import LIKELY, POSSIBLE
 
 NO_CAUSE_FALLBACK = "No change stands out."
 """For an enrichment stored before §17's verdict, which names no cause and gives no sentence."""

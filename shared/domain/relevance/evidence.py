@@ -11,15 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from shared.domain.catalog import Catalog
-from shared.domain.correlation import Plan, describe_offset
+from shared.domain.correlation import Plan
 from shared.domain.models.alerts import Alert, Scope
 from shared.domain.models.deployments import DeploymentEvent, EventKind
 from shared.domain.models.failures import FailureDetection
 from shared.domain.models.verdicts import VerdictKind
 from shared.domain.names import environment_key
+from shared.domain.relevance.wording import EvidenceCode, describe_offset
 
 TIME_SCALE_MINUTES = 10.0
 TIME_NEUTRAL = 2.0
@@ -49,18 +49,6 @@ pushes (§20): they weigh as deployments do."""
 UNSUCCESSFUL = frozenset({"failure", "failed", "error", "errored", "cancelled", "canceled", "aborted", "degraded"})
 VERSION_LABELS = ("version", "image", "commit", "sha")
 _COMMIT_PREFIX = re.compile(r"^[0-9a-f]{7,64}$")
-
-
-class EvidenceCode(StrEnum):
-    TIME = "TIME"
-    SERVICE = "SERVICE"
-    DEPENDENCY = "DEPENDENCY"
-    VERSION = "VERSION"
-    ENVIRONMENT = "ENVIRONMENT"
-    TEAM = "TEAM"
-    KIND = "KIND"
-    ROLLED_BACK = "ROLLED_BACK"
-    FEEDBACK = "FEEDBACK"
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,18 @@ and, when no change stands out, one sentence saying so."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from shared.domain.correlation import describe_offset
 from shared.domain.models.alerts import Evidence, PipelineRef, RelatedDeployment, Scope
-from shared.domain.models.deployments import EventKind, change_facts
-from shared.domain.relevance.evidence import EvidenceCode
+from shared.domain.models.deployments import change_facts
 from shared.domain.relevance.model import Assessment, Scored
+from shared.domain.relevance.wording import EvidenceCode, described, when_changed
 
-VERBS = {
-    EventKind.DEPLOYMENT: "Deployed",
-    EventKind.RELEASE: "Released",
-    EventKind.MERGE: "Merged",
-    EventKind.PUSH: "Pushed",
-    EventKind.WORKFLOW: "Finished",
-    EventKind.CUSTOM: "Deployed",
-    EventKind.FLAG: "Changed a flag",
-    EventKind.INFRA: "Applied",
-}
 """How a reason starts; generic events are "deployments" in ilert's sense, whatever they change."""
 REASON_CLAUSES = 2
 IMPLIED = frozenset({EvidenceCode.TIME, EvidenceCode.KIND})
 """What the sentence's verb and offset say already. A claiming team is always said (ilert's
 reason names it), whatever its weight."""
-SUMMARY_IN_SENTENCE = 80
 
 
 @dataclass(frozen=True)
@@ -43,15 +31,6 @@ class Explained:
 def when(item: Scored, onset: datetime) -> str:
     """``Deployed 14 min before the alert``: the verb of the change's kind and its offset."""
     return when_changed(item.change.kind, item.change.timestamp, onset)
-
-
-def when_changed(kind: EventKind, timestamp: datetime, onset: datetime) -> str:
-    offset = onset - timestamp
-    verb = VERBS[kind]
-    if abs(offset) < timedelta(seconds=30):
-        return f"{verb} at the time of the alert"
-    side = "before" if offset > timedelta(0) else "after"
-    return f"{verb} {describe_offset(offset)} {side} the alert"
 
 
 def reason(item: Scored, onset: datetime, scope: Scope) -> str:
@@ -76,13 +55,6 @@ def reason(item: Scored, onset: datetime, scope: Scope) -> str:
 
 def _described(item: Scored, onset: datetime) -> str:
     return described(item.change.summary, when(item, onset), item.confidence)
-
-
-def described(summary: str, moment: str, confidence: str) -> str:
-    """A change as the ``noLikelyCause`` sentence names it: its summary, when, and how likely."""
-    if len(summary) > SUMMARY_IN_SENTENCE:
-        summary = summary[: SUMMARY_IN_SENTENCE - 1] + "…"
-    return f'"{summary}" ({moment[0].lower()}{moment[1:]}, {confidence})'
 
 
 def no_likely_cause(assessment: Assessment) -> str | None:

@@ -20,12 +20,7 @@ from shared.domain.models.deployments import DeploymentEvent
 from shared.domain.models.verdicts import VerdictKind
 from shared.domain.relevance.evidence import AlertFacts, Term, after_alert, terms
 from shared.domain.relevance.weights import RelevanceWeights
-
-LIKELY = 0.5
-POSSIBLE = 0.15
-LEAD = 0.15
-"""How far the likely cause must lead the next change, and how close two changes must be for an
-alert to be ambiguous."""
+from shared.domain.relevance.wording import LEAD, LIKELY, POSSIBLE
 
 
 @dataclass(frozen=True)
