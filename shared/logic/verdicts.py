@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.adapters.store import alert_list as alert_list_store
 from shared.adapters.store import enrichments as enrichment_store
 from shared.adapters.store import verdicts as verdict_store
 from shared.domain.errors import Busy, NotFound
@@ -37,8 +36,6 @@ def _judged_again(alert: AlertAddress) -> Enrichment:
     for _ in range(KEEP_ATTEMPTS):
         judged = keep(get_enrichment(*alert))
         if judged is not None:
-            standing = sum(1 for deployment in judged.deployments if deployment.verdict is not None)
-            alert_list_store.set_verdict_count(*alert, standing)
             republish(judged, "verdict")
             return judged
     raise Busy(f"the enrichment of alert {alert.alert_id!r} kept changing while the verdict was applied")

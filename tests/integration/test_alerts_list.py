@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.store import alert_list
 from shared.domain.timestamps import isoformat, utc_now
 from tests.conftest import Api, Aws, Bus
 
@@ -170,10 +169,13 @@ def test_correlating_again_replaces_the_entries(api: Api, aws: Aws, alert_bus: B
 
 
 def test_entries_expire_with_the_enrichment_and_keep_the_verdict_count(api: Api, aws: Aws, alert_bus: Bus) -> None:
-    # Given a correlated alert whose verdict count was set
-    deploy(api, [PAYMENTS], "shop")
+    # Given a correlated alert, and a verdict on each of the two changes it names
+    changes = [deploy(api, [PAYMENTS], "shop"), deploy(api, [PAYMENTS], "shop", minutes_ago=3)]
     correlate(alert_bus, "counted", teams=[PAYMENTS], service="shop")
-    alert_list.set_verdict_count("7", "counted", 2)
+    for change, verdict in zip(changes, ("CAUSED", "NOT_RELATED"), strict=True):
+        path = f"/api/alerts/counted/deployments/{change}/verdict"
+        assert api.call("PUT", path, {"verdict": verdict}, query="source=7").status == 200
+    assert listed(api)["items"][0]["verdicts"] == 2
     # When it is correlated again
     correlate(alert_bus, "counted", teams=[PAYMENTS], service="shop")
     # Then every entry carries the enrichment's TTL and the count

@@ -35,16 +35,15 @@ class _Previous:
     correlated_at: str | None
     revision: int
     listed: list[str]
-    verdicts: int
 
 
 def _previous(partition: str) -> _Previous:
-    """The stored enrichment's time, and the alert's listing entries with their verdict count."""
+    """The stored enrichment's time and revision, and the alert's listing entries."""
     items = list(
         query_items(
             KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
             ExpressionAttributeValues=to_item({":pk": partition, ":first": "ENRICHMENT", ":last": "LISTED$"}),
-            ProjectionExpression="SK, correlatedAt, revision, verdicts",
+            ProjectionExpression="SK, correlatedAt, revision",
             ConsistentRead=True,
         )
     )
@@ -54,12 +53,11 @@ def _previous(partition: str) -> _Previous:
         correlated_at=str(enrichment["correlatedAt"]) if enrichment else None,
         revision=int(enrichment.get("revision") or 0) if enrichment else 0,
         listed=[str(item["SK"]) for item in listed],
-        verdicts=max((int(item.get(VERDICTS, 0)) for item in listed), default=0),
     )
 
 
 def _entries(
-    alert_source_id: str | None, alert_id: str, listing: AlertListing, shared: dict[str, Any], verdicts: int
+    alert_source_id: str | None, alert_id: str, listing: AlertListing, shared: dict[str, Any]
 ) -> list[dict[str, Any]]:
     filters = {
         "alertSourceId": listing.alert_source_id,
@@ -75,7 +73,7 @@ def _entries(
                     "listPK": entry.partition,
                     "listSK": listing.sort_key,
                     "alert": entry.shown,
-                    VERDICTS: verdicts,
+                    VERDICTS: listing.verdicts,
                     **filters,
                     **shared,
                 }
@@ -92,14 +90,14 @@ def put_listed(
     """Writes the enrichment item with its alert's listing entries, deleting entries the alert no
     longer has, on condition that the stored enrichment is still the one of ``revision`` (written
     that often) and no later correlation; False otherwise, for the caller to read again. The
-    verdict count carries over."""
+    entries show the verdicts the enrichment shows, so a verdict costs no write of its own."""
     partition = keys.alert_partition(alert_source_id, alert_id)
     stamp = str(from_item(enrichment)["correlatedAt"])
     previous = _previous(partition)
     if previous.revision != revision or (previous.correlated_at is not None and previous.correlated_at > stamp):
         return False
     shared = {"expiresAt": from_item(enrichment)["expiresAt"]}
-    entries = _entries(alert_source_id, alert_id, listing, shared, previous.verdicts)
+    entries = _entries(alert_source_id, alert_id, listing, shared)
     check_fits([enrichment, *entries])
     kept = {from_item(entry)["SK"] for entry in entries}
     return _transact(enrichment, entries, [sk for sk in previous.listed if sk not in kept], partition, previous)
@@ -133,20 +131,6 @@ def _transact(
             return False
         raise
     return True
-
-
-@storage_call
-def set_verdict_count(alert_source_id: str | None, alert_id: str, count: int) -> None:
-    """Sets the ``verdicts`` count that every listing entry of the alert shows (§18)."""
-    partition = keys.alert_partition(alert_source_id, alert_id)
-    for item in _previous(partition).listed:
-        dynamodb().update_item(
-            TableName=table(),
-            Key=key(keys.ItemKey(partition, item)),
-            UpdateExpression=f"SET {VERDICTS} = :count",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=to_item({":count": count}),
-        )
 
 
 @dataclass(frozen=True)

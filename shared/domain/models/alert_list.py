@@ -106,6 +106,8 @@ class AlertListing:
     alert_source_id: str | None
     service: str | None
     team_ids: list[str]
+    verdicts: int
+    """How many of its changes a standing verdict judges (§18), shown by every entry."""
 
 
 def _owners(enrichment: Enrichment, service: str | None, team_ids: list[str]) -> list[str]:
@@ -175,4 +177,5 @@ def listing_of(enrichment: Enrichment) -> AlertListing:
         alert_source_id=enrichment.alert_source_id,
         service=service,
         team_ids=team_ids,
+        verdicts=sum(1 for change in enrichment.deployments if change.verdict is not None),
     )
