@@ -17,7 +17,7 @@ from shared.domain.models.keyed import IssuedKey, KeyedRecord
 from shared.domain.models.sealed import StoredSecret
 from shared.logic import delivery_log
 
-RecordT = TypeVar("RecordT", bound="KeyedRecord[Any]")
+RecordT = TypeVar("RecordT", bound="KeyedRecord")
 
 
 class NewResource(Protocol):
@@ -49,7 +49,7 @@ class FullUpdate(Protocol):
     def model_fields_set(self) -> set[str]: ...
 
 
-def checked_webhook_secret(previous: KeyedRecord[Any], request: FullUpdate) -> StoredSecret | None:
+def checked_webhook_secret(previous: KeyedRecord, request: FullUpdate) -> StoredSecret | None:
     """Refuses a change of type; an omitted ``webhookSecret`` is kept, ``null`` or ``""`` removes it."""
     if request.integration_type is not None and request.integration_type is not previous.integration_type:
         raise InvalidField.of("integrationType", "cannot change after creation")

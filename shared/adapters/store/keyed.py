@@ -23,7 +23,7 @@ from shared.adapters.store.client import (
 from shared.domain import keys
 from shared.domain.models.keyed import KeyedRecord
 
-RecordT = TypeVar("RecordT", bound="KeyedRecord[Any]")
+RecordT = TypeVar("RecordT", bound="KeyedRecord")
 TeamIndexUpdate = Callable[[str, str, str], dict[str, Any]]
 """One transaction item of an index of the teams' records: (team id, record id, ``ADD`` or ``DELETE``)."""
 

@@ -67,19 +67,22 @@ class AlertSourceCreateRequest(AlertSourceUpdateRequest):
     teams: OwnerTeams | None = None
 
 
-class AlertSourceResponse(KeyedResponse[AlertSourceType, AlertSourceParams]):
+class AlertSourceResponse(KeyedResponse):
+    integration_type: AlertSourceType
+    params: AlertSourceParams
     notifications: list[TargetView] = Field(default_factory=list)
     created_at: UtcTime
     updated_at: UtcTime
 
 
-class AlertSourceRecord(KeyedRecord[AlertSourceType]):
+class AlertSourceRecord(KeyedRecord):
     """An alert source as stored; its notification targets, which notify reads by the source's
     id, only in the listed record (§22)."""
 
     record_kind = "alert-source"
     listed_only = frozenset({"notifications"})
 
+    integration_type: AlertSourceType
     params: AlertSourceParams
     notifications: list[StoredTarget] = Field(default_factory=list)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -21,8 +21,6 @@ ResourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 WebhookSecret = Annotated[str, StringConstraints(max_length=1024), HeaderText]
 """Compared with a header a sender sets (GitLab's ``X-Gitlab-Token``), or the key of a signature:
 header-safe (§22); ``""`` removes it."""
-IntegrationTypeT = TypeVar("IntegrationTypeT", bound=StrEnum)
-ParamsT = TypeVar("ParamsT", bound=ApiModel)
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,10 @@ class IssuedKey:
         return self.key[-KEY_HINT_LENGTH:]
 
 
-class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
+class KeyedRecord(BaseModel):
     """A pipeline or an alert source as stored; the integration key itself is never stored.
+    Each kind narrows ``integration_type`` to its own types (plain subclasses: a parametrized
+    pydantic generic costs every cold start a model build).
 
     Each secret is stored once (§22): the webhook secret, which intake uses, only in the
     integration-key copy that intake reads; the listed record says only that it is set.
@@ -62,7 +62,7 @@ class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
 
     id: ResourceId
     name: str
-    integration_type: IntegrationTypeT
+    integration_type: StrEnum
     integration_key_hash: str
     integration_key_hint: str
     teams: list[Team]
@@ -107,24 +107,24 @@ class KeyedRecord(BaseModel, Generic[IntegrationTypeT]):
         return self.revised({"integration_key_hash": issued.key_hash, "integration_key_hint": issued.key_hint}, now)
 
 
-class KeyedResponse(ApiModel, Generic[IntegrationTypeT, ParamsT]):
+class KeyedResponse(ApiModel):
     """The answer about a pipeline or an alert source; the key only from create and rotate-key."""
 
     id: str
     name: str
-    integration_type: IntegrationTypeT
+    integration_type: StrEnum
     integration_key: str | None = None
     integration_key_hint: str
     integration_url: str | None = None
     """Where the sender posts; when the URL contains the key, only in the answers that hold the key."""
     teams: list[Team]
-    params: ParamsT
+    params: ApiModel
     webhook_secret_set: bool
 
     @classmethod
     def of(
         cls,
-        record: KeyedRecord[IntegrationTypeT],
+        record: KeyedRecord,
         integration_key: str | None,
         integration_url: str | None,
         **specific: Any,

@@ -88,18 +88,21 @@ class PipelineResponseParams(ApiModel):
     event_filters: list[str]
 
 
-class PipelineResponse(KeyedResponse[IntegrationType, PipelineResponseParams]):
+class PipelineResponse(KeyedResponse):
+    integration_type: IntegrationType
+    params: PipelineResponseParams
     forwarders: list[ForwarderView] = Field(default_factory=list)
     created_at: UtcTime
     updated_at: UtcTime
 
 
-class PipelineRecord(KeyedRecord[IntegrationType]):
+class PipelineRecord(KeyedRecord):
     """A pipeline as stored."""
 
     record_kind = "pipeline"
     listed_only = frozenset({"forwarders"})
 
+    integration_type: IntegrationType
     branch_filters: list[str]
     event_filters: list[str]
     forwarders: list[StoredForwarder] = Field(default_factory=list, repr=False)
