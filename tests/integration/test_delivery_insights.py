@@ -137,14 +137,14 @@ def test_the_window_is_the_last_30_days_unless_asked(api: Api) -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        "",
-        "service=shop&team=payments",
-        "team=a%23b",
-        "service=shop&from=yesterday",
-        f"service=shop&from={isoformat(NOW)}&until={isoformat(_days_ago(1))}",
-        f"service=shop&from={isoformat(_days_ago(181))}",
-        "service=shop&until=0001-01-02T00:00:00Z",
-        "service=shop&from=9999-12-30T00:00:00Z&until=9999-12-31T00:00:00Z",
+        pytest.param("", id="no scope"),
+        pytest.param("service=shop&team=payments", id="two scopes"),
+        pytest.param("team=a%23b", id="a team id that cannot be one"),
+        pytest.param("service=shop&from=yesterday", id="a bad date"),
+        pytest.param(f"service=shop&from={isoformat(NOW)}&until={isoformat(_days_ago(1))}", id="from after until"),
+        pytest.param(f"service=shop&from={isoformat(_days_ago(181))}", id="over 180 days"),
+        pytest.param("service=shop&until=0001-01-02T00:00:00Z", id="until too early"),
+        pytest.param("service=shop&from=9999-12-30T00:00:00Z&until=9999-12-31T00:00:00Z", id="from too late"),
     ],
 )
 def test_a_bad_request_is_a_400(api: Api, query: str) -> None:
