@@ -68,7 +68,12 @@ class CreatedResources:
 
     def environment(self, template_environment: dict[str, str]) -> dict[str, str]:
         """The variables that name a KMS key, with the ARN of the key moto created (moto picks key ids)."""
-        return {name: self.kms_keys[value] for name, value in template_environment.items() if value in self.kms_keys}
+        return kms_key_environment(self.kms_keys, template_environment)
+
+
+def kms_key_environment(kms_keys: dict[str, str], template_environment: dict[str, str]) -> dict[str, str]:
+    """The variables whose value is a key's local ARN (a key of ``kms_keys``), with its created ARN."""
+    return {name: kms_keys[value] for name, value in template_environment.items() if value in kms_keys}
 
 
 def create_resources(stack: LocalStack, admin_token: str, secrets: dict[str, str] | None = None) -> CreatedResources:

@@ -30,7 +30,7 @@ from types import TracebackType
 
 import boto3
 
-from local.aws import LOCAL_CREDENTIALS, CreatedResources
+from local.aws import LOCAL_CREDENTIALS, kms_key_environment
 from local.sam_runner.build import sam_environment, sam_local_command
 from local.sam_runner.containers import NoDockerBridge, docker_bridge_gateway
 from local.sam_runner.invoker import is_error_payload
@@ -146,7 +146,7 @@ def running_keys(stack: LocalStack, aws_port: int) -> dict[str, str]:
         for logical_id in stack.resources_of_type("AWS::KMS::Key")
         if logical_id in created
     }
-    return CreatedResources("", {}, [], by_local_arn).environment(stack.environment())
+    return kms_key_environment(by_local_arn, stack.environment())
 
 
 def invoke(function: str, event: Path) -> int:
